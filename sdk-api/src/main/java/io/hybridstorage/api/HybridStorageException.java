@@ -1,0 +1,134 @@
+package io.hybridstorage.api;
+
+import java.io.IOException;
+import javax.annotation.Nullable;
+
+/**
+ * A failure of an {@link ObjectStore} call, carrying the HTTP code and reason GCS would give, the
+ * operation, the bucket, the object and the site. The {@code Storage} facade rethrows it as
+ * {@code com.google.cloud.storage.StorageException} (which is final) with the same code, reason
+ * and message, and this exception as the cause.
+ *
+ * <p>Messages read like {@code write gs://b/o on dc1: ifGenerationMatch=7 failed, current=9}.
+ */
+public final class HybridStorageException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final int code;
+  private final String reason;
+  private final String operation;
+  @Nullable private final String bucket;
+  @Nullable private final String object;
+  @Nullable private final String site;
+  private final boolean retryable;
+
+  public HybridStorageException(int code, String reason, String operation, @Nullable String bucket,
+      @Nullable String object, @Nullable String site, String detail, @Nullable Throwable cause) {
+    super(describe(operation, bucket, object, site) + ": " + detail, cause);
+    this.code = code;
+    this.reason = reason;
+    this.operation = operation;
+    this.bucket = bucket;
+    this.object = object;
+    this.site = site;
+    this.retryable = isRetryableCode(code);
+  }
+
+  /** {@code op gs://bucket/object on site}, the prefix of every message. */
+  public static String describe(String operation, @Nullable String bucket, @Nullable String object,
+      @Nullable String site) {
+    StringBuilder sb = new StringBuilder(operation);
+    if (bucket != null) {
+      sb.append(" gs://").append(bucket);
+      if (object != null) {
+        sb.append('/').append(object);
+      }
+    }
+    if (site != null) {
+      sb.append(" on ").append(site);
+    }
+    return sb.toString();
+  }
+
+  /** The codes the GCS client retries (for idempotent calls). */
+  public static boolean isRetryableCode(int code) {
+    return code == 408 || code == 429 || code == 500 || code == 502 || code == 503 || code == 504;
+  }
+
+  public static HybridStorageException invalid(String op, @Nullable String bucket, @Nullable String object,
+      @Nullable String site, String detail) {
+    return new HybridStorageException(400, "invalid", op, bucket, object, site, detail, null);
+  }
+
+  public static HybridStorageException bucketNotFound(String op, String bucket, @Nullable String site) {
+    return new HybridStorageException(404, "notFound", op, bucket, null, site,
+        "The specified bucket does not exist.", null);
+  }
+
+  public static HybridStorageException objectNotFound(String op, String bucket, String object,
+      @Nullable String site) {
+    return new HybridStorageException(404, "notFound", op, bucket, object, site,
+        "No such object: " + bucket + "/" + object, null);
+  }
+
+  public static HybridStorageException conflict(String op, @Nullable String bucket, @Nullable String object,
+      @Nullable String site, String detail) {
+    return new HybridStorageException(409, "conflict", op, bucket, object, site, detail, null);
+  }
+
+  public static HybridStorageException preconditionFailed(String op, String bucket, @Nullable String object,
+      @Nullable String site, String detail) {
+    return new HybridStorageException(412, "conditionNotMet", op, bucket, object, site, detail, null);
+  }
+
+  public static HybridStorageException rangeNotSatisfiable(String op, String bucket, String object,
+      @Nullable String site, String detail) {
+    return new HybridStorageException(416, "requestedRangeNotSatisfiable", op, bucket, object, site, detail, null);
+  }
+
+  /** 501: the operation is not supported by this backend. */
+  public static HybridStorageException unsupported(String op, @Nullable String bucket, @Nullable String object,
+      @Nullable String site) {
+    return new HybridStorageException(501, "notImplemented", op, bucket, object, site,
+        op + " is not supported by the backend of site " + site, null);
+  }
+
+  /** 503, retryable: an I/O failure talking to (or inside) a backend. */
+  public static HybridStorageException io(String op, @Nullable String bucket, @Nullable String object,
+      @Nullable String site, IOException cause) {
+    return new HybridStorageException(503, "backendError", op, bucket, object, site,
+        String.valueOf(cause.getMessage()), cause);
+  }
+
+  public int code() {
+    return code;
+  }
+
+  public String reason() {
+    return reason;
+  }
+
+  public String operation() {
+    return operation;
+  }
+
+  @Nullable
+  public String bucket() {
+    return bucket;
+  }
+
+  @Nullable
+  public String object() {
+    return object;
+  }
+
+  @Nullable
+  public String site() {
+    return site;
+  }
+
+  public boolean isRetryable() {
+    return retryable;
+  }
+}

@@ -1,0 +1,28 @@
+package io.hybridstorage.api;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.WritableByteChannel;
+
+/**
+ * A streaming write in progress (see {@link ObjectStore#openWrite}). Bytes written are not
+ * visible to anyone until {@link #commit()} succeeds. {@link #close()} without a successful
+ * commit abandons the write (and frees whatever the backend staged, e.g. multipart parts).
+ * Not thread-safe: one writer, one thread at a time.
+ */
+public interface ObjectWriter extends WritableByteChannel {
+
+  /** Appends the buffer's remaining bytes. */
+  @Override
+  int write(ByteBuffer source) throws IOException;
+
+  /**
+   * Publishes the object: verifies client checksums (400), checks the preconditions (412)
+   * atomically with the publish, and returns the new version. At most once.
+   */
+  ObjectInfo commit() throws IOException;
+
+  /** Abandons the write unless it was committed. Idempotent. */
+  @Override
+  void close();
+}
