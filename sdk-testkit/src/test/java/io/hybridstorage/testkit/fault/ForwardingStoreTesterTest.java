@@ -33,7 +33,7 @@ class ForwardingStoreTesterTest {
 
   @Test
   void passesAFaithfulDecorator() {
-    assertThatCode(() -> ForwardingStoreTester.testForwarding(Faithful::new)).doesNotThrowAnyException();
+    assertThatCode(() -> ForwardingStoreTester.testForwarding(FaithfulStore::new)).doesNotThrowAnyException();
   }
 
   @Test
@@ -46,7 +46,7 @@ class ForwardingStoreTesterTest {
 
   @Test
   void catchesAChangedArgument() {
-    assertThatThrownBy(() -> ForwardingStoreTester.testForwarding(store -> new Faithful(store) {
+    assertThatThrownBy(() -> ForwardingStoreTester.testForwarding(store -> new FaithfulStore(store) {
       @Override
       public Optional<ObjectInfo> head(ObjectId id, Conditions conditions) {
         return super.head(id, Conditions.none());
@@ -57,7 +57,7 @@ class ForwardingStoreTesterTest {
 
   @Test
   void catchesASwallowedException() {
-    assertThatThrownBy(() -> ForwardingStoreTester.testForwarding(store -> new Faithful(store) {
+    assertThatThrownBy(() -> ForwardingStoreTester.testForwarding(store -> new FaithfulStore(store) {
       @Override
       public boolean delete(ObjectId id, Conditions conditions) {
         try {
@@ -72,7 +72,7 @@ class ForwardingStoreTesterTest {
 
   @Test
   void catchesAWrappedContentThatDropsClose() {
-    assertThatThrownBy(() -> ForwardingStoreTester.testForwarding(store -> new Faithful(store) {
+    assertThatThrownBy(() -> ForwardingStoreTester.testForwarding(store -> new FaithfulStore(store) {
       @Override
       public ObjectContent read(ReadRequest request) {
         ObjectContent content = super.read(request);
@@ -83,118 +83,12 @@ class ForwardingStoreTesterTest {
 
   @Test
   void catchesADoubleCall() {
-    assertThatThrownBy(() -> ForwardingStoreTester.testForwarding(store -> new Faithful(store) {
+    assertThatThrownBy(() -> ForwardingStoreTester.testForwarding(store -> new FaithfulStore(store) {
       @Override
       public ListPage<ObjectInfo> list(ListRequest request) {
         super.list(request);
         return super.list(request);
       }
     })).isInstanceOf(AssertionError.class).hasMessageContaining("exactly one call");
-  }
-
-  /** Forwards every abstract method but inherits {@code write(request, stream)}. */
-  static class InheritsWrite implements ObjectStore {
-    final ObjectStore delegate;
-
-    InheritsWrite(ObjectStore delegate) {
-      this.delegate = delegate;
-    }
-
-    @Override
-    public String site() {
-      return delegate.site();
-    }
-
-    @Override
-    public Set<Capability> capabilities() {
-      return delegate.capabilities();
-    }
-
-    @Override
-    public BucketInfo createBucket(BucketSpec spec) {
-      return delegate.createBucket(spec);
-    }
-
-    @Override
-    public Optional<BucketInfo> getBucket(String bucket) {
-      return delegate.getBucket(bucket);
-    }
-
-    @Override
-    public ListPage<BucketInfo> listBuckets(BucketListRequest request) {
-      return delegate.listBuckets(request);
-    }
-
-    @Override
-    public BucketInfo updateBucket(String bucket, BucketPatch patch) {
-      return delegate.updateBucket(bucket, patch);
-    }
-
-    @Override
-    public boolean deleteBucket(String bucket) {
-      return delegate.deleteBucket(bucket);
-    }
-
-    @Override
-    public Optional<ObjectInfo> head(ObjectId id, Conditions conditions) {
-      return delegate.head(id, conditions);
-    }
-
-    @Override
-    public ObjectContent read(ReadRequest request) {
-      return delegate.read(request);
-    }
-
-    @Override
-    public ObjectWriter openWrite(WriteRequest request) {
-      return delegate.openWrite(request);
-    }
-
-    @Override
-    public boolean delete(ObjectId id, Conditions conditions) {
-      return delegate.delete(id, conditions);
-    }
-
-    @Override
-    public ListPage<ObjectInfo> list(ListRequest request) {
-      return delegate.list(request);
-    }
-
-    @Override
-    public ObjectInfo copy(CopyRequest request) {
-      return delegate.copy(request);
-    }
-
-    @Override
-    public ObjectInfo compose(ComposeRequest request) {
-      return delegate.compose(request);
-    }
-
-    @Override
-    public ObjectInfo updateMetadata(ObjectId id, MetadataPatch patch, Conditions conditions) {
-      return delegate.updateMetadata(id, patch, conditions);
-    }
-
-    @Override
-    public URL signUrl(SignUrlRequest request) {
-      return delegate.signUrl(request);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
-    }
-  }
-
-  /** Forwards everything. */
-  static class Faithful extends InheritsWrite {
-    Faithful(ObjectStore delegate) {
-      super(delegate);
-    }
-
-    @Override
-    public ObjectInfo write(WriteRequest request, InputStream data) {
-      return delegate.write(request, data);
-    }
   }
 }
