@@ -21,12 +21,15 @@ import io.hybridstorage.api.WriteRequest;
 import java.util.Optional;
 import java.util.Set;
 
-/** Forwards every call; tests override one method to make a store that lacks or breaks something. */
-class ForwardingStore implements ObjectStore {
+/**
+ * Forwards every abstract call (not the default methods {@code write(request, stream)} and {@code
+ * signUrl}); tests override one method to make a store that lacks or breaks something.
+ */
+public class ForwardingStore implements ObjectStore {
 
-  final ObjectStore delegate;
+  protected final ObjectStore delegate;
 
-  ForwardingStore(ObjectStore delegate) {
+  public ForwardingStore(ObjectStore delegate) {
     this.delegate = delegate;
   }
 

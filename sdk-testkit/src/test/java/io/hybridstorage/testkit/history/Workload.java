@@ -24,8 +24,12 @@ final class Workload {
 
   private Workload() {}
 
-  /** {@code threads} threads each run {@code opsPerThread} random ops on {@code keys} objects. */
-  static void run(ObjectStore store, int threads, int opsPerThread, int keys, long seed) throws Exception {
+  /**
+   * {@code threads} threads each run {@code opsPerThread} random ops on {@code keys} objects; with
+   * {@code deletes}, one op in 20 is a delete.
+   */
+  static void run(ObjectStore store, int threads, int opsPerThread, int keys, long seed, boolean deletes)
+      throws Exception {
     CyclicBarrier start = new CyclicBarrier(threads);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     List<Thread> workers = new ArrayList<>();
@@ -49,7 +53,7 @@ final class Workload {
               } else if (dice < 15) {
                 store.head(ObjectId.of(HistoryRecorderTest.BUCKET, name), Conditions.none())
                     .ifPresent(info -> lastGeneration[key] = info.generation());
-              } else if (dice < 19) {
+              } else if (dice < 19 || !deletes) {
                 write(store, name, value, Conditions.generationMatch(lastGeneration[key]), random.nextBoolean());
               } else {
                 store.delete(ObjectId.of(HistoryRecorderTest.BUCKET, name), Conditions.none());
