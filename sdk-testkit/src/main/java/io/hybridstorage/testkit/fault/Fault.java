@@ -110,6 +110,11 @@ public sealed interface Fault {
     return new StallResponseBody(checkBytes(afterBytes), requireNonNull(stall, "stall"));
   }
 
+  /** A fault that strikes a body once {@link #afterBytes()} bytes of it have passed. */
+  sealed interface BodyFault extends Fault {
+    long afterBytes();
+  }
+
   // ------------------------------------------------------------------ kinds
 
   /** See {@link #delay(Latency)}. In the call log, {@code latency} is the fixed delay drawn. */
@@ -171,7 +176,7 @@ public sealed interface Fault {
   }
 
   /** See {@link #failRequestBody}. */
-  record FailRequestBody(long afterBytes) implements Fault {
+  record FailRequestBody(long afterBytes) implements BodyFault {
     @Override
     public Strike strike() {
       return Strike.REQUEST_BODY;
@@ -184,7 +189,7 @@ public sealed interface Fault {
   }
 
   /** See {@link #stallRequestBody}. */
-  record StallRequestBody(long afterBytes, Duration stall) implements Fault {
+  record StallRequestBody(long afterBytes, Duration stall) implements BodyFault {
     @Override
     public Strike strike() {
       return Strike.REQUEST_BODY;
@@ -197,7 +202,7 @@ public sealed interface Fault {
   }
 
   /** See {@link #truncateResponseBody}. */
-  record TruncateResponseBody(long afterBytes) implements Fault {
+  record TruncateResponseBody(long afterBytes) implements BodyFault {
     @Override
     public Strike strike() {
       return Strike.RESPONSE_BODY;
@@ -210,7 +215,7 @@ public sealed interface Fault {
   }
 
   /** See {@link #shortResponseBody}. */
-  record ShortResponseBody(long afterBytes) implements Fault {
+  record ShortResponseBody(long afterBytes) implements BodyFault {
     @Override
     public Strike strike() {
       return Strike.RESPONSE_BODY;
@@ -223,7 +228,7 @@ public sealed interface Fault {
   }
 
   /** See {@link #stallResponseBody}. */
-  record StallResponseBody(long afterBytes, Duration stall) implements Fault {
+  record StallResponseBody(long afterBytes, Duration stall) implements BodyFault {
     @Override
     public Strike strike() {
       return Strike.RESPONSE_BODY;

@@ -88,18 +88,7 @@ final class Plan {
   }
 
   static long offset(Fault fault) {
-    if (fault instanceof Fault.FailRequestBody f) {
-      return f.afterBytes();
-    } else if (fault instanceof Fault.StallRequestBody f) {
-      return f.afterBytes();
-    } else if (fault instanceof Fault.TruncateResponseBody f) {
-      return f.afterBytes();
-    } else if (fault instanceof Fault.ShortResponseBody f) {
-      return f.afterBytes();
-    } else if (fault instanceof Fault.StallResponseBody f) {
-      return f.afterBytes();
-    }
-    throw new IllegalArgumentException("not a body fault: " + fault);
+    return ((Fault.BodyFault) fault).afterBytes();
   }
 
   void stall(Duration stall) throws InterruptedIOException {

@@ -16,14 +16,12 @@ import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.testkit.InMemoryStore;
 import io.hybridstorage.testkit.time.VirtualClock;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -450,23 +448,15 @@ class FaultInjectingStoreTest {
   // ------------------------------------------------------------------ helpers
 
   static ObjectInfo put(ObjectStore store, String name, String value) {
-    return store.write(WriteRequest.of(BUCKET, name), new ByteArrayInputStream(value.getBytes(UTF_8)));
+    return StoreOps.put(store, BUCKET, name, value, Conditions.none());
   }
 
   static ObjectInfo putStreaming(ObjectStore store, String name, String value) throws IOException {
-    try (ObjectWriter writer = store.openWrite(WriteRequest.of(BUCKET, name))) {
-      ByteBuffer data = ByteBuffer.wrap(value.getBytes(UTF_8));
-      while (data.hasRemaining()) {
-        writer.write(data);
-      }
-      return writer.commit();
-    }
+    return StoreOps.putStreaming(store, BUCKET, name, value, Conditions.none());
   }
 
   static String readString(ObjectStore store, String name) throws IOException {
-    try (ObjectContent content = store.read(ReadRequest.of(ObjectId.of(BUCKET, name)))) {
-      return new String(content.stream().readAllBytes(), UTF_8);
-    }
+    return StoreOps.read(store, BUCKET, name);
   }
 
   private static int count(List<String> outcomes, String prefix) {
@@ -499,10 +489,5 @@ class FaultInjectingStoreTest {
       }
       Thread.sleep(1);
     }
-  }
-
-  @SuppressWarnings("unused")
-  private static Optional<ObjectInfo> head(ObjectStore store, String name) {
-    return store.head(ObjectId.of(BUCKET, name), Conditions.none());
   }
 }

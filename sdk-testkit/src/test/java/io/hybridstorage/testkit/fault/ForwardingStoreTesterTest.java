@@ -3,29 +3,16 @@ package io.hybridstorage.testkit.fault;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.hybridstorage.api.BucketInfo;
-import io.hybridstorage.api.BucketListRequest;
-import io.hybridstorage.api.BucketPatch;
-import io.hybridstorage.api.BucketSpec;
-import io.hybridstorage.api.Capability;
-import io.hybridstorage.api.ComposeRequest;
 import io.hybridstorage.api.Conditions;
-import io.hybridstorage.api.CopyRequest;
 import io.hybridstorage.api.ListPage;
 import io.hybridstorage.api.ListRequest;
-import io.hybridstorage.api.MetadataPatch;
 import io.hybridstorage.api.ObjectContent;
 import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
-import io.hybridstorage.api.ObjectStore;
-import io.hybridstorage.api.ObjectWriter;
 import io.hybridstorage.api.ReadRequest;
-import io.hybridstorage.api.SignUrlRequest;
 import io.hybridstorage.api.WriteRequest;
 import java.io.InputStream;
-import java.net.URL;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The tester must pass a faithful decorator and catch each way of not forwarding. */

@@ -1,6 +1,5 @@
 package io.hybridstorage.testkit.history;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,9 +11,7 @@ import io.hybridstorage.api.ObjectContent;
 import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectStore;
-import io.hybridstorage.api.ObjectWriter;
 import io.hybridstorage.api.ReadRequest;
-import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.testkit.InMemoryStore;
 import io.hybridstorage.testkit.fault.Fault;
 import io.hybridstorage.testkit.fault.FaultInjectingStore;
@@ -22,11 +19,10 @@ import io.hybridstorage.testkit.fault.FaultRule;
 import io.hybridstorage.testkit.fault.ForwardingStoreTester;
 import io.hybridstorage.testkit.fault.Latency;
 import io.hybridstorage.testkit.fault.Operation;
+import io.hybridstorage.testkit.fault.StoreOps;
 import io.hybridstorage.testkit.history.Violation.Kind;
 import io.hybridstorage.testkit.time.VirtualClock;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -200,24 +196,15 @@ class HistoryRecorderTest {
   // ------------------------------------------------------------------ helpers
 
   static ObjectInfo put(ObjectStore store, String name, String value, Conditions conditions) {
-    return store.write(WriteRequest.of(BUCKET, name).withConditions(conditions),
-        new ByteArrayInputStream(value.getBytes(UTF_8)));
+    return StoreOps.put(store, BUCKET, name, value, conditions);
   }
 
   static ObjectInfo putStreaming(ObjectStore store, String name, String value, Conditions conditions)
       throws IOException {
-    try (ObjectWriter writer = store.openWrite(WriteRequest.of(BUCKET, name).withConditions(conditions))) {
-      ByteBuffer data = ByteBuffer.wrap(value.getBytes(UTF_8));
-      while (data.hasRemaining()) {
-        writer.write(data);
-      }
-      return writer.commit();
-    }
+    return StoreOps.putStreaming(store, BUCKET, name, value, conditions);
   }
 
   static String get(ObjectStore store, String name) throws IOException {
-    try (ObjectContent content = store.read(ReadRequest.of(ObjectId.of(BUCKET, name)))) {
-      return new String(content.stream().readAllBytes(), UTF_8);
-    }
+    return StoreOps.read(store, BUCKET, name);
   }
 }

@@ -1,18 +1,13 @@
 package io.hybridstorage.testkit.history;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.ObjectContent;
 import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectStore;
-import io.hybridstorage.api.ObjectWriter;
 import io.hybridstorage.api.ReadRequest;
-import io.hybridstorage.api.WriteRequest;
-import java.io.ByteArrayInputStream;
+import io.hybridstorage.testkit.fault.StoreOps;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -79,17 +74,10 @@ final class Workload {
 
   private static void write(ObjectStore store, String name, String value, Conditions conditions, boolean streaming)
       throws IOException {
-    WriteRequest request = WriteRequest.of(HistoryRecorderTest.BUCKET, name).withConditions(conditions);
-    if (!streaming) {
-      store.write(request, new ByteArrayInputStream(value.getBytes(UTF_8)));
-      return;
-    }
-    try (ObjectWriter writer = store.openWrite(request)) {
-      ByteBuffer data = ByteBuffer.wrap(value.getBytes(UTF_8));
-      while (data.hasRemaining()) {
-        writer.write(data);
-      }
-      writer.commit();
+    if (streaming) {
+      StoreOps.putStreaming(store, HistoryRecorderTest.BUCKET, name, value, conditions);
+    } else {
+      StoreOps.put(store, HistoryRecorderTest.BUCKET, name, value, conditions);
     }
   }
 
