@@ -81,9 +81,9 @@ final class OptionValues {
       IF_METAGENERATION_NOT_MATCH);
   static final Set<StorageRpc.Option> NONE = EnumSet.noneOf(StorageRpc.Option.class);
 
-  private final Map<StorageRpc.Option, ?> values;
+  private final Map<StorageRpc.Option, Object> values;
 
-  OptionValues(Map<StorageRpc.Option, ?> values) {
+  OptionValues(Map<StorageRpc.Option, Object> values) {
     this.values = values;
   }
 
