@@ -29,6 +29,7 @@ import javax.annotation.Nullable;
  *
  * <p>Not part of the SDK's public API (it is public only because Java packages force it).
  */
+@SuppressWarnings("deprecation") // Option is deprecated, yet every option class of the client extends it
 public final class HybridBridge {
 
   private HybridBridge() {}

@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * signUrl}. As in the client, {@code get} answers {@code null} and {@code delete} {@code false}
  * for any 404 (object or bucket); {@code update} of a missing object is a 404 error.
  */
+@SuppressWarnings("deprecation") // Option is deprecated, yet every option class of the client extends it
 final class ObjectOps {
 
   private static final Logger log = LoggerFactory.getLogger(ObjectOps.class);

@@ -1,7 +1,6 @@
 package io.hybridstorage.api.internal;
 
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.COPY_SOURCE_ACL;
-import static com.google.cloud.storage.spi.v1.StorageRpc.Option.CUSTOMER_SUPPLIED_KEY;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.DELIMITER;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.DETECT_CONTENT_TYPE;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.ENABLE_OBJECT_RETENTION;
@@ -14,14 +13,10 @@ import static com.google.cloud.storage.spi.v1.StorageRpc.Option.IF_GENERATION_NO
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.IF_METAGENERATION_MATCH;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.IF_METAGENERATION_NOT_MATCH;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.INCLUDE_FOLDERS_AS_PREFIXES;
-import static com.google.cloud.storage.spi.v1.StorageRpc.Option.INCLUDE_TRAILING_DELIMITER;
-import static com.google.cloud.storage.spi.v1.StorageRpc.Option.KMS_KEY_NAME;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.MATCH_GLOB;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.MAX_RESULTS;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.OVERRIDE_UNLOCKED_RETENTION;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.PAGE_TOKEN;
-import static com.google.cloud.storage.spi.v1.StorageRpc.Option.PREDEFINED_ACL;
-import static com.google.cloud.storage.spi.v1.StorageRpc.Option.PREDEFINED_DEFAULT_OBJECT_ACL;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.PREFIX;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.PROJECTION;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.PROJECT_ID;

@@ -31,6 +31,7 @@ import javax.annotation.Nullable;
  * create} sends the CRC32C of the bytes, as the client does. An object created without a content
  * type gets {@code application/octet-stream}, as GCS's HTTP upload gives it.
  */
+@SuppressWarnings("deprecation") // Option is deprecated, yet every option class of the client extends it
 final class Uploads {
 
   /** The client's smallest copy buffer for {@code createFrom}. */
