@@ -28,6 +28,10 @@ import static com.google.cloud.storage.spi.v1.StorageRpc.Option.USER_PROJECT;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.VERSIONS;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.X_UPLOAD_CONTENT_LENGTH;
 
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.HybridBridge;
+import com.google.cloud.storage.Option;
 import com.google.cloud.storage.spi.v1.StorageRpc;
 import io.hybridstorage.api.Conditions;
 import java.util.EnumSet;
@@ -55,6 +59,7 @@ import javax.annotation.Nullable;
  * ObjectStore} contract); and each option an operation cannot honour (e.g. metageneration
  * preconditions on bucket updates, which no store decides atomically).
  */
+@SuppressWarnings("deprecation") // Option is deprecated, yet every option class of the client extends it
 final class OptionValues {
 
   /** Options with no effect on stored data or results; accepted everywhere. */
@@ -80,6 +85,20 @@ final class OptionValues {
 
   OptionValues(Map<StorageRpc.Option, Object> values) {
     this.values = values;
+  }
+
+  /** The options of a call on object {@code id} (extractors resolved against it), checked by {@link #require}. */
+  static OptionValues of(BlobId id, Option<?>[] options, Set<StorageRpc.Option> honoured, String method,
+      String site) {
+    return new OptionValues(HybridBridge.options(id, options))
+        .require(honoured, method, id.getBucket(), id.getName(), site);
+  }
+
+  /** The options of a call writing {@code info} (extractors resolved against it), checked by {@link #require}. */
+  static OptionValues of(BlobInfo info, Option<?>[] options, Set<StorageRpc.Option> honoured, String method,
+      String site) {
+    return new OptionValues(HybridBridge.options(info, options))
+        .require(honoured, method, info.getBucket(), info.getName(), site);
   }
 
   /**
