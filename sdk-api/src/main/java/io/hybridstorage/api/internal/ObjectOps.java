@@ -136,9 +136,7 @@ final class ObjectOps {
 
   Blob compose(Storage.ComposeRequest request) {
     BlobInfo target = request.getTarget();
-    String site = store.site();
-    Conditions conditions = OptionValues.of(target, request.getTargetOptions().toArray(new BlobTargetOption[0]),
-        OptionValues.CONDITIONS, "compose", site).conditions();
+    Conditions conditions = targetConditions("compose", target, request.getTargetOptions());
     checkFields("compose", target);
     List<ComposeRequest.Source> sources = new ArrayList<>();
     for (Storage.ComposeRequest.SourceBlob source : request.getSourceBlobs()) {
@@ -152,11 +150,8 @@ final class ObjectOps {
   CopyWriter copy(Storage.CopyRequest request) {
     BlobId source = request.getSource();
     BlobInfo target = request.getTarget();
-    String site = store.site();
-    Conditions sourceConditions = OptionValues.of(source, request.getSourceOptions().toArray(
-        new BlobSourceOption[0]), OptionValues.CONDITIONS, "copy", site).conditions();
-    Conditions targetConditions = OptionValues.of(target, request.getTargetOptions().toArray(
-        new BlobTargetOption[0]), OptionValues.CONDITIONS, "copy", site).conditions();
+    Conditions sourceConditions = sourceConditions("copy", source, request.getSourceOptions());
+    Conditions targetConditions = targetConditions("copy", target, request.getTargetOptions());
     ObjectMetadata metadata = null;
     if (request.overrideInfo()) {
       checkFields("copy", target);
@@ -177,10 +172,9 @@ final class ObjectOps {
     BlobId source = request.getSource();
     BlobId target = request.getTarget();
     String site = store.site();
-    Conditions sourceConditions = OptionValues.of(source, request.getSourceOptions().toArray(
-        new BlobSourceOption[0]), OptionValues.CONDITIONS, "moveBlob", site).conditions();
-    Conditions targetConditions = OptionValues.of(target, request.getTargetOptions().toArray(
-        new BlobTargetOption[0]), OptionValues.CONDITIONS, "moveBlob", site).conditions();
+    Conditions sourceConditions = sourceConditions("moveBlob", source, request.getSourceOptions());
+    Conditions targetConditions = targetConditions("moveBlob", BlobInfo.newBuilder(target).build(),
+        request.getTargetOptions());
     return Errors.call(() -> {
       ObjectInfo from = store.head(Values.id(source), sourceConditions).orElseThrow(() ->
           HybridStorageException.objectNotFound("moveBlob", source.getBucket(), source.getName(), site));
@@ -273,6 +267,16 @@ final class ObjectOps {
 
   private Conditions conditions(String method, BlobId id, com.google.cloud.storage.Option<?>[] options) {
     return OptionValues.of(id, options, OptionValues.CONDITIONS, method, store.site()).conditions();
+  }
+
+  private Conditions sourceConditions(String method, BlobId source, List<BlobSourceOption> options) {
+    return OptionValues.of(source, options.toArray(new BlobSourceOption[0]), OptionValues.CONDITIONS, method,
+        store.site()).conditions();
+  }
+
+  private Conditions targetConditions(String method, BlobInfo target, List<BlobTargetOption> options) {
+    return OptionValues.of(target, options.toArray(new BlobTargetOption[0]), OptionValues.CONDITIONS, method,
+        store.site()).conditions();
   }
 
   private void checkFields(String method, BlobInfo target) {
