@@ -1,0 +1,150 @@
+package io.hybridstorage.api;
+
+import com.google.cloud.storage.Storage;
+import io.hybridstorage.api.spi.NativeStorageAware;
+import io.hybridstorage.api.spi.RouterProvider;
+import io.hybridstorage.api.spi.StoreProvider;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+import javax.annotation.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts {@link HybridStorageOptions#getService()} together. The stack, outermost first:
+ *
+ * <pre>
+ * StorageFacade (com.google.cloud.storage.Storage)
+ *   → ProfileGuardStore (only with an active BU profile: 403 outside it)
+ *     → the RouterProvider's store (only with several sites)
+ *       → one StoreProvider store per site
+ * </pre>
+ *
+ * Providers are found with {@link ServiceLoader} on the thread's context class loader (falling
+ * back to this class's loader), so sdk-api never depends on a backend.
+ */
+final class ServiceAssembly {
+
+  private static final Logger log = LoggerFactory.getLogger(ServiceAssembly.class);
+
+  /** The artifact that provides each standard kind, for the "add this dependency" hint. */
+  private static final Map<String, String> ARTIFACT_BY_KIND = Map.of(
+      "memory", "io.hybridstorage:hybrid-storage-testkit",
+      "vast", "io.hybridstorage:hybrid-storage-vast",
+      "gcs", "io.hybridstorage:hybrid-storage-gcs");
+  static final String ROUTING_ARTIFACT = "io.hybridstorage:hybrid-storage-routing";
+
+  private ServiceAssembly() {}
+
+  /** The site kinds accepted by configuration: the standard ones plus any provider's on the classpath. */
+  static java.util.Set<String> kinds() {
+    TreeSet<String> kinds = new TreeSet<>(ConfigLoader.STANDARD_KINDS);
+    kinds.addAll(storeProviders().keySet());
+    return kinds;
+  }
+
+  static Storage open(HybridStorageOptions options) {
+    Map<String, StoreProvider> providers = storeProviders();
+    List<String> missing = new ArrayList<>();
+    for (SiteConfig site : options.sites().values()) {
+      if (!providers.containsKey(site.kind())) {
+        String artifact = ARTIFACT_BY_KIND.getOrDefault(site.kind(), "the artifact that provides kind '"
+            + site.kind() + "'");
+        missing.add("site '" + site.name() + "' has kind '" + site.kind() + "', but no StoreProvider of kind '"
+            + site.kind() + "' is on the classpath: add the dependency " + artifact);
+      }
+    }
+    RouterProvider router = null;
+    if (options.sites().size() > 1) {
+      router = first(RouterProvider.class);
+      if (router == null) {
+        missing.add(options.sites().size() + " sites " + options.sites().keySet() + " need a router, but no "
+            + "RouterProvider is on the classpath: add the dependency " + ROUTING_ARTIFACT);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException("cannot open hybrid storage " + options + ":\n  - "
+          + String.join("\n  - ", missing));
+    }
+
+    Map<String, ObjectStore> stores = new LinkedHashMap<>();
+    try {
+      for (SiteConfig site : options.sites().values()) {
+        stores.put(site.name(), providers.get(site.kind()).open(site, options));
+      }
+      ObjectStore store = router == null ? stores.values().iterator().next() : router.route(stores, options);
+      Storage controlPlane = controlPlane(options, stores);
+      if (options.activeProfile().isPresent()) {
+        store = new ProfileGuardStore(store, options.activeProfile().get(), options.placements());
+      }
+      log.debug("opened hybrid storage {} (control plane: {})", options,
+          controlPlane == null ? "none" : "native GCS");
+      return Facades.over(store, controlPlane, options);
+    } catch (RuntimeException | Error e) {
+      for (ObjectStore s : stores.values()) {
+        try {
+          s.close();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The native GCS client for control-plane calls: that of the GCS site which is the authority
+   * (the only site, or the authority of the first placement whose authority is a GCS site);
+   * {@code null} when no GCS site is an authority.
+   */
+  @Nullable
+  static Storage controlPlane(HybridStorageOptions options, Map<String, ObjectStore> stores) {
+    List<String> candidates = new ArrayList<>();
+    if (stores.size() == 1) {
+      candidates.addAll(stores.keySet());
+    }
+    for (Placement p : options.placements()) {
+      candidates.add(p.authority());
+    }
+    for (String site : candidates) {
+      if (stores.get(site) instanceof NativeStorageAware aware) {
+        return aware.nativeStorage();
+      }
+    }
+    return null;
+  }
+
+  /** Store providers by kind; the first on the classpath wins (a duplicate is logged). */
+  static Map<String, StoreProvider> storeProviders() {
+    Map<String, StoreProvider> byKind = new LinkedHashMap<>();
+    for (StoreProvider p : load(StoreProvider.class)) {
+      StoreProvider earlier = byKind.putIfAbsent(p.kind(), p);
+      if (earlier != null) {
+        log.warn("two StoreProviders of kind '{}': using {}, ignoring {}", p.kind(), earlier.getClass().getName(),
+            p.getClass().getName());
+      }
+    }
+    return byKind;
+  }
+
+  @Nullable
+  private static <T> T first(Class<T> type) {
+    Iterator<T> it = load(type).iterator();
+    return it.hasNext() ? it.next() : null;
+  }
+
+  private static <T> Iterable<T> load(Class<T> type) {
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    List<T> found = new ArrayList<>();
+    ServiceLoader.load(type, context != null ? context : ServiceAssembly.class.getClassLoader()).forEach(found::add);
+    if (found.isEmpty() && context != null && context != ServiceAssembly.class.getClassLoader()) {
+      ServiceLoader.load(type, ServiceAssembly.class.getClassLoader()).forEach(found::add);
+    }
+    return found;
+  }
+}
