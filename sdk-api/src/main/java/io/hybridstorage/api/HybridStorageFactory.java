@@ -57,7 +57,6 @@ public final class HybridStorageFactory implements StorageFactory {
   private static final Logger log = LoggerFactory.getLogger(HybridStorageFactory.class);
 
   private static final Map<List<String>, Storage> SHARED = new ConcurrentHashMap<>();
-  private static final ThreadLocal<Boolean> BUILDING = ThreadLocal.withInitial(() -> false);
 
   private final Settings settings;
 
@@ -72,7 +71,7 @@ public final class HybridStorageFactory implements StorageFactory {
 
   @Override
   public Storage create(StorageOptions options) {
-    if (BUILDING.get() || !enabled(settings)) {
+    if (ServiceAssembly.isAssembling() || !enabled(settings)) {
       return gcsClient(options);
     }
     List<String> key = settingsKey(settings);
@@ -90,16 +89,9 @@ public final class HybridStorageFactory implements StorageFactory {
   }
 
   private Storage openShared() {
-    BUILDING.set(true);
-    Storage storage;
-    try {
-      HybridStorageOptions hybrid = HybridStorageOptions.fromEnvironment(settings);
-      log.info("StorageFactory swap on: serving com.google.cloud.storage.Storage from hybrid storage {}", hybrid);
-      storage = hybrid.getService();
-    } finally {
-      BUILDING.remove();
-    }
-    Storage world = storage;
+    HybridStorageOptions hybrid = HybridStorageOptions.fromEnvironment(settings);
+    log.info("StorageFactory swap on: serving com.google.cloud.storage.Storage from hybrid storage {}", hybrid);
+    Storage world = hybrid.getService();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         world.close();

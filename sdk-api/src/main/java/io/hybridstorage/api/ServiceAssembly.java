@@ -39,7 +39,18 @@ final class ServiceAssembly {
       "gcs", "io.hybridstorage:hybrid-storage-gcs");
   static final String ROUTING_ARTIFACT = "io.hybridstorage:hybrid-storage-routing";
 
+  /**
+   * Set while this thread assembles a hybrid service: a backend that builds a GCS client through
+   * {@code StorageOptions…getService()} meanwhile must get the real client from {@link
+   * HybridStorageFactory}, not another hybrid world.
+   */
+  private static final ThreadLocal<Boolean> ASSEMBLING = ThreadLocal.withInitial(() -> false);
+
   private ServiceAssembly() {}
+
+  static boolean isAssembling() {
+    return ASSEMBLING.get();
+  }
 
   /** The site kinds accepted by configuration: the standard ones plus any provider's on the classpath. */
   static java.util.Set<String> kinds() {
@@ -73,6 +84,8 @@ final class ServiceAssembly {
     }
 
     Map<String, ObjectStore> stores = new LinkedHashMap<>();
+    boolean outermost = !ASSEMBLING.get();
+    ASSEMBLING.set(true);
     try {
       for (SiteConfig site : options.sites().values()) {
         stores.put(site.name(), providers.get(site.kind()).open(site, options));
@@ -94,6 +107,10 @@ final class ServiceAssembly {
         }
       }
       throw e;
+    } finally {
+      if (outermost) {
+        ASSEMBLING.remove();
+      }
     }
   }
 
