@@ -1,6 +1,7 @@
 package io.hybridstorage.api;
 
 import com.google.cloud.storage.Storage;
+import io.hybridstorage.api.internal.StorageFacade;
 import io.hybridstorage.api.spi.NativeStorageAware;
 import io.hybridstorage.api.spi.RouterProvider;
 import io.hybridstorage.api.spi.StoreProvider;
@@ -91,13 +92,14 @@ final class ServiceAssembly {
         stores.put(site.name(), providers.get(site.kind()).open(site, options));
       }
       ObjectStore store = router == null ? stores.values().iterator().next() : router.route(stores, options);
-      Storage controlPlane = controlPlane(options, stores);
+      Storage projectControlPlane = projectControlPlane(options, stores);
       if (options.activeProfile().isPresent()) {
         store = new ProfileGuardStore(store, options.activeProfile().get(), options.placements());
       }
-      log.debug("opened hybrid storage {} (control plane: {})", options,
-          controlPlane == null ? "none" : "native GCS");
-      return Facades.over(store, controlPlane, options);
+      log.debug("opened hybrid storage {} (project control plane: {})", options,
+          projectControlPlane == null ? "none" : "native GCS");
+      return StorageFacade.over(store, bucket -> bucketControlPlane(options, stores, bucket), projectControlPlane,
+          options.projectId());
     } catch (RuntimeException | Error e) {
       for (ObjectStore s : stores.values()) {
         try {
@@ -115,12 +117,35 @@ final class ServiceAssembly {
   }
 
   /**
-   * The native GCS client for control-plane calls: that of the GCS site which is the authority
-   * (the only site, or the authority of the first placement whose authority is a GCS site);
-   * {@code null} when no GCS site is an authority.
+   * The native GCS client for a bucket's control-plane calls (IAM, ACLs, notifications): that of
+   * the site which is the authority of the bucket's placement ({@code bucket/""}), when that site
+   * talks to GCS natively; with a single site, that site's. With an active BU profile, a bucket
+   * the profile does not grant whole fails with 403 (these calls bypass the store's guard).
+   */
+  static java.util.Optional<Storage> bucketControlPlane(HybridStorageOptions options, Map<String, ObjectStore> stores,
+      String bucket) {
+    Profile profile = options.activeProfile().orElse(null);
+    if (profile != null && !profile.allowsWholeBucket(bucket, options.placements())) {
+      // control-plane calls bypass the store (and its ProfileGuardStore): bound them here
+      throw new com.google.cloud.storage.StorageException(403, HybridStorageException.describe("controlPlane",
+          bucket, null, null) + ": BU '" + profile.name() + "' may not change the access control of bucket '"
+          + bucket + "', which its profile does not grant whole (buckets " + profile.buckets() + ", placements "
+          + profile.placements() + ")", "forbidden", null);
+    }
+    String authority = stores.size() == 1 ? stores.keySet().iterator().next()
+        : options.placementFor(bucket, "").map(Placement::authority).orElse(null);
+    return authority != null && stores.get(authority) instanceof NativeStorageAware aware
+        ? java.util.Optional.of(aware.nativeStorage())
+        : java.util.Optional.empty();
+  }
+
+  /**
+   * The native GCS client for project-level control-plane calls (HMAC keys, the service
+   * account): the only site's, or that of the first placement's authority that talks to GCS
+   * natively; {@code null} when none does.
    */
   @Nullable
-  static Storage controlPlane(HybridStorageOptions options, Map<String, ObjectStore> stores) {
+  static Storage projectControlPlane(HybridStorageOptions options, Map<String, ObjectStore> stores) {
     List<String> candidates = new ArrayList<>();
     if (stores.size() == 1) {
       candidates.addAll(stores.keySet());
