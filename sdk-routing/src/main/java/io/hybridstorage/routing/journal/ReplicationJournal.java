@@ -52,6 +52,7 @@ public final class ReplicationJournal implements AutoCloseable {
   private final int batchMax;
   private final AtomicLong nextSequence;
   private final BlockingQueue<Append> queue = new LinkedBlockingQueue<>();
+  private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
   private final Thread committer;
   private final Map<String, ConcurrentSkipListMap<Long, Long>> bySite = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> byObject = new ConcurrentHashMap<>();
@@ -108,6 +109,7 @@ public final class ReplicationJournal implements AutoCloseable {
       done.completeExceptionally(new IllegalStateException("replication journal is closed"));
       return done;
     }
+    queued.addAndGet(batch.size());
     queue.add(new Append(List.copyOf(batch), done));
     return done;
   }
@@ -147,6 +149,7 @@ public final class ReplicationJournal implements AutoCloseable {
           store.commit();
           store.sync();
           for (Append a : batch) {
+            queued.addAndGet(-a.entries().size());
             a.done().complete(null);
           }
           int depth = entries.size();
@@ -156,6 +159,7 @@ public final class ReplicationJournal implements AutoCloseable {
         } catch (RuntimeException e) {
           log.error("replication journal commit failed", e);
           for (Append a : batch) {
+            queued.addAndGet(-a.entries().size());
             a.done().completeExceptionally(e);
           }
         }
@@ -203,9 +207,9 @@ public final class ReplicationJournal implements AutoCloseable {
     entries.replace(entry.sequence(), next.encode());
   }
 
-  /** All pending entries. */
+  /** All pending entries, including those appended but not yet committed. */
   public int depth() {
-    return entries.size();
+    return entries.size() + queued.get();
   }
 
   /** Pending entries for one target site. */
