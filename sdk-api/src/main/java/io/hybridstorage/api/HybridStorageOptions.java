@@ -55,7 +55,8 @@ public final class HybridStorageOptions {
   /**
    * The embedded default: three in-memory sites ({@code gcp} the authority, {@code dc1} local at
    * 1 ms, {@code dc2} at 30 ms) and one placement for every bucket: written to all three
-   * synchronously, read from the nearest, {@link Consistency#STRONG}.
+   * synchronously, metadata checked at the authority and bytes read from the nearest site holding
+   * that generation ({@link ReadPolicy#NEAREST_VERIFIED}), {@link Consistency#STRONG}.
    */
   public static Builder inMemoryThreeSites() {
     return newBuilder()
@@ -67,7 +68,7 @@ public final class HybridStorageOptions {
             .replicas(GCP, DC1, DC2)
             .authority(GCP)
             .write(WritePolicy.DUAL_WRITE_SYNC)
-            .read(ReadPolicy.NEAREST)
+            .read(ReadPolicy.NEAREST_VERIFIED)
             .consistency(Consistency.STRONG)
             .build());
   }
