@@ -36,7 +36,7 @@ class ConfigurationTest {
           replicas: [gcp, dc1, dc2]
           authority: gcp
           write: dual-write-sync
-          read: NEAREST
+          read: nearest-verified
           consistency: STRONG
         - bucket: sales/tmp/
           replicas: [dc1, dc2]
@@ -50,6 +50,7 @@ class ConfigurationTest {
           replicas: [gcp, dc1]
           write: DUAL_WRITE_SYNC
           read: NEAREST
+          consistency: SESSION
           failWritesWhenReplicaDown: true
       profiles:
         bu-sales:
@@ -112,6 +113,8 @@ class ConfigurationTest {
     assertThat(sales.id()).isEqualTo("sales");
     assertThat(sales.replicas()).containsExactly("gcp", "dc1", "dc2");
     assertThat(sales.writePolicy()).isEqualTo(WritePolicy.DUAL_WRITE_SYNC);
+    assertThat(sales.readPolicy()).isEqualTo(ReadPolicy.NEAREST_VERIFIED);
+    assertThat(o.placementFor("other", "x")).get().extracting(Placement::consistency).isEqualTo(Consistency.SESSION);
     Placement tmp = o.placementFor("sales", "tmp/x").orElseThrow();
     assertThat(tmp.prefix()).isEqualTo("tmp/");
     assertThat(tmp.authority()).isEqualTo("dc1");
