@@ -38,8 +38,8 @@ import javax.annotation.Nullable;
  * seed: 42                       # seeds every random choice
  * journalDirectory: /var/lib/x   # relative paths are resolved against the file's folder
  * sites:
- *   - {name: gcp, kind: gcs, credentialsRef: default, latency: 20ms}
- *   - {name: dc1, kind: vast, endpoint: https://vast1:443, credentialsRef: env:DC1_S3, latency: 1ms,
+ *   - {name: gcp, kind: gcs, latency: 20ms}            # no credentialsRef: default credentials
+ *   - {name: dc1, kind: vast, endpoint: https://vast1:443, credentialsRef: DC1_S3, latency: 1ms,
  *      properties: {region: us-east-1}}
  * placements:
  *   - {bucket: sales, replicas: [gcp, dc1], authority: gcp, write: DUAL_WRITE_SYNC, read: NEAREST}
@@ -66,6 +66,8 @@ final class ConfigLoader {
 
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|ms|s|m|h|d)");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  /** An AWS / S3 access key id: looks like a variable name, but is a credential. */
+  private static final Pattern ACCESS_KEY_ID = Pattern.compile("(AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,}");
   private static final Pattern SECRET_PROPERTY =
       Pattern.compile("(?i).*(secret|password|passwd|private_?key|token).*");
   private static final String DURATION_FORMS = "write a number and a unit (250us, 20ms, 1.5s, 5m, 1h, 1d) "
@@ -245,7 +247,7 @@ final class ConfigLoader {
           String key = path + ".properties." + e.getKey();
           if (SECRET_PROPERTY.matcher(e.getKey()).matches()) {
             fail(key, "looks like a secret; configuration holds no secrets: put it in an environment variable "
-                + "or file and name that in credentialsRef (env:NAME or file:/path)");
+                + "or file and name that in credentialsRef");
           } else if (!e.getValue().isValueNode() || e.getValue().isNull()) {
             fail(key, "must be a single value (text, number or boolean)");
           } else {
@@ -266,13 +268,18 @@ final class ConfigLoader {
     }
   }
 
+  /**
+   * A credentials reference is {@code none}, the name of an environment variable, or a file path
+   * (absolute, or starting with {@code ./}, {@code ../} or {@code ~/}); omitted, the backend uses
+   * its default chain. Anything else may be a secret pasted in: rejected without echoing it.
+   */
   private void checkCredentialsRef(String key, String ref) {
-    boolean ok = ref.equals("default")
-        || ref.startsWith("env:") && ENV_NAME.matcher(ref.substring(4)).matches()
-        || ref.startsWith("file:") && ref.length() > 5;
-    if (!ok) {
-      fail(key, "must say where the credentials are, never hold them: env:VARIABLE_NAME, file:/path/to/file "
-          + "or default (the backend's default chain); got a value of " + ref.length() + " characters");
+    boolean path = ref.startsWith("/") || ref.startsWith("./") || ref.startsWith("../") || ref.startsWith("~/");
+    boolean variable = ENV_NAME.matcher(ref).matches() && !ACCESS_KEY_ID.matcher(ref).matches();
+    if (!(ref.equals("none") || path || variable)) {
+      fail(key, "must say where the credentials are, never hold them: the name of an environment variable "
+          + "(e.g. DC1_S3_CREDENTIALS), a file path (/etc/hybrid/dc1.json, ./dc1.json), or none; omit it for the "
+          + "backend's default credentials (got a value of " + ref.length() + " characters, not shown)");
     }
   }
 

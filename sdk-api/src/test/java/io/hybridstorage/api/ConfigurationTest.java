@@ -22,12 +22,12 @@ class ConfigurationTest {
       sites:
         - name: gcp
           kind: gcs
-          credentialsRef: default
+          credentialsRef: /etc/hybrid/gcp-service-account.json
           latency: 20ms
         - name: dc1
           kind: vast
           endpoint: https://vast-dc1.example:443
-          credentialsRef: env:DC1_S3_KEYS
+          credentialsRef: DC1_S3_KEYS
           latency: 1ms
           properties: {region: us-east-1, partSizeMiB: 16}
         - {name: dc2, kind: memory, latency: PT0.03S}
@@ -104,9 +104,9 @@ class ConfigurationTest {
     assertThat(o.seed()).isEqualTo(42);
     assertThat(o.journalDirectory()).contains(file.getParent().resolve("journal").toAbsolutePath());
     SiteConfig dc1 = o.sites().get("dc1");
-    assertThat(dc1).isEqualTo(new SiteConfig("dc1", "vast", "https://vast-dc1.example:443", "env:DC1_S3_KEYS",
+    assertThat(dc1).isEqualTo(new SiteConfig("dc1", "vast", "https://vast-dc1.example:443", "DC1_S3_KEYS",
         Duration.ofMillis(1), Map.of("region", "us-east-1", "partSizeMiB", "16")));
-    assertThat(o.sites().get("gcp").credentialsRef()).isEqualTo("default");
+    assertThat(o.sites().get("gcp").credentialsRef()).isEqualTo("/etc/hybrid/gcp-service-account.json");
     assertThat(o.sites().get("dc2").latency()).isEqualTo(Duration.ofMillis(30));
     assertThat(o.placements()).hasSize(3);
     Placement sales = o.placementFor("sales", "2026/a.csv").orElseThrow();
@@ -166,6 +166,20 @@ class ConfigurationTest {
   void overridesApplyToTheEmbeddedDefault() {
     env.put("HYBRID_STORAGE_LOCAL_SITE", "dc2");
     assertThat(load().localSite()).contains("dc2");
+  }
+
+  @Test
+  void theReadmeExampleIsValid() throws IOException {
+    String readme = Files.readString(Path.of("..", "README.md"));
+    int start = readme.indexOf("```yaml\n") + "```yaml\n".length();
+    assertThat(start).isGreaterThan("```yaml\n".length());
+    write(readme.substring(start, readme.indexOf("```", start)));
+    env.put("HYBRID_STORAGE_PROFILE", "bu-sales");
+    HybridStorageOptions o = load();
+    assertThat(o.sites().keySet()).containsExactly("gcp", "dc1", "dc2");
+    assertThat(o.placementFor("sales", "tmp/x")).get().extracting(Placement::writePolicy)
+        .isEqualTo(WritePolicy.LOCAL_THEN_ASYNC);
+    assertThat(o.activeProfile()).get().extracting(Profile::name).isEqualTo("bu-sales");
   }
 
   // ------------------------------------------------------------ error messages
@@ -280,12 +294,25 @@ class ConfigurationTest {
 
   @Test
   void credentialsRefMustBeAReferenceAndIsNeverEchoed() throws IOException {
-    write("sites: [{name: dc1, kind: vast, credentialsRef: AKIAIOSFODNN7EXAMPLE}]\n");
+    write("""
+        sites:
+          - {name: a1, kind: vast, credentialsRef: AKIAIOSFODNN7EXAMPLE}
+          - {name: a2, kind: vast, credentialsRef: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY}
+          - {name: a3, kind: gcs, credentialsRef: '{"type": "service_account"}'}
+          - {name: ok1, kind: gcs, credentialsRef: none}
+          - {name: ok2, kind: vast, credentialsRef: DC1_S3_CREDENTIALS}
+          - {name: ok3, kind: vast, credentialsRef: ./dc1.properties}
+        """);
     HybridStorageConfigException e = loadFails();
-    assertThat(e.problems()).containsExactly("sites[0].credentialsRef: must say where the credentials are, never "
-        + "hold them: env:VARIABLE_NAME, file:/path/to/file or default (the backend's default chain); got a value "
-        + "of 20 characters");
-    assertThat(e.getMessage()).doesNotContain("AKIAIOSFODNN7EXAMPLE");
+    String rule = "must say where the credentials are, never hold them: the name of an environment variable "
+        + "(e.g. DC1_S3_CREDENTIALS), a file path (/etc/hybrid/dc1.json, ./dc1.json), or none; omit it for the "
+        + "backend's default credentials (got a value of ";
+    assertThat(e.problems()).containsExactly(
+        "sites[0].credentialsRef: " + rule + "20 characters, not shown)",
+        "sites[1].credentialsRef: " + rule + "40 characters, not shown)",
+        "sites[2].credentialsRef: " + rule + "27 characters, not shown)");
+    assertThat(e.getMessage()).doesNotContain("AKIAIOSFODNN7EXAMPLE").doesNotContain("EXAMPLEKEY")
+        .doesNotContain("service_account");
   }
 
   @Test

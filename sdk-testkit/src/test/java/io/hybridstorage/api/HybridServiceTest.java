@@ -74,8 +74,8 @@ class HybridServiceTest {
   @Test
   void aMissingKindNamesTheSiteTheKindAndTheArtifact() {
     HybridStorageOptions options = HybridStorageOptions.newBuilder()
-        .site(new SiteConfig("dc1", "vast", "https://vast1", "env:DC1", Duration.ofMillis(1), Map.of()))
-        .site(new SiteConfig("gcp", "gcs", null, "default", Duration.ofMillis(20), Map.of()))
+        .site(new SiteConfig("dc1", "vast", "https://vast1", "DC1_S3", Duration.ofMillis(1), Map.of()))
+        .site(new SiteConfig("gcp", "gcs", null, null, Duration.ofMillis(20), Map.of()))
         .site(new SiteConfig("tape", "tape", null, null, Duration.ofMillis(20), Map.of()))
         .placement(Placement.builder("*").replicas("gcp", "dc1").build())
         .build();
