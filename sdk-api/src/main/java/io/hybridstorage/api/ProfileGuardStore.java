@@ -51,7 +51,7 @@ final class ProfileGuardStore implements ObjectStore {
   public ListPage<BucketInfo> listBuckets(BucketListRequest request) {
     ListPage<BucketInfo> page = delegate.listBuckets(request);
     List<BucketInfo> visible = page.items().stream().filter(b -> profile.allowsAnyOf(b.name(), placements)).toList();
-    return new ListPage<>(visible, page.prefixes(), page.nextPageToken());
+    return visible.size() == page.items().size() ? page : new ListPage<>(visible, page.prefixes(), page.nextPageToken());
   }
 
   @Override
@@ -82,6 +82,12 @@ final class ProfileGuardStore implements ObjectStore {
   public ObjectWriter openWrite(WriteRequest request) {
     requireObject("write", request.bucket(), request.name());
     return delegate.openWrite(request);
+  }
+
+  @Override
+  public ObjectInfo write(WriteRequest request, java.io.InputStream data) {
+    requireObject("write", request.bucket(), request.name());
+    return delegate.write(request, data);
   }
 
   @Override

@@ -145,6 +145,14 @@ class HybridServiceTest {
 
   // ------------------------------------------------------------ BU profiles
 
+  @Test
+  void theProfileGuardForwardsEveryCallItAllows() {
+    Placement everything = Placement.builder(Placement.ANY_BUCKET).replicas("dc1").build();
+    Profile all = new Profile("bu-all", List.of(), List.of(everything.id()));
+    io.hybridstorage.testkit.fault.ForwardingStoreTester.testForwarding(
+        store -> new ProfileGuardStore(store, all, List.of(everything)));
+  }
+
   static Storage salesBu() {
     HybridStorageOptions options = oneSite("memory")
         .placement(Placement.builder("shared").prefix("sales/").replicas("dc1").build())

@@ -21,6 +21,12 @@ public final class NativeAwareTestProvider implements StoreProvider {
   static final String KIND = "native-memory";
   /** "site:method:firstArgument" for every call the native stand-ins received. */
   static final List<String> CALLS = new CopyOnWriteArrayList<>();
+  /**
+   * The class of the client a plain {@code StorageOptions…getService()} returned inside {@link
+   * #open}, as a GCS backend builds its client: must be the GCS client even while the
+   * StorageFactory swap is on.
+   */
+  static final List<String> CLIENTS_BUILT_WHILE_OPENING = new CopyOnWriteArrayList<>();
 
   @Override
   public String kind() {
@@ -30,6 +36,12 @@ public final class NativeAwareTestProvider implements StoreProvider {
   @Override
   public ObjectStore open(SiteConfig site, HybridStorageOptions options) {
     InMemoryStore memory = new InMemoryStore(site.name());
+    try (Storage plain = com.google.cloud.storage.StorageOptions.http().setProjectId("p")
+        .setCredentials(com.google.cloud.NoCredentials.getInstance()).build().getService()) {
+      CLIENTS_BUILT_WHILE_OPENING.add(plain.getClass().getName());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
     Storage nativeClient = (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(),
         new Class<?>[] {Storage.class}, (proxy, method, args) -> {
           CALLS.add(site.name() + ":" + method.getName() + ":" + (args == null ? "" : args[0]));

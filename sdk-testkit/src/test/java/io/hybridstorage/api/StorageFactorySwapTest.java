@@ -55,6 +55,19 @@ class StorageFactorySwapTest {
   }
 
   @Test
+  void aBackendBuildingAGcsClientWhileTheSwapIsOnGetsTheRealClient() throws Exception {
+    Path config = dir.resolve("hybrid.yaml");
+    Files.writeString(config, "sites: [{name: gcp, kind: " + NativeAwareTestProvider.KIND + "}]\n");
+    System.setProperty("hybrid.storage.config", config.toString());
+    NativeAwareTestProvider.CLIENTS_BUILT_WHILE_OPENING.clear();
+    Storage hybrid = plainGcsCall();
+    assertThat(hybrid.getClass().getName()).isNotEqualTo("com.google.cloud.storage.StorageImpl");
+    // without the guard the backend would have received another hybrid world (or recursed)
+    assertThat(NativeAwareTestProvider.CLIENTS_BUILT_WHILE_OPENING)
+        .containsExactly("com.google.cloud.storage.StorageImpl");
+  }
+
+  @Test
   void aBrokenConfigFileFailsTheCallNamingTheFile() throws Exception {
     Path config = dir.resolve("broken.yaml");
     Files.writeString(config, "sites: [{name: dc1, kind: memroy}]\n");
