@@ -80,6 +80,10 @@ public final class Replayer {
       if (downSites.contains(e.target()) || blocked.contains(e.objectKey())) {
         continue;
       }
+      if (journal.isHeld(e)) {
+        blocked.add(e.objectKey()); // its write is still committing: keep it and what follows for later
+        continue;
+      }
       try {
         Replicator.Outcome outcome = replicator.apply(e);
         journal.remove(e);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,6 +57,7 @@ public final class ReplicationJournal implements AutoCloseable {
   private final Thread committer;
   private final Map<String, ConcurrentSkipListMap<Long, Long>> bySite = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> byObject = new ConcurrentHashMap<>();
+  private final Set<String> held = ConcurrentHashMap.newKeySet();
   private final List<IntConsumer> appendListeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
@@ -205,6 +207,25 @@ public final class ReplicationJournal implements AutoCloseable {
   public void recordAttempt(JournalEntry entry) {
     JournalEntry next = entry.nextAttempt();
     entries.replace(entry.sequence(), next.encode());
+  }
+
+  /**
+   * Holds back replay of {@code bucket/name#generation} while its write is still in flight: the
+   * router journals a write's replica entries in parallel with the primary's commit, and a replay
+   * that ran before the commit would find the generation missing at the source and drop the entry
+   * as superseded. Call {@link #release} once the primary committed or failed.
+   */
+  public void hold(String bucket, String name, long generation) {
+    held.add(bucket + '\n' + name + '\n' + generation);
+  }
+
+  public void release(String bucket, String name, long generation) {
+    held.remove(bucket + '\n' + name + '\n' + generation);
+  }
+
+  /** Whether the entry's write is still in flight in this process (see {@link #hold}). */
+  public boolean isHeld(JournalEntry e) {
+    return !held.isEmpty() && held.contains(e.bucket() + '\n' + e.name() + '\n' + e.generation());
   }
 
   /** All pending entries, including those appended but not yet committed. */

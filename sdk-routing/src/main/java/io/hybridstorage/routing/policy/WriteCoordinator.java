@@ -198,6 +198,15 @@ public final class WriteCoordinator {
     private ObjectInfo commitParallel() throws IOException {
       String b = request.bucket();
       String n = request.name();
+      ctx.journal().hold(b, n, generation);
+      try {
+        return commitParallelHeld(b, n);
+      } finally {
+        ctx.journal().release(b, n, generation);
+      }
+    }
+
+    private ObjectInfo commitParallelHeld(String b, String n) throws IOException {
       CompletableFuture<Void> journal = appendJournal(route, Op.WRITE, b, n, generation, route.journaled());
       Map<SiteHandle, CompletableFuture<?>> sync = new LinkedHashMap<>();
       boolean conditional = !request.conditions().isEmpty();
