@@ -2,6 +2,7 @@ package io.hybridstorage.api;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hybridstorage.api.spi.StoreDecorator;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +27,13 @@ public final class HybridStorageOptions {
   public static final String DC1 = "dc1";
   public static final String DC2 = "dc2";
 
+  private static final StoreDecorator NO_DECORATION = new StoreDecorator() {
+    @Override
+    public String toString() {
+      return "no decoration";
+    }
+  };
+
   private final Map<String, SiteConfig> sites;
   private final List<Placement> placements;
   @Nullable private final String localSite;
@@ -35,6 +43,7 @@ public final class HybridStorageOptions {
   @Nullable private final Path journalDirectory;
   private final Map<String, Profile> profiles;
   @Nullable private final String profile;
+  private final StoreDecorator storeDecorator;
 
   private HybridStorageOptions(Builder b) {
     this.sites = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.sites));
@@ -46,6 +55,7 @@ public final class HybridStorageOptions {
     this.journalDirectory = b.journalDirectory;
     this.profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.profiles));
     this.profile = b.profile;
+    this.storeDecorator = b.storeDecorator;
   }
 
   public static Builder newBuilder() {
@@ -191,6 +201,7 @@ public final class HybridStorageOptions {
     b.journalDirectory = journalDirectory;
     b.profiles.putAll(profiles);
     b.profile = profile;
+    b.storeDecorator = storeDecorator;
     return b;
   }
 
@@ -239,6 +250,14 @@ public final class HybridStorageOptions {
   }
 
   /**
+   * The wrapper {@link #getService()} applies to each site's store and to the routed store
+   * ({@link StoreDecorator}); one that changes nothing unless a builder set another.
+   */
+  public StoreDecorator storeDecorator() {
+    return storeDecorator;
+  }
+
+  /**
    * The placement covering {@code bucket/name}: the longest matching prefix of the bucket's own
    * placements, else of the {@code *} placements.
    */
@@ -277,6 +296,7 @@ public final class HybridStorageOptions {
     @Nullable private Path journalDirectory;
     private final Map<String, Profile> profiles = new LinkedHashMap<>();
     @Nullable private String profile;
+    private StoreDecorator storeDecorator = NO_DECORATION;
 
     private Builder() {}
 
@@ -324,6 +344,17 @@ public final class HybridStorageOptions {
     /** Adds (or replaces, by name) a BU profile. */
     public Builder profile(Profile value) {
       profiles.put(value.name(), value);
+      return this;
+    }
+
+    /**
+     * Wraps the stores {@link HybridStorageOptions#getService()} assembles: each site's before the
+     * router sees it, and the routed one (see {@link StoreDecorator} for the order and the
+     * ownership rule). For tests and instrumentation; configuration files cannot set it. Default:
+     * no wrapping.
+     */
+    public Builder storeDecorator(StoreDecorator value) {
+      this.storeDecorator = requireNonNull(value, "storeDecorator");
       return this;
     }
 

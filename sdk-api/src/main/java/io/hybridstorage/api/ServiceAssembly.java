@@ -1,9 +1,12 @@
 package io.hybridstorage.api;
 
+import static java.util.Objects.requireNonNull;
+
 import com.google.cloud.storage.Storage;
 import io.hybridstorage.api.internal.StorageFacade;
 import io.hybridstorage.api.spi.NativeStorageAware;
 import io.hybridstorage.api.spi.RouterProvider;
+import io.hybridstorage.api.spi.StoreDecorator;
 import io.hybridstorage.api.spi.StoreProvider;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -22,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * StorageFacade (com.google.cloud.storage.Storage)
  *   → ProfileGuardStore (only with an active BU profile: 403 outside it)
- *     → the RouterProvider's store (only with several sites)
- *       → one StoreProvider store per site
+ *     → StoreDecorator.service( the RouterProvider's store (only with several sites) )
+ *       → StoreDecorator.site( one StoreProvider store per site )
  * </pre>
  *
  * Providers are found with {@link ServiceLoader} on the thread's context class loader (falling
@@ -84,24 +87,38 @@ final class ServiceAssembly {
           + String.join("\n  - ", missing));
     }
 
-    Map<String, ObjectStore> stores = new LinkedHashMap<>();
+    Map<String, ObjectStore> stores = new LinkedHashMap<>(); // as decorated: what the router gets
+    Map<String, ObjectStore> natives = new LinkedHashMap<>(); // as opened: what control-plane calls look at
+    ObjectStore routed = null;
     boolean outermost = !ASSEMBLING.get();
     ASSEMBLING.set(true);
     try {
+      StoreDecorator decorator = options.storeDecorator();
       for (SiteConfig site : options.sites().values()) {
-        stores.put(site.name(), providers.get(site.kind()).open(site, options));
+        ObjectStore opened = providers.get(site.kind()).open(site, options);
+        stores.put(site.name(), opened);
+        natives.put(site.name(), opened);
+        stores.put(site.name(), requireNonNull(decorator.site(site, opened), () -> decorator + " returned null for "
+            + "site " + site.name()));
       }
-      ObjectStore store = router == null ? stores.values().iterator().next() : router.route(stores, options);
-      Storage projectControlPlane = projectControlPlane(options, stores);
+      routed = router == null ? stores.values().iterator().next() : router.route(stores, options);
+      ObjectStore store = requireNonNull(decorator.service(routed), () -> decorator + " returned null for the "
+          + "service store");
+      Storage projectControlPlane = projectControlPlane(options, natives);
       if (options.activeProfile().isPresent()) {
         store = new ProfileGuardStore(store, options.activeProfile().get(), options.placements());
       }
       log.debug("opened hybrid storage {} (project control plane: {})", options,
           projectControlPlane == null ? "none" : "native GCS");
-      return StorageFacade.over(store, bucket -> bucketControlPlane(options, stores, bucket), projectControlPlane,
+      return StorageFacade.over(store, bucket -> bucketControlPlane(options, natives, bucket), projectControlPlane,
           options.projectId());
     } catch (RuntimeException | Error e) {
-      for (ObjectStore s : stores.values()) {
+      List<ObjectStore> opened = new ArrayList<>();
+      if (routed != null && !stores.containsValue(routed)) {
+        opened.add(routed); // the router, closed first: it may own threads and a journal
+      }
+      opened.addAll(stores.values());
+      for (ObjectStore s : opened) {
         try {
           s.close();
         } catch (RuntimeException suppressed) {

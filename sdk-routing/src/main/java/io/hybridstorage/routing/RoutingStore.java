@@ -24,6 +24,7 @@ import io.hybridstorage.api.SignUrlRequest;
 import io.hybridstorage.api.SiteConfig;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
+import io.hybridstorage.api.spi.Replicating;
 import io.hybridstorage.routing.internal.GenerationClock;
 import io.hybridstorage.routing.internal.Replicator;
 import io.hybridstorage.routing.internal.ResilientStore;
@@ -100,7 +101,7 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-confined: one instance serves any number of threads. SESSION consistency is per
  * instance.
  */
-public final class RoutingStore implements ObjectStore {
+public final class RoutingStore implements ObjectStore, Replicating {
 
   private static final Logger log = LoggerFactory.getLogger(RoutingStore.class);
 
@@ -433,11 +434,13 @@ public final class RoutingStore implements ObjectStore {
   }
 
   /** Pending replica changes in the journal. */
+  @Override
   public int journalDepth() {
     return journal.depth();
   }
 
   /** Pending replica changes towards {@code site}. */
+  @Override
   public int journalDepth(String site) {
     return journal.depth(site);
   }
@@ -453,6 +456,7 @@ public final class RoutingStore implements ObjectStore {
   }
 
   /** Runs one replay pass now (besides the periodic ones); returns the entries replayed or skipped. */
+  @Override
   public int replayNow() {
     return replayer.replayOnce();
   }
@@ -461,6 +465,7 @@ public final class RoutingStore implements ObjectStore {
    * Replays until the journal is empty or {@code timeout} passed (real time); returns whether it
    * drained. Sites that are down keep their entries.
    */
+  @Override
   public boolean drain(Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (journal.depth() > 0) {
