@@ -30,6 +30,14 @@ class StorageFactorySwapTest {
     HybridStorageFactory.resetShared();
   }
 
+  /** Writes {@code yaml} to {@code name} and names it in {@code -Dhybrid.storage.config}. */
+  Path configure(String name, String yaml) throws java.io.IOException {
+    Path config = dir.resolve(name);
+    Files.writeString(config, yaml);
+    System.setProperty("hybrid.storage.config", config.toString());
+    return config;
+  }
+
   static Storage plainGcsCall() {
     return StorageOptions.newBuilder().setProjectId("job-project").setCredentials(NoCredentials.getInstance()).build()
         .getService();
@@ -37,9 +45,7 @@ class StorageFactorySwapTest {
 
   @Test
   void aConfigFileTurnsPlainStorageOptionsIntoHybridStorage() throws Exception {
-    Path config = dir.resolve("hybrid.yaml");
-    Files.writeString(config, "projectId: swap-project\nsites: [{name: dc1, kind: memory}]\n");
-    System.setProperty("hybrid.storage.config", config.toString());
+    configure("hybrid.yaml", "projectId: swap-project\nsites: [{name: dc1, kind: memory}]\n");
 
     Storage first = plainGcsCall();
     assertThat(first.getClass().getName()).isNotEqualTo("com.google.cloud.storage.StorageImpl");
@@ -56,9 +62,7 @@ class StorageFactorySwapTest {
 
   @Test
   void aBackendBuildingAGcsClientWhileTheSwapIsOnGetsTheRealClient() throws Exception {
-    Path config = dir.resolve("hybrid.yaml");
-    Files.writeString(config, "sites: [{name: gcp, kind: " + NativeAwareTestProvider.KIND + "}]\n");
-    System.setProperty("hybrid.storage.config", config.toString());
+    configure("hybrid.yaml", "sites: [{name: gcp, kind: " + NativeAwareTestProvider.KIND + "}]\n");
     NativeAwareTestProvider.CLIENTS_BUILT_WHILE_OPENING.clear();
     Storage hybrid = plainGcsCall();
     assertThat(hybrid.getClass().getName()).isNotEqualTo("com.google.cloud.storage.StorageImpl");
@@ -69,9 +73,7 @@ class StorageFactorySwapTest {
 
   @Test
   void aBrokenConfigFileFailsTheCallNamingTheFile() throws Exception {
-    Path config = dir.resolve("broken.yaml");
-    Files.writeString(config, "sites: [{name: dc1, kind: memroy}]\n");
-    System.setProperty("hybrid.storage.config", config.toString());
+    Path config = configure("broken.yaml", "sites: [{name: dc1, kind: memroy}]\n");
     assertThatThrownBy(StorageFactorySwapTest::plainGcsCall)
         .isInstanceOf(HybridStorageConfigException.class)
         .hasMessageContaining(config.toAbsolutePath() + " (named by system property hybrid.storage.config)")
@@ -90,9 +92,7 @@ class StorageFactorySwapTest {
 
   @Test
   void theKillSwitchWinsOverAConfigFile() throws Exception {
-    Path config = dir.resolve("hybrid.yaml");
-    Files.writeString(config, "sites: [{name: dc1, kind: memory}]\n");
-    System.setProperty("hybrid.storage.config", config.toString());
+    configure("hybrid.yaml", "sites: [{name: dc1, kind: memory}]\n");
     System.setProperty("hybrid.storage.enabled", "false");
     try (Storage storage = plainGcsCall()) {
       assertThat(storage.getClass().getName()).isEqualTo("com.google.cloud.storage.StorageImpl");
