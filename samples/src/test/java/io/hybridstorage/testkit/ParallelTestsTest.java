@@ -30,8 +30,10 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * in junit-platform.properties), every one writing the same bucket and object name through the
  * same static extension: each sees only its own world. The first two tests to start meet at a
  * barrier, so at least two worlds are provably open at once.
+ *
+ * <p>The annotation is on the methods, not the class: on the class it would also run the class
+ * alongside other classes, whose tests Surefire then counts under this one.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class ParallelTestsTest {
 
   private static final String BUCKET = "shared";
@@ -47,26 +49,31 @@ class ParallelTestsTest {
   private static final Set<HybridWorld> worlds = ConcurrentHashMap.newKeySet();
   private static final Set<String> threads = ConcurrentHashMap.newKeySet();
 
+  @Execution(ExecutionMode.CONCURRENT)
   @Test
   void writerA() throws Exception {
     writeAndCheckOwnData("A", sites.storage());
   }
 
+  @Execution(ExecutionMode.CONCURRENT)
   @Test
   void writerB() throws Exception {
     writeAndCheckOwnData("B", sites.storage());
   }
 
+  @Execution(ExecutionMode.CONCURRENT)
   @Test
   void writerC(Storage storage) throws Exception {
     writeAndCheckOwnData("C", storage);
   }
 
+  @Execution(ExecutionMode.CONCURRENT)
   @Test
   void writerD(Storage storage) throws Exception {
     writeAndCheckOwnData("D", storage);
   }
 
+  @Execution(ExecutionMode.CONCURRENT)
   @RepeatedTest(4)
   void repeatedWriter(TestInfo info, Storage storage) throws Exception {
     writeAndCheckOwnData("R" + info.getDisplayName(), storage);
