@@ -20,6 +20,7 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Proxy;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
+import java.lang.reflect.TypeVariable;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.URL;
@@ -29,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -230,18 +232,22 @@ public final class ForwardingStoreTester {
     }
 
     Object prepareResult(Values values) {
-      Class<?> type = target.getReturnType();
+      result = resultOf(target, values);
+      return result;
+    }
+
+    /** What the delegate returns from {@code method}: fresh values, test content and writers. */
+    static Object resultOf(Method method, Values values) {
+      Class<?> type = method.getReturnType();
       if (type == ObjectContent.class) {
-        result = new TestContent((ObjectInfo) values.generate(ObjectInfo.class),
+        return new TestContent((ObjectInfo) values.generate(ObjectInfo.class),
             ("content " + values.next()).getBytes(UTF_8));
       } else if (type == ObjectWriter.class) {
-        result = new TestWriter((ObjectInfo) values.generate(ObjectInfo.class));
-      } else if (isLocalGetter(target)) {
-        result = target.getName().equals("site") ? SITE : Set.of();
-      } else {
-        result = values.generate(target.getGenericReturnType());
+        return new TestWriter((ObjectInfo) values.generate(ObjectInfo.class));
+      } else if (isLocalGetter(method)) {
+        return method.getName().equals("site") ? SITE : Set.of();
       }
-      return result;
+      return values.generate(method.getGenericReturnType());
     }
 
     void prepareFailure(RuntimeException value) {
@@ -283,13 +289,7 @@ public final class ForwardingStoreTester {
       if (isTarget && armed) {
         return result;
       }
-      if (method.getName().equals("site")) {
-        return SITE;
-      }
-      if (method.getName().equals("capabilities")) {
-        return Set.of();
-      }
-      return method.getReturnType() == void.class ? null : new Values().generate(method.getGenericReturnType());
+      return method.getReturnType() == void.class ? null : resultOf(method, new Values());
     }
   }
 
@@ -425,19 +425,27 @@ public final class ForwardingStoreTester {
       } else if (raw == Map.class) {
         return Map.of(generate(typeArgument(type, 0)), generate(typeArgument(type, 1)));
       } else if (raw.isRecord()) {
-        return record(raw);
+        return record(raw, type);
       }
       throw new AssertionError("ForwardingStoreTester cannot make a " + type.getTypeName()
           + "; teach ForwardingStoreTester.Values.generate to");
     }
 
-    private Object record(Class<?> type) {
+    /** A record through its canonical constructor; {@code generic} binds its type variables. */
+    private Object record(Class<?> type, Type generic) {
+      Map<TypeVariable<?>, Type> bindings = new HashMap<>();
+      if (generic instanceof ParameterizedType p) {
+        TypeVariable<?>[] variables = type.getTypeParameters();
+        for (int i = 0; i < variables.length; i++) {
+          bindings.put(variables[i], p.getActualTypeArguments()[i]);
+        }
+      }
       RecordComponent[] components = type.getRecordComponents();
       Class<?>[] rawTypes = new Class<?>[components.length];
       Object[] values = new Object[components.length];
       for (int i = 0; i < components.length; i++) {
         rawTypes[i] = components[i].getType();
-        values[i] = generate(components[i].getGenericType());
+        values[i] = generate(bind(components[i].getGenericType(), bindings));
       }
       try {
         Constructor<?> constructor = type.getDeclaredConstructor(rawTypes);
@@ -448,6 +456,44 @@ public final class ForwardingStoreTester {
             + Arrays.toString(values) + ": " + e.getCause(), e.getCause());
       } catch (ReflectiveOperationException e) {
         throw new AssertionError(e);
+      }
+    }
+
+    /** {@code type} with the record's type variables replaced (one level deep: {@code List<T>}). */
+    private static Type bind(Type type, Map<TypeVariable<?>, Type> bindings) {
+      if (type instanceof TypeVariable<?> variable && bindings.containsKey(variable)) {
+        return bindings.get(variable);
+      }
+      if (type instanceof ParameterizedType p) {
+        Type[] arguments = p.getActualTypeArguments().clone();
+        boolean changed = false;
+        for (int i = 0; i < arguments.length; i++) {
+          Type bound = bind(arguments[i], bindings);
+          changed |= bound != arguments[i];
+          arguments[i] = bound;
+        }
+        if (changed) {
+          return new Parameterized((Class<?>) p.getRawType(), arguments);
+        }
+      }
+      return type;
+    }
+
+    /** A parameterized type made here, after binding type variables. */
+    private record Parameterized(Class<?> raw, Type[] arguments) implements ParameterizedType {
+      @Override
+      public Type[] getActualTypeArguments() {
+        return arguments.clone();
+      }
+
+      @Override
+      public Type getRawType() {
+        return raw;
+      }
+
+      @Override
+      public Type getOwnerType() {
+        return null;
       }
     }
 

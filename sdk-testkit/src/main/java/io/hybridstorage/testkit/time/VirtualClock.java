@@ -27,10 +27,10 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>{@link #sleeper()} blocks the calling thread until another thread advances the clock past
  *       its deadline. Use it when the test drives time: {@code awaitSleepers(1, ...)}, then {@code
  *       advance(...)}.
- *   <li>{@link #advancingSleeper()} moves the clock forward to the sleeper's deadline itself and
- *       returns at once: time passes exactly as long as the code under test "sleeps", with no
- *       second thread. Concurrent sleeps overlap (two threads sleeping 1 s from the same instant
- *       move the clock by 1 s, not 2 s), as real sleeps do.
+ *   <li>{@link #advancingSleeper()} moves the clock forward by the duration itself and returns at
+ *       once: time passes exactly as long as the code under test "sleeps", with no second thread.
+ *       Each sleep adds its full duration, so the sleeps of concurrent threads add up instead of
+ *       overlapping; when overlap matters, drive time with {@link #sleeper()} instead.
  * </ul>
  *
  * <p>Thread-safe. Time never goes backwards.
@@ -121,7 +121,7 @@ public final class VirtualClock extends Clock {
     return timeline.blocking;
   }
 
-  /** A sleeper that moves this clock to its deadline and returns at once. */
+  /** A sleeper that moves this clock forward by the duration asked and returns at once. */
   public Sleeper advancingSleeper() {
     return timeline.advancing;
   }
