@@ -121,6 +121,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
   private final ScheduledExecutorService scheduler;
   private final ScheduledFuture<?> replayTask;
   private final Set<Capability> capabilities;
+  private final String siteName;
   private volatile boolean closed;
 
   private RoutingStore(Map<String, ObjectStore> stores, HybridStorageOptions options, RoutingSettings settings) {
@@ -141,6 +142,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
       }
     }
     this.sites = java.util.Collections.unmodifiableMap(handles);
+    this.siteName = "routing[" + String.join(",", handles.keySet()) + "]";
     validate(options, this.sites);
     this.journal = ReplicationJournal.open(journalDirectory(options), options.clock(), settings.journalBatchMax());
     journal.onAppended(depth -> listeners.forEach(l -> l.journalAppended(0, depth)));
@@ -270,9 +272,36 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   // ------------------------------------------------------------------------ ObjectStore
 
+  /** {@code routing[gcp,dc1,dc2]}: the name errors of this store carry (with the failing site in the message). */
   @Override
   public String site() {
-    return "routing" + sites.keySet();
+    return siteName;
+  }
+
+  /**
+   * Re-issues a site's error as this store's: same code and reason, {@link #site()} as the site,
+   * and the failing site named in the message ({@code write gs://b/o on routing[gcp,dc1,dc2]: at
+   * gcp: ifGenerationMatch=0 failed, current=7}); the site's exception is the cause.
+   */
+  private HybridStorageException translate(HybridStorageException e) {
+    if (siteName.equals(e.site())) {
+      return e;
+    }
+    String prefix = HybridStorageException.describe(e.operation(), e.bucket(), e.object(), e.site()) + ": ";
+    String message = String.valueOf(e.getMessage());
+    String detail = message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+    if (e.site() != null) {
+      detail = "at " + e.site() + ": " + detail;
+    }
+    return new HybridStorageException(e.code(), e.reason(), e.operation(), e.bucket(), e.object(), siteName, detail, e);
+  }
+
+  private <T> T guard(java.util.function.Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (HybridStorageException e) {
+      throw translate(e);
+    }
   }
 
   /** What every site can do (the intersection). */
@@ -283,6 +312,10 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   @Override
   public BucketInfo createBucket(BucketSpec spec) {
+    return guard(() -> createBucketRouted(spec));
+  }
+
+  private BucketInfo createBucketRouted(BucketSpec spec) {
     SiteHandle authority = bucketAuthority("createBucket", spec.name());
     BucketInfo info = authority.store().createBucket(spec);
     for (SiteHandle s : bucketSites(spec.name())) {
@@ -301,12 +334,20 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   @Override
   public Optional<BucketInfo> getBucket(String bucket) {
+    return guard(() -> getBucketRouted(bucket));
+  }
+
+  private Optional<BucketInfo> getBucketRouted(String bucket) {
     return bucketAuthority("getBucket", bucket).store().getBucket(bucket);
   }
 
   /** Buckets of every site, merged by name (the authority's view of each), paged by name. */
   @Override
   public ListPage<BucketInfo> listBuckets(BucketListRequest request) {
+    return guard(() -> listBucketsRouted(request));
+  }
+
+  private ListPage<BucketInfo> listBucketsRouted(BucketListRequest request) {
     TreeMap<String, BucketInfo> all = new TreeMap<>(Verifier::compareUtf8);
     for (SiteHandle s : sites.values()) {
       String token = null;
@@ -339,6 +380,10 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   @Override
   public BucketInfo updateBucket(String bucket, BucketPatch patch) {
+    return guard(() -> updateBucketRouted(bucket, patch));
+  }
+
+  private BucketInfo updateBucketRouted(String bucket, BucketPatch patch) {
     SiteHandle authority = bucketAuthority("updateBucket", bucket);
     BucketInfo info = authority.store().updateBucket(bucket, patch);
     for (SiteHandle s : bucketSites(bucket)) {
@@ -351,7 +396,24 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   @Override
   public boolean deleteBucket(String bucket) {
+    return guard(() -> deleteBucketRouted(bucket));
+  }
+
+  private boolean deleteBucketRouted(String bucket) {
     SiteHandle authority = bucketAuthority("deleteBucket", bucket);
+    // every site must be empty first: under async policies a replica may hold objects the
+    // authority does not have yet, and a half-deleted bucket would lose them. Replicate what this
+    // router still has pending for the bucket, so its own deletes have reached every site.
+    for (int pass = 0; pass < 5 && journal.hasPending(bucket); pass++) {
+      replayer.replayOnce();
+    }
+    for (SiteHandle s : bucketSites(bucket)) {
+      if (s.store().getBucket(bucket).isPresent()
+          && !s.store().list(ListRequest.of(bucket).withVersions(true).withPageSize(1)).items().isEmpty()) {
+        throw HybridStorageException.conflict("deleteBucket", bucket, null, s.name(),
+            "The bucket you tried to delete is not empty (site " + s.name() + " still holds object versions).");
+      }
+    }
     boolean deleted = authority.store().deleteBucket(bucket);
     for (SiteHandle s : bucketSites(bucket)) {
       if (s != authority) {
@@ -363,27 +425,73 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   @Override
   public Optional<ObjectInfo> head(ObjectId id, Conditions conditions) {
+    return guard(() -> headRouted(id, conditions));
+  }
+
+  private Optional<ObjectInfo> headRouted(ObjectId id, Conditions conditions) {
     return reads.head(placement("head", id.bucket(), id.name()), id, conditions);
   }
 
   @Override
   public ObjectContent read(ReadRequest request) {
+    return guard(() -> readRouted(request));
+  }
+
+  private ObjectContent readRouted(ReadRequest request) {
     ObjectId id = request.id();
     return reads.read(placement("read", id.bucket(), id.name()), request);
   }
 
   @Override
   public ObjectWriter openWrite(WriteRequest request) {
-    return writes.openWrite(route(placement("write", request.bucket(), request.name())), request);
+    ObjectWriter writer = guard(() -> writes.openWrite(route(placement("write", request.bucket(), request.name())),
+        request));
+    return new ObjectWriter() {
+      @Override
+      public int write(java.nio.ByteBuffer source) throws IOException {
+        try {
+          return writer.write(source);
+        } catch (HybridStorageException e) {
+          throw translate(e);
+        }
+      }
+
+      @Override
+      public ObjectInfo commit() throws IOException {
+        try {
+          return writer.commit();
+        } catch (HybridStorageException e) {
+          throw translate(e);
+        }
+      }
+
+      @Override
+      public boolean isOpen() {
+        return writer.isOpen();
+      }
+
+      @Override
+      public void close() {
+        writer.close();
+      }
+    };
   }
 
   @Override
   public boolean delete(ObjectId id, Conditions conditions) {
+    return guard(() -> deleteRouted(id, conditions));
+  }
+
+  private boolean deleteRouted(ObjectId id, Conditions conditions) {
     return writes.delete(route(placement("delete", id.bucket(), id.name())), id, conditions);
   }
 
   @Override
   public ListPage<ObjectInfo> list(ListRequest request) {
+    return guard(() -> listRouted(request));
+  }
+
+  private ListPage<ObjectInfo> listRouted(ListRequest request) {
     String prefix = request.prefix() == null ? "" : request.prefix();
     Placement p = placement("list", request.bucket(), prefix);
     return route(p).primary().store().list(request);
@@ -391,6 +499,10 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   @Override
   public ObjectInfo copy(CopyRequest request) {
+    return guard(() -> copyRouted(request));
+  }
+
+  private ObjectInfo copyRouted(CopyRequest request) {
     Placement target = placement("copy", request.targetBucket(), request.targetName());
     Placement source = placement("copy", request.source().bucket(), request.source().name());
     Route route = route(target);
@@ -412,17 +524,29 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   @Override
   public ObjectInfo compose(ComposeRequest request) {
+    return guard(() -> composeRouted(request));
+  }
+
+  private ObjectInfo composeRouted(ComposeRequest request) {
     return writes.compose(route(placement("compose", request.bucket(), request.targetName())), request);
   }
 
   @Override
   public ObjectInfo updateMetadata(ObjectId id, MetadataPatch patch, Conditions conditions) {
+    return guard(() -> updateMetadataRouted(id, patch, conditions));
+  }
+
+  private ObjectInfo updateMetadataRouted(ObjectId id, MetadataPatch patch, Conditions conditions) {
     return writes.updateMetadata(route(placement("updateMetadata", id.bucket(), id.name())), id, patch, conditions);
   }
 
   /** Signed by the authority of the object's placement (501 when its backend cannot sign). */
   @Override
   public URL signUrl(SignUrlRequest request) {
+    return guard(() -> signUrlRouted(request));
+  }
+
+  private URL signUrlRouted(SignUrlRequest request) {
     return site(placement("signUrl", request.bucket(), request.name()).authority()).store().signUrl(request);
   }
 

@@ -252,6 +252,12 @@ public final class ResilientStore implements ObjectStore {
     };
   }
 
+  /** The whole stream in one call (the delegate may do it natively); never retried: the stream is consumed. */
+  @Override
+  public ObjectInfo write(WriteRequest request, java.io.InputStream data) {
+    return call("write", request.bucket(), request.name(), false, () -> delegate.write(request, data));
+  }
+
   @Override
   public boolean delete(ObjectId id, Conditions conditions) {
     boolean idempotent = id.generation() != 0 || conditions.ifGenerationMatch() != null;

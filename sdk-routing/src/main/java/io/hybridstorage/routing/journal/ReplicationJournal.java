@@ -57,11 +57,15 @@ public final class ReplicationJournal implements AutoCloseable {
   private final Thread committer;
   private final Map<String, ConcurrentSkipListMap<Long, Long>> bySite = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> byObject = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> byBucket = new ConcurrentHashMap<>();
   private final Set<String> held = ConcurrentHashMap.newKeySet();
   private final List<IntConsumer> appendListeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   private record Append(List<JournalEntry> entries, CompletableFuture<Void> done) {}
+
+  /** Tells the committer to stop (after what was queued before it). */
+  private static final Append STOP = new Append(List.of(), new CompletableFuture<>());
 
   private ReplicationJournal(Path directory, Clock clock, int batchMax) {
     this.clock = clock;
@@ -121,6 +125,9 @@ public final class ReplicationJournal implements AutoCloseable {
     while (true) {
       try {
         Append first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == STOP) {
+          return;
+        }
         if (first == null) {
           if (closed) {
             return;
@@ -132,9 +139,14 @@ public final class ReplicationJournal implements AutoCloseable {
         }
         batch.add(first);
         int count = first.entries().size();
+        boolean stop = false;
         while (count < batchMax) {
           Append more = queue.poll();
           if (more == null) {
+            break;
+          }
+          if (more == STOP) {
+            stop = true;
             break;
           }
           batch.add(more);
@@ -166,6 +178,9 @@ public final class ReplicationJournal implements AutoCloseable {
           }
         }
         batch.clear();
+        if (stop) {
+          return;
+        }
       } catch (InterruptedException e) {
         return;
       }
@@ -175,6 +190,7 @@ public final class ReplicationJournal implements AutoCloseable {
   private void index(JournalEntry e) {
     bySite.computeIfAbsent(e.target(), k -> new ConcurrentSkipListMap<>()).put(e.sequence(), e.enqueuedMillis());
     byObject.computeIfAbsent(e.objectKey(), k -> new AtomicLong()).incrementAndGet();
+    byBucket.computeIfAbsent(e.bucket(), k -> new AtomicLong()).incrementAndGet();
   }
 
   private void unindex(JournalEntry e) {
@@ -183,6 +199,12 @@ public final class ReplicationJournal implements AutoCloseable {
       site.remove(e.sequence());
     }
     byObject.computeIfPresent(e.objectKey(), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+    byBucket.computeIfPresent(e.bucket(), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+  }
+
+  /** Whether any entry for an object of {@code bucket} is pending (committed ones only). */
+  public boolean hasPending(String bucket) {
+    return byBucket.containsKey(bucket);
   }
 
   /** Pending entries in sequence order, at most {@code limit}. A snapshot. */
@@ -272,6 +294,7 @@ public final class ReplicationJournal implements AutoCloseable {
       return;
     }
     closed = true;
+    queue.add(STOP);
     try {
       committer.join(5_000);
     } catch (InterruptedException e) {

@@ -215,16 +215,25 @@ public final class ReadCoordinator {
   private ObjectContent verified(Placement p, ReadRequest request) {
     ObjectId id = request.id();
     SiteHandle authority = ctx.authority(p);
-    Optional<ObjectInfo> live = authority.store().head(id, request.conditions());
-    if (live.isEmpty()) {
-      throw HybridStorageException.objectNotFound("read", id.bucket(), id.name(), authority.name());
+    for (int attempt = 0; ; attempt++) {
+      Optional<ObjectInfo> live = authority.store().head(id, request.conditions());
+      if (live.isEmpty()) {
+        throw HybridStorageException.objectNotFound("read", id.bucket(), id.name(), authority.name());
+      }
+      long g = live.get().generation();
+      ReadRequest exact = new ReadRequest(ObjectId.of(id.bucket(), id.name(), g), request.range(), Conditions.none());
+      List<SiteHandle> order = new ArrayList<>(candidates(p));
+      order.removeIf(s -> s.name().equals(authority.name()));
+      order.add(authority);
+      try {
+        return firstReadable(order, exact, (s, c) -> true);
+      } catch (HybridStorageException e) {
+        if (e.code() != 404 || attempt >= 3) {
+          throw e;
+        }
+        // generation g was replaced everywhere between the head and the read: ask again
+      }
     }
-    long g = live.get().generation();
-    ReadRequest exact = new ReadRequest(ObjectId.of(id.bucket(), id.name(), g), request.range(), Conditions.none());
-    List<SiteHandle> order = new ArrayList<>(candidates(p));
-    order.removeIf(s -> s.name().equals(authority.name()));
-    order.add(authority);
-    return firstReadable(order, exact, (s, c) -> true);
   }
 
   private ObjectContent nearest(Placement p, ReadRequest request, List<SiteHandle> order) {
@@ -256,8 +265,8 @@ public final class ReadCoordinator {
         if (e.code() == 412 || e.code() == 416 || e.code() == 400) {
           throw e; // an answer about the request, not about this site
         }
-        if (first == null || (first instanceof HybridStorageException h && h.code() == 404 && e.code() != 404)) {
-          first = first == null ? e : first;
+        if (first == null || e.code() != 404 || (first instanceof HybridStorageException h && h.code() == 404)) {
+          first = e; // the last answer wins (the primary or authority comes last), a failure over a miss
         }
       }
     }

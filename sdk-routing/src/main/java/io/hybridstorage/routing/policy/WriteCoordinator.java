@@ -100,10 +100,19 @@ public final class WriteCoordinator {
     private int buffered;
     private boolean open = true;
     private boolean committed;
+    private final int attempt;
 
     RoutedWriter(Route route, WriteRequest request) {
+      this(route, request, 0);
+    }
+
+    RoutedWriter(Route route, WriteRequest request, int attempt) {
       this.route = route;
       this.request = request;
+      this.attempt = attempt;
+      if (request.generation() != 0) {
+        ctx.generations().observe(request.generation());
+      }
       boolean preassignable = route.primary().assignsGenerations()
           && route.synchronous().stream().allMatch(SiteHandle::assignsGenerations);
       this.parallel = request.generation() != 0
@@ -120,8 +129,10 @@ public final class WriteCoordinator {
             opening.put(s, CompletableFuture.supplyAsync(() -> s.store().openWrite(replica), ctx.pool()));
           }
         }
-      } else {
-        this.buffer = new byte[Math.min(ctx.settings().teeBufferBytes(), 64 * 1024)];
+      }
+      // kept for the replicas (primary-first path) or to retry an unconditional write that lost a race
+      if (!parallel || (request.conditions().isEmpty() && request.generation() == 0)) {
+        this.buffer = new byte[Math.min(ctx.settings().teeBufferBytes(), 8 * 1024)];
       }
       ObjectWriter primary;
       try {
@@ -219,8 +230,15 @@ public final class WriteCoordinator {
       } catch (IOException | RuntimeException e) {
         compensate(sync, b, n);
         observeAfterFailure(e);
+        if (!conditional && request.generation() == 0 && e instanceof HybridStorageException h && h.code() == 412
+            && buffer != null && attempt < 8) {
+          // a newer generation went live between issuing ours and committing (another writer won
+          // the race): an unconditional write must still succeed, as on GCS — again, newer
+          return retryFromBuffer();
+        }
         throw e;
       }
+      ctx.generations().observe(info.generation());
       if (conditional) {
         replicaWriters.forEach((site, w) -> sync.put(site, commitAsync(w)));
       }
@@ -229,6 +247,20 @@ public final class WriteCoordinator {
       settle(route, Op.WRITE, b, n, info.generation(), sync, journal, "write");
       session.wrote(b, n, info.generation());
       return info;
+    }
+
+    private ObjectInfo retryFromBuffer() throws IOException {
+      log.debug("gs://{}/{}: generation {} lost a race, retrying (attempt {})", request.bucket(), request.name(),
+          generation, attempt + 1);
+      replicaWriters.values().forEach(ObjectWriter::close);
+      replicaWriters.clear();
+      try (RoutedWriter retry = new RoutedWriter(route, request, attempt + 1)) {
+        ByteBuffer body = ByteBuffer.wrap(buffer, 0, buffered);
+        while (body.hasRemaining()) {
+          retry.write(body);
+        }
+        return retry.commit();
+      }
     }
 
     private CompletableFuture<Object> commitAsync(ObjectWriter w) {
