@@ -91,7 +91,9 @@ public final class HybridWorld implements AutoCloseable {
   /**
    * Opens a new world: new, empty stores for every site of {@code options}. A {@link
    * HybridStorageOptions#storeDecorator()} already set in {@code options} still applies, around
-   * this world's fault injectors.
+   * this world's fault injectors. A {@link HybridStorageOptions#journalDirectory()} set in {@code
+   * options} is used as it is — to reopen a world on the journal of an earlier one, as a crash
+   * test does — so two worlds open at once must not share one; leave it unset for a private one.
    *
    * @throws IllegalStateException naming the missing artifact when a site's kind or (with several
    *     sites) the router is not on the classpath
