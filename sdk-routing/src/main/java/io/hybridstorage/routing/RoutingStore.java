@@ -654,10 +654,9 @@ public final class RoutingStore implements ObjectStore, Replicating {
     }
     closed = true;
     replayTask.cancel(false);
+    replayer.stop();
     scheduler.shutdownNow();
-    synchronized (this) {
-      journal.close();
-    }
+    journal.close();
     pool.shutdownNow();
     if (settings.ownsSites()) {
       for (SiteHandle s : sites.values()) {

@@ -34,6 +34,7 @@ public final class Replayer {
   private final int lanes;
   private final List<RoutingListener> listeners;
   private final Object passLock = new Object();
+  private volatile boolean stopped;
 
   public Replayer(ReplicationJournal journal, Replicator replicator, Predicate<String> siteUp, ExecutorService pool,
       int lanes, List<RoutingListener> listeners) {
@@ -48,6 +49,9 @@ public final class Replayer {
   /** One pass over the pending entries; returns how many were applied or skipped (and removed). */
   public int replayOnce() {
     synchronized (passLock) {
+      if (stopped) {
+        return 0;
+      }
       List<JournalEntry> pending = journal.pending(PASS_LIMIT);
       if (pending.isEmpty()) {
         return 0;
@@ -74,9 +78,20 @@ public final class Replayer {
     }
   }
 
+  /** Stops replaying: the running pass ends after its current entries; returns when it has. */
+  public void stop() {
+    stopped = true;
+    synchronized (passLock) {
+      // waits for a running pass
+    }
+  }
+
   private void replayLane(List<JournalEntry> lane, AtomicInteger done, Set<String> downSites) {
     Set<String> blocked = new HashSet<>();
     for (JournalEntry e : lane) {
+      if (stopped) {
+        return;
+      }
       if (downSites.contains(e.target()) || blocked.contains(e.objectKey())) {
         continue;
       }
