@@ -8,7 +8,14 @@
  * noncurrent versions) replaced by compare-and-set, so every change with its preconditions is
  * atomic per name without locks; {@code MemoryWriter} buffers a write privately until commit.
  *
- * <p>The contract suite lives in {@link io.hybridstorage.testkit.tck}.
+ * <p>{@link io.hybridstorage.testkit.HybridWorld} is a whole hybrid world for one test: the
+ * {@code Storage} of {@code HybridStorageOptions.getService()} with a fault injector in front of
+ * every site and the sites' own stores to assert on; {@link
+ * io.hybridstorage.testkit.HybridStorageExtension} (and {@link
+ * io.hybridstorage.testkit.HybridStorageTest}) is its thin JUnit 5 glue.
+ *
+ * <p>The contract suite lives in {@link io.hybridstorage.testkit.tck}, fault injection in {@link
+ * io.hybridstorage.testkit.fault}, virtual time in {@link io.hybridstorage.testkit.time}.
  */
 @javax.annotation.ParametersAreNonnullByDefault
 package io.hybridstorage.testkit;

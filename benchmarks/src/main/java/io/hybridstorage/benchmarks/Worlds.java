@@ -1,0 +1,69 @@
+package io.hybridstorage.benchmarks;
+
+import io.hybridstorage.api.Consistency;
+import io.hybridstorage.api.HybridStorageOptions;
+import io.hybridstorage.api.ObjectStore;
+import io.hybridstorage.api.Placement;
+import io.hybridstorage.api.ReadPolicy;
+import io.hybridstorage.api.SiteConfig;
+import io.hybridstorage.api.WritePolicy;
+import io.hybridstorage.routing.RoutingSettings;
+import io.hybridstorage.routing.RoutingStore;
+import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.testkit.fault.Fault;
+import io.hybridstorage.testkit.fault.FaultInjectingStore;
+import io.hybridstorage.testkit.fault.FaultRule;
+import io.hybridstorage.testkit.fault.Operation;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Three in-memory sites with injected write latencies, and routers over them. */
+final class Worlds {
+
+  private Worlds() {}
+
+  /** Site → store; each write (commit) to a site sleeps its latency (0 = none). */
+  static Map<String, ObjectStore> sites(long gcpMillis, long dc1Millis, long dc2Millis) {
+    Map<String, ObjectStore> sites = new LinkedHashMap<>();
+    sites.put("gcp", withWriteLatency("gcp", gcpMillis));
+    sites.put("dc1", withWriteLatency("dc1", dc1Millis));
+    sites.put("dc2", withWriteLatency("dc2", dc2Millis));
+    return sites;
+  }
+
+  static ObjectStore withWriteLatency(String site, long millis) {
+    FaultInjectingStore.Builder b = FaultInjectingStore.builder(new InMemoryStore(site)).seed(1);
+    if (millis > 0) {
+      b.rule(FaultRule.on(Operation.WRITE).inject(Fault.delay(Duration.ofMillis(millis))));
+    }
+    return b.build();
+  }
+
+  static RoutingStore router(Map<String, ObjectStore> sites, WritePolicy policy, RoutingSettings settings) {
+    Placement.Builder p = Placement.builder(Placement.ANY_BUCKET).replicas("gcp", "dc1", "dc2").authority("gcp")
+        .read(ReadPolicy.NEAREST_VERIFIED).consistency(Consistency.STRONG);
+    p = policy == WritePolicy.QUORUM ? p.quorum(2) : p.write(policy);
+    HybridStorageOptions options = HybridStorageOptions.newBuilder()
+        .site(SiteConfig.memory("gcp", Duration.ofMillis(5)))
+        .site(SiteConfig.memory("dc1", Duration.ofMillis(5)))
+        .site(SiteConfig.memory("dc2", Duration.ofMillis(30)))
+        .localSite("dc1")
+        .journalDirectory(tempDir())
+        .placement(p.build())
+        .build();
+    return RoutingStore.create(sites, options, settings);
+  }
+
+  static Path tempDir() {
+    try {
+      return Files.createTempDirectory("hs-bench");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

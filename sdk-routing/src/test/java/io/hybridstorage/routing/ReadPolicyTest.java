@@ -1,0 +1,138 @@
+package io.hybridstorage.routing;
+
+import static io.hybridstorage.routing.RaceAndTombstoneTest.put;
+import static io.hybridstorage.routing.RoutingSmokeTest.get;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hybridstorage.api.BucketSpec;
+import io.hybridstorage.api.Conditions;
+import io.hybridstorage.api.Consistency;
+import io.hybridstorage.api.ObjectId;
+import io.hybridstorage.api.ObjectInfo;
+import io.hybridstorage.api.Placement;
+import io.hybridstorage.api.ReadPolicy;
+import io.hybridstorage.api.WritePolicy;
+import io.hybridstorage.testkit.fault.Fault;
+import io.hybridstorage.testkit.fault.FaultInjectingStore;
+import io.hybridstorage.testkit.fault.FaultRule;
+import io.hybridstorage.testkit.fault.Operation;
+import io.hybridstorage.testkit.time.VirtualClock;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Read policies and consistency levels: NEAREST, HEDGED, READ_THROUGH, SESSION, EVENTUAL. */
+class ReadPolicyTest {
+
+  static final String BUCKET = "bkt";
+  /** Replays only when a test asks (drain/replayNow), so replicas lag on purpose. */
+  static final RoutingSettings LAZY = World.testSettings().withJournal(512, Duration.ofHours(1), 2);
+
+  static Placement.Builder base(WritePolicy write, ReadPolicy read, Consistency consistency) {
+    return World.placement(WritePolicy.AUTHORITY_ONLY).toBuilder().write(write).read(read).consistency(consistency);
+  }
+
+  static long reads(FaultInjectingStore site) {
+    return site.calls().stream().filter(c -> c.operation() == Operation.READ).count();
+  }
+
+  @Test
+  void nearestReadsTheLowestLatencySiteAndSkipsAnOpenBreaker() throws Exception {
+    Placement p = base(WritePolicy.DUAL_WRITE_SYNC, ReadPolicy.NEAREST, Consistency.SESSION).build();
+    try (World w = new World(p, Clock.systemUTC(), World.testSettings())) {
+      w.router.createBucket(BucketSpec.of(BUCKET));
+      put(w.router, "o", "v");
+      assertThat(get(w.router, "o")).isEqualTo("v");
+      assertThat(reads(w.faults.get(World.DC1))).as("dc1 is nearest (1 ms)").isEqualTo(1);
+      assertThat(reads(w.faults.get(World.GCP)) + reads(w.faults.get(World.DC2))).isZero();
+
+      w.faults.get(World.DC1).partition();
+      for (int i = 0; i < 3; i++) {
+        assertThat(get(w.router, "o")).isEqualTo("v"); // falls back to gcp (20 ms) on failure
+      }
+      assertThat(w.router.isSiteOpen(World.DC1)).isTrue();
+      long dc1Calls = w.faults.get(World.DC1).callCount();
+      assertThat(get(w.router, "o")).isEqualTo("v");
+      assertThat(w.faults.get(World.DC1).callCount()).as("an open breaker is skipped").isEqualTo(dc1Calls);
+      assertThat(reads(w.faults.get(World.GCP))).isPositive();
+      assertThat(reads(w.faults.get(World.DC2))).as("dc2 (30 ms) is never needed").isZero();
+    }
+  }
+
+  @Test
+  void hedgedReadAsksTheSecondSiteWhenTheFirstIsSlow() throws Exception {
+    Placement p = base(WritePolicy.DUAL_WRITE_SYNC, ReadPolicy.HEDGED, Consistency.SESSION)
+        .hedgeDelay(Duration.ofMillis(20)).build();
+    try (World w = new World(p, Clock.systemUTC(), World.testSettings())) {
+      w.router.createBucket(BucketSpec.of(BUCKET));
+      put(w.router, "o", "v");
+      assertThat(get(w.router, "o")).isEqualTo("v");
+      assertThat(reads(w.faults.get(World.GCP))).as("no hedge when the nearest answers in time").isZero();
+
+      w.faults.get(World.DC1).addRule(FaultRule.on(Operation.READ).inject(Fault.delay(Duration.ofSeconds(2))));
+      long start = System.nanoTime();
+      assertThat(get(w.router, "o")).isEqualTo("v");
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      assertThat(took).as("served by the hedge, not the 2 s site").isLessThan(Duration.ofMillis(1500));
+      assertThat(reads(w.faults.get(World.GCP))).as("the hedge went to gcp, the second nearest").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void readThroughFillsTheLocalSite() throws Exception {
+    Placement p = base(WritePolicy.AUTHORITY_THEN_ASYNC, ReadPolicy.READ_THROUGH, Consistency.SESSION).build();
+    try (World w = new World(p, Clock.systemUTC(), LAZY)) {
+      w.router.createBucket(BucketSpec.of(BUCKET));
+      ObjectInfo written = put(w.router, "o", "v");
+      assertThat(w.site(World.DC1).head(ObjectId.of(BUCKET, "o"), Conditions.none())).isEmpty();
+      assertThat(get(w.router, "o")).isEqualTo("v");
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (w.site(World.DC1).head(ObjectId.of(BUCKET, "o"), Conditions.none()).isEmpty()
+          && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(w.site(World.DC1).head(ObjectId.of(BUCKET, "o"), Conditions.none()))
+          .hasValueSatisfying(i -> assertThat(i.generation()).isEqualTo(written.generation()));
+      long gcpReads = reads(w.faults.get(World.GCP));
+      assertThat(get(w.router, "o")).isEqualTo("v");
+      assertThat(reads(w.faults.get(World.GCP))).as("the next read is local").isEqualTo(gcpReads);
+    }
+  }
+
+  @Test
+  void sessionReadsItsOwnWritesWhileAnotherRouterMaySeeTheReplica() throws Exception {
+    Placement p = base(WritePolicy.AUTHORITY_THEN_ASYNC, ReadPolicy.NEAREST, Consistency.SESSION).build();
+    try (World w = new World(p, Clock.systemUTC(), LAZY);
+         World other = new World(p, Clock.systemUTC(), LAZY, World.tempDir(), World.DC1, w)) {
+      w.router.createBucket(BucketSpec.of(BUCKET));
+      put(w.router, "o", "v1");
+      assertThat(w.router.drain(Duration.ofSeconds(5))).isTrue();
+      put(w.router, "o", "v2"); // dc1 still holds v1
+      assertThat(get(w.site(World.DC1), "o")).isEqualTo("v1");
+      assertThat(get(w.router, "o")).as("read-your-writes").isEqualTo("v2");
+      assertThat(get(other.router, "o")).as("another session may read the nearest replica").isEqualTo("v1");
+      w.router.delete(ObjectId.of(BUCKET, "o"), Conditions.none());
+      assertThat(w.router.head(ObjectId.of(BUCKET, "o"), Conditions.none())).as("own delete").isEmpty();
+      assertThat(other.router.head(ObjectId.of(BUCKET, "o"), Conditions.none())).isPresent();
+    }
+  }
+
+  @Test
+  void eventualServesAReplicaOnlyWithinTheStalenessBound() throws Exception {
+    VirtualClock clock = VirtualClock.create();
+    Placement p = base(WritePolicy.AUTHORITY_THEN_ASYNC, ReadPolicy.NEAREST, Consistency.EVENTUAL)
+        .stalenessBound(Duration.ofSeconds(10)).build();
+    try (World w = new World(p, clock, LAZY)) {
+      w.router.createBucket(BucketSpec.of(BUCKET));
+      put(w.router, "o", "v1");
+      assertThat(w.router.drain(Duration.ofSeconds(5))).isTrue();
+      put(w.router, "o", "v2");
+      assertThat(get(w.router, "o")).as("dc1 lags by less than the bound").isEqualTo("v1");
+      clock.advance(Duration.ofSeconds(11));
+      assertThat(w.router.journalAge(World.DC1)).isEqualTo(Duration.ofSeconds(11));
+      assertThat(get(w.router, "o")).as("dc1 lags too much: skipped").isEqualTo("v2");
+      assertThat(w.router.drain(Duration.ofSeconds(5))).isTrue();
+      assertThat(get(w.site(World.DC1), "o")).isEqualTo("v2");
+    }
+  }
+}

@@ -1,0 +1,156 @@
+package io.hybridstorage.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.hybridstorage.api.BucketSpec;
+import io.hybridstorage.api.Conditions;
+import io.hybridstorage.api.HybridStorageException;
+import io.hybridstorage.api.ObjectContent;
+import io.hybridstorage.api.ObjectId;
+import io.hybridstorage.api.ObjectInfo;
+import io.hybridstorage.api.Placement;
+import io.hybridstorage.api.ReadRequest;
+import io.hybridstorage.api.WritePolicy;
+import io.hybridstorage.api.WriteRequest;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Concurrent writers (router A, local dc1) and readers (router B, local dc2) on one object of a
+ * STRONG placement while a replica is partitioned and healed; the recorded history is checked for
+ * linearizability of a register whose write order is the generation order (the authority's commit
+ * order): writes ordered consistently with real time, no read from the future, no read of a value
+ * overwritten before the read began, no read going back in time after another read — and, after
+ * healing, no acknowledged write lost on any site.
+ */
+class StrongConsistencyTest {
+
+  static final String BUCKET = "bkt";
+
+  record Op(boolean write, String value, long generation, long start, long end, boolean ok) {}
+
+  @ParameterizedTest
+  @EnumSource(value = WritePolicy.class, names = {"AUTHORITY_ONLY", "DUAL_WRITE_SYNC", "QUORUM",
+      "AUTHORITY_THEN_ASYNC"})
+  void historyIsLinearizableAndNoAcknowledgedWriteIsLost(WritePolicy policy) throws Exception {
+    Placement p = World.placement(policy);
+    try (World a = new World(p, Clock.systemUTC(), World.testSettings());
+         World b = new World(p, Clock.systemUTC(), World.testSettings(), World.tempDir(), World.DC2, a)) {
+      a.router.createBucket(BucketSpec.of(BUCKET));
+      a.router.write(WriteRequest.of(BUCKET, "r"), new ByteArrayInputStream(bytes("init")));
+      List<Op> history = Collections.synchronizedList(new ArrayList<>());
+      AtomicInteger counter = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(6);
+      List<Future<?>> tasks = new ArrayList<>();
+      for (int t = 0; t < 3; t++) {
+        tasks.add(pool.submit(() -> {
+          for (int i = 0; i < 25; i++) {
+            String v = "w" + counter.incrementAndGet();
+            long start = System.nanoTime();
+            try {
+              ObjectInfo info = a.router.write(WriteRequest.of(BUCKET, "r"), new ByteArrayInputStream(bytes(v)));
+              history.add(new Op(true, v, info.generation(), start, System.nanoTime(), true));
+            } catch (HybridStorageException e) {
+              history.add(new Op(true, v, 0, start, Long.MAX_VALUE, false)); // outcome unknown
+            }
+          }
+          return null;
+        }));
+        tasks.add(pool.submit(() -> {
+          for (int i = 0; i < 40; i++) {
+            long start = System.nanoTime();
+            try (ObjectContent c = b.router.read(ReadRequest.of(ObjectId.of(BUCKET, "r")))) {
+              String v = new String(c.stream().readAllBytes(), StandardCharsets.UTF_8);
+              history.add(new Op(false, v, c.info().generation(), start, System.nanoTime(), true));
+            } catch (HybridStorageException e) {
+              assertThat(e.code()).isEqualTo(503);
+            }
+          }
+          return null;
+        }));
+      }
+      Thread.sleep(20);
+      a.faults.get(World.DC2).partition();
+      Thread.sleep(60);
+      a.faults.get(World.DC2).heal();
+      for (Future<?> f : tasks) {
+        f.get();
+      }
+      pool.shutdown();
+      List<Op> snapshot = new ArrayList<>(history);
+      assertThat(snapshot.stream().filter(o -> !o.write())).hasSizeGreaterThan(50);
+      assertThat(snapshot.stream().filter(o -> o.write() && o.ok())).isNotEmpty();
+      assertLinearizable(snapshot);
+
+      Thread.sleep(150); // breakers half-open again
+      assertThat(a.router.drain(Duration.ofSeconds(20))).isTrue();
+      assertThat(b.router.drain(Duration.ofSeconds(20))).isTrue();
+      long newestAcked = snapshot.stream().filter(o -> o.write() && o.ok()).mapToLong(Op::generation).max()
+          .orElseThrow();
+      long authority = a.site(World.GCP).head(ObjectId.of(BUCKET, "r"), Conditions.none()).orElseThrow()
+          .generation();
+      assertThat(authority).as("no acknowledged write lost").isGreaterThanOrEqualTo(newestAcked);
+      for (String site : a.memory.keySet()) {
+        assertThat(a.site(site).head(ObjectId.of(BUCKET, "r"), Conditions.none()).orElseThrow().generation())
+            .as(site).isEqualTo(authority);
+      }
+    }
+  }
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The register check with the write order given by generations. */
+  static void assertLinearizable(List<Op> history) {
+    List<Op> writes = history.stream().filter(Op::write).toList();
+    List<Op> acked = writes.stream().filter(Op::ok).toList();
+    List<Op> reads = history.stream().filter(o -> !o.write()).toList();
+    Map<String, Op> writeByValue = new HashMap<>();
+    writes.forEach(w -> writeByValue.put(w.value(), w));
+    for (Op w1 : acked) {
+      for (Op w2 : acked) {
+        if (w1.end() < w2.start()) {
+          assertThat(w1.generation()).as("%s before %s in real time", w1, w2).isLessThan(w2.generation());
+        }
+      }
+    }
+    for (Op r : reads) {
+      if (!r.value().equals("init")) {
+        Op w = writeByValue.get(r.value());
+        assertThat(w).as("read %s returns a value someone wrote", r).isNotNull();
+        assertThat(w.start()).as("%s does not read from the future (%s)", r, w).isLessThan(r.end());
+        if (w.ok()) {
+          assertThat(w.generation()).as("%s reads the generation written", r).isEqualTo(r.generation());
+        }
+      }
+      for (Op w2 : acked) {
+        if (w2.end() < r.start()) {
+          assertThat(r.generation()).as("%s reads a value overwritten by %s before it began", r, w2)
+              .isGreaterThanOrEqualTo(w2.generation());
+        }
+      }
+    }
+    for (Op r1 : reads) {
+      for (Op r2 : reads) {
+        if (r1.end() < r2.start()) {
+          assertThat(r2.generation()).as("%s after %s goes back in time", r2, r1).isGreaterThanOrEqualTo(
+              r1.generation());
+        }
+      }
+    }
+  }
+}
