@@ -6,8 +6,8 @@ import io.hybridstorage.api.BucketInfo;
 import io.hybridstorage.api.BucketListRequest;
 import io.hybridstorage.api.BucketPatch;
 import io.hybridstorage.api.BucketSpec;
-import io.hybridstorage.api.Capability;
 import io.hybridstorage.api.ComposeRequest;
+import io.hybridstorage.api.ForwardingObjectStore;
 import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.CopyRequest;
 import io.hybridstorage.api.ListPage;
@@ -80,11 +80,10 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. The call log keeps every call until the store is discarded: keep stores
  * per-test.
  */
-public final class FaultInjectingStore implements ObjectStore {
+public final class FaultInjectingStore extends ForwardingObjectStore {
 
   private static final Logger logger = LoggerFactory.getLogger(FaultInjectingStore.class);
 
-  private final ObjectStore delegate;
   private final long seed;
   private final Sleeper sleeper;
   private final List<ActiveRule> rules = new CopyOnWriteArrayList<>();
@@ -96,14 +95,14 @@ public final class FaultInjectingStore implements ObjectStore {
   private final List<Call> calls = new ArrayList<>();
 
   private FaultInjectingStore(Builder builder) {
-    this.delegate = builder.delegate;
+    super(builder.delegate);
     this.sleeper = builder.sleeper;
     if (builder.seed != null) {
       this.seed = builder.seed;
     } else {
       this.seed = ThreadLocalRandom.current().nextLong();
       logger.info("Fault injection for site {} uses seed {}; FaultInjectingStore.builder(store).seed({}L)"
-          + " replays this run", delegate.site(), seed, seed);
+          + " replays this run", site(), seed, seed);
     }
     for (FaultRule rule : builder.rules) {
       rules.add(new ActiveRule(rule));
@@ -120,8 +119,9 @@ public final class FaultInjectingStore implements ObjectStore {
   }
 
   /** The store faults are injected in front of. */
+  @Override
   public ObjectStore delegate() {
-    return delegate;
+    return super.delegate();
   }
 
   /** The seed all random choices derive from; build with it to replay a run. */
@@ -186,7 +186,7 @@ public final class FaultInjectingStore implements ObjectStore {
 
   private void setPartition(Set<Operation.Kind> kinds) {
     partitioned = Set.copyOf(kinds);
-    logger.info("Site {}: {}", delegate.site(), kinds.isEmpty() ? "partition healed" : "partitioned " + kinds);
+    logger.info("Site {}: {}", site(), kinds.isEmpty() ? "partition healed" : "partitioned " + kinds);
   }
 
   boolean isCut(Operation.Kind kind) {
@@ -219,51 +219,41 @@ public final class FaultInjectingStore implements ObjectStore {
   // ------------------------------------------------------------------ ObjectStore
 
   @Override
-  public String site() {
-    return delegate.site();
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    return delegate.capabilities();
-  }
-
-  @Override
   public BucketInfo createBucket(BucketSpec spec) {
-    return unary(decide(Operation.CREATE_BUCKET, spec.name(), null, spec), () -> delegate.createBucket(spec));
+    return unary(decide(Operation.CREATE_BUCKET, spec.name(), null, spec), () -> delegate().createBucket(spec));
   }
 
   @Override
   public Optional<BucketInfo> getBucket(String bucket) {
-    return unary(decide(Operation.GET_BUCKET, bucket, null, bucket), () -> delegate.getBucket(bucket));
+    return unary(decide(Operation.GET_BUCKET, bucket, null, bucket), () -> delegate().getBucket(bucket));
   }
 
   @Override
   public ListPage<BucketInfo> listBuckets(BucketListRequest request) {
-    return unary(decide(Operation.LIST_BUCKETS, null, null, request), () -> delegate.listBuckets(request));
+    return unary(decide(Operation.LIST_BUCKETS, null, null, request), () -> delegate().listBuckets(request));
   }
 
   @Override
   public BucketInfo updateBucket(String bucket, BucketPatch patch) {
     return unary(decide(Operation.UPDATE_BUCKET, bucket, null, bucket, patch),
-        () -> delegate.updateBucket(bucket, patch));
+        () -> delegate().updateBucket(bucket, patch));
   }
 
   @Override
   public boolean deleteBucket(String bucket) {
-    return unary(decide(Operation.DELETE_BUCKET, bucket, null, bucket), () -> delegate.deleteBucket(bucket));
+    return unary(decide(Operation.DELETE_BUCKET, bucket, null, bucket), () -> delegate().deleteBucket(bucket));
   }
 
   @Override
   public Optional<ObjectInfo> head(ObjectId id, Conditions conditions) {
     return unary(decide(Operation.HEAD, id.bucket(), id.name(), id, conditions),
-        () -> delegate.head(id, conditions));
+        () -> delegate().head(id, conditions));
   }
 
   @Override
   public ObjectContent read(ReadRequest request) {
     Plan plan = decide(Operation.READ, request.id().bucket(), request.id().name(), request);
-    ObjectContent content = unary(plan, () -> delegate.read(request));
+    ObjectContent content = unary(plan, () -> delegate().read(request));
     return new FaultingContent(content, plan);
   }
 
@@ -271,58 +261,53 @@ public final class FaultInjectingStore implements ObjectStore {
   public ObjectWriter openWrite(WriteRequest request) {
     Plan plan = decide(Operation.WRITE, request.bucket(), request.name(), request);
     plan.failIfUnreachable();
-    return new FaultingWriter(delegate.openWrite(request), plan);
+    return new FaultingWriter(delegate().openWrite(request), plan);
   }
 
   @Override
   public ObjectInfo write(WriteRequest request, InputStream data) {
     Plan plan = decide(Operation.WRITE, request.bucket(), request.name(), request);
-    return unary(plan, () -> delegate.write(request, new FaultingStream(data, plan, Operation.Kind.WRITE)));
+    return unary(plan, () -> delegate().write(request, new FaultingStream(data, plan, Operation.Kind.WRITE)));
   }
 
   @Override
   public boolean delete(ObjectId id, Conditions conditions) {
     return unary(decide(Operation.DELETE, id.bucket(), id.name(), id, conditions),
-        () -> delegate.delete(id, conditions));
+        () -> delegate().delete(id, conditions));
   }
 
   @Override
   public ListPage<ObjectInfo> list(ListRequest request) {
-    return unary(decide(Operation.LIST, request.bucket(), null, request), () -> delegate.list(request));
+    return unary(decide(Operation.LIST, request.bucket(), null, request), () -> delegate().list(request));
   }
 
   @Override
   public ObjectInfo copy(CopyRequest request) {
     return unary(decide(Operation.COPY, request.targetBucket(), request.targetName(), request),
-        () -> delegate.copy(request));
+        () -> delegate().copy(request));
   }
 
   @Override
   public ObjectInfo compose(ComposeRequest request) {
     return unary(decide(Operation.COMPOSE, request.bucket(), request.targetName(), request),
-        () -> delegate.compose(request));
+        () -> delegate().compose(request));
   }
 
   @Override
   public ObjectInfo updateMetadata(ObjectId id, MetadataPatch patch, Conditions conditions) {
     return unary(decide(Operation.UPDATE_METADATA, id.bucket(), id.name(), id, patch, conditions),
-        () -> delegate.updateMetadata(id, patch, conditions));
+        () -> delegate().updateMetadata(id, patch, conditions));
   }
 
   @Override
   public URL signUrl(SignUrlRequest request) {
     return unary(decide(Operation.SIGN_URL, request.bucket(), request.name(), request),
-        () -> delegate.signUrl(request));
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
+        () -> delegate().signUrl(request));
   }
 
   @Override
   public String toString() {
-    return "FaultInjectingStore[" + delegate + ", seed=" + seed + "]";
+    return "FaultInjectingStore[" + delegate() + ", seed=" + seed + "]";
   }
 
   // ------------------------------------------------------------------ internals
@@ -356,7 +341,7 @@ public final class FaultInjectingStore implements ObjectStore {
       untaken.add(call);
     }
     if (call.faulted()) {
-      logger.debug("Site {}: injecting into call {}", delegate.site(), call);
+      logger.debug("Site {}: injecting into call {}", site(), call);
     }
     return new Plan(this, call);
   }

@@ -1,89 +1,43 @@
 package io.hybridstorage.testkit.history;
 
-import io.hybridstorage.api.BucketInfo;
-import io.hybridstorage.api.BucketListRequest;
-import io.hybridstorage.api.BucketPatch;
-import io.hybridstorage.api.BucketSpec;
-import io.hybridstorage.api.Capability;
 import io.hybridstorage.api.ComposeRequest;
+import io.hybridstorage.api.ForwardingObjectStore;
 import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.CopyRequest;
 import io.hybridstorage.api.HybridStorageException;
-import io.hybridstorage.api.ListPage;
-import io.hybridstorage.api.ListRequest;
-import io.hybridstorage.api.MetadataPatch;
 import io.hybridstorage.api.ObjectContent;
 import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.ObjectWriter;
 import io.hybridstorage.api.ReadRequest;
-import io.hybridstorage.api.SignUrlRequest;
 import io.hybridstorage.api.WriteRequest;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URL;
 import java.nio.ByteBuffer;
 import java.util.Optional;
-import java.util.Set;
 import javax.annotation.Nullable;
 
 /** See {@link HistoryRecorder#record(ObjectStore)}: records register ops, forwards everything. */
-final class RecordingStore implements ObjectStore {
+final class RecordingStore extends ForwardingObjectStore {
 
-  private final ObjectStore delegate;
   private final HistoryRecorder recorder;
 
   RecordingStore(ObjectStore delegate, HistoryRecorder recorder) {
-    this.delegate = delegate;
+    super(delegate);
     this.recorder = recorder;
-  }
-
-  @Override
-  public String site() {
-    return delegate.site();
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    return delegate.capabilities();
-  }
-
-  @Override
-  public BucketInfo createBucket(BucketSpec spec) {
-    return delegate.createBucket(spec);
-  }
-
-  @Override
-  public Optional<BucketInfo> getBucket(String bucket) {
-    return delegate.getBucket(bucket);
-  }
-
-  @Override
-  public ListPage<BucketInfo> listBuckets(BucketListRequest request) {
-    return delegate.listBuckets(request);
-  }
-
-  @Override
-  public BucketInfo updateBucket(String bucket, BucketPatch patch) {
-    return delegate.updateBucket(bucket, patch);
-  }
-
-  @Override
-  public boolean deleteBucket(String bucket) {
-    return delegate.deleteBucket(bucket);
   }
 
   @Override
   public Optional<ObjectInfo> head(ObjectId id, Conditions conditions) {
     if (id.generation() != 0 || !conditions.isEmpty()) {
-      return delegate.head(id, conditions);
+      return delegate().head(id, conditions);
     }
     Entry entry = recorder.invoke(site(), Op.Type.READ, key(id), null, Op.UNKNOWN);
     Optional<ObjectInfo> result;
     try {
-      result = delegate.head(id, conditions);
+      result = delegate().head(id, conditions);
     } catch (RuntimeException e) {
       throw failed(entry, e);
     }
@@ -96,12 +50,12 @@ final class RecordingStore implements ObjectStore {
   public ObjectContent read(ReadRequest request) {
     ObjectId id = request.id();
     if (id.generation() != 0 || !request.conditions().isEmpty()) {
-      return delegate.read(request);
+      return delegate().read(request);
     }
     Entry entry = recorder.invoke(site(), Op.Type.READ, key(id), null, Op.UNKNOWN);
     ObjectContent content;
     try {
-      content = delegate.read(request);
+      content = delegate().read(request);
     } catch (HybridStorageException e) {
       if (e.code() == 404 && e.object() != null) { // the object is absent: an observation
         entry.value(null);
@@ -120,7 +74,7 @@ final class RecordingStore implements ObjectStore {
 
   @Override
   public ObjectWriter openWrite(WriteRequest request) {
-    return new RecordingWriter(delegate.openWrite(request), request);
+    return new RecordingWriter(delegate().openWrite(request), request);
   }
 
   @Override
@@ -130,7 +84,7 @@ final class RecordingStore implements ObjectStore {
     FingerprintingStream body = new FingerprintingStream(data);
     ObjectInfo info;
     try {
-      info = delegate.write(request, body);
+      info = delegate().write(request, body);
     } catch (RuntimeException e) {
       if (!body.ended) {
         recorder.complete(entry, Op.Outcome.FAIL, null,
@@ -148,7 +102,7 @@ final class RecordingStore implements ObjectStore {
   @Override
   public boolean delete(ObjectId id, Conditions conditions) {
     if (id.generation() != 0) {
-      return delegate.delete(id, conditions);
+      return delegate().delete(id, conditions);
     }
     Long casGeneration = casGeneration(conditions, 0);
     Entry entry = casGeneration == null
@@ -156,7 +110,7 @@ final class RecordingStore implements ObjectStore {
         : recorder.invoke(site(), Op.Type.CAS, key(id), new HistoryRecorder.GenerationRef(casGeneration), null);
     boolean result;
     try {
-      result = delegate.delete(id, conditions);
+      result = delegate().delete(id, conditions);
     } catch (RuntimeException e) {
       throw failed(entry, e);
     }
@@ -165,41 +119,16 @@ final class RecordingStore implements ObjectStore {
   }
 
   @Override
-  public ListPage<ObjectInfo> list(ListRequest request) {
-    return delegate.list(request);
-  }
-
-  @Override
   public ObjectInfo copy(CopyRequest request) {
     Entry entry = invokeWrite(request.targetBucket(), request.targetName(), request.targetConditions(), 0,
         Op.UNKNOWN);
-    return completeWrite(entry, () -> delegate.copy(request));
+    return completeWrite(entry, () -> delegate().copy(request));
   }
 
   @Override
   public ObjectInfo compose(ComposeRequest request) {
     Entry entry = invokeWrite(request.bucket(), request.targetName(), request.targetConditions(), 0, Op.UNKNOWN);
-    return completeWrite(entry, () -> delegate.compose(request));
-  }
-
-  @Override
-  public ObjectInfo updateMetadata(ObjectId id, MetadataPatch patch, Conditions conditions) {
-    return delegate.updateMetadata(id, patch, conditions);
-  }
-
-  @Override
-  public URL signUrl(SignUrlRequest request) {
-    return delegate.signUrl(request);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
-  }
-
-  @Override
-  public String toString() {
-    return "RecordingStore[" + delegate + "]";
+    return completeWrite(entry, () -> delegate().compose(request));
   }
 
   // ------------------------------------------------------------------ internals
