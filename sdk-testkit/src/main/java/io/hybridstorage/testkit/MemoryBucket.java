@@ -68,7 +68,7 @@ final class MemoryBucket {
     if (!phase.compareAndSet(LIVE, DELETING)) {
       throw HybridStorageException.bucketNotFound("deleteBucket", name(), site);
     }
-    if (!objects.isEmpty()) {
+    if (!objects.values().stream().allMatch(ObjectState::isEmpty)) {
       phase.set(LIVE);
       throw HybridStorageException.conflict("deleteBucket", name(), null, site,
           "The bucket you tried to delete is not empty (it holds live or noncurrent object versions).");
@@ -97,7 +97,7 @@ final class MemoryBucket {
       return new Outcome<>(false, null, result);
     }
 
-    /** {@code next} may be null or empty: the name is then removed. */
+    /** {@code next} may be null or empty: the name then keeps only a tombstone (see ObjectState). */
     static <R> Outcome<R> to(@Nullable ObjectState next, R result) {
       return new Outcome<>(true, next, result);
     }
@@ -116,19 +116,18 @@ final class MemoryBucket {
       if (!outcome.changed()) {
         return outcome.result();
       }
-      ObjectState next = outcome.next() == null || outcome.next().isEmpty() ? null : outcome.next();
-      if (current == null) {
-        if (next == null) {
-          return outcome.result();
+      if (current == null && (outcome.next() == null || outcome.next().isEmpty())) {
+        return outcome.result();
+      }
+      // an emptied name stays as a tombstone (see ObjectState) so its generations never go back
+      ObjectState next = outcome.next() != null ? outcome.next() : ObjectState.tombstone(current.maxGeneration());
+      boolean inserts = (current == null || current.isEmpty()) && !next.isEmpty();
+      boolean swapped = current == null ? objects.putIfAbsent(name, next) == null : objects.replace(name, current, next);
+      if (swapped) {
+        if (inserts && !confirmInsert()) {
+          objects.remove(name, next);
+          throw HybridStorageException.bucketNotFound(operation, name(), site);
         }
-        if (objects.putIfAbsent(name, next) == null) {
-          if (!confirmInsert()) {
-            objects.remove(name, next);
-            throw HybridStorageException.bucketNotFound(operation, name(), site);
-          }
-          return outcome.result();
-        }
-      } else if (next == null ? objects.remove(name, current) : objects.replace(name, current, next)) {
         return outcome.result();
       }
     }

@@ -12,6 +12,13 @@ import javax.annotation.Nullable;
  * in ascending generation. A bucket maps a name to its current state and replaces the whole state
  * by compare-and-set, so each change (with its precondition check) is atomic per name. Identity
  * equality on purpose: the compare-and-set must compare instances, not contents.
+ *
+ * <p>A state with no versions left is a tombstone: it stays in the bucket's map and remembers the
+ * highest generation its name ever held ({@link #maxGeneration()}). Without it, a write that drew
+ * its generation while the name was absent could still publish after another write created the
+ * name and a delete removed it again (compare-and-set sees "absent" both times: ABA), leaving a
+ * live generation below one already acknowledged. A tombstone costs one small object per deleted
+ * name for the life of the bucket, which an in-memory test store can afford.
  */
 final class ObjectState {
 
@@ -25,14 +32,18 @@ final class ObjectState {
   @Nullable final Version live;
   /** Ascending generation; unmodifiable. */
   final List<Version> noncurrent;
+  /** The highest generation this name ever held, including versions since removed. */
+  private final long floor;
 
-  private ObjectState(@Nullable Version live, List<Version> noncurrent) {
+  private ObjectState(@Nullable Version live, List<Version> noncurrent, long floor) {
     this.live = live;
     this.noncurrent = noncurrent;
+    long max = live == null ? floor : Math.max(floor, live.generation());
+    this.floor = noncurrent.isEmpty() ? max : Math.max(max, noncurrent.get(noncurrent.size() - 1).generation());
   }
 
   static ObjectState of(Version live) {
-    return new ObjectState(live, List.of());
+    return new ObjectState(live, List.of(), 0);
   }
 
   boolean isEmpty() {
@@ -53,9 +64,9 @@ final class ObjectState {
     return null;
   }
 
+  /** The highest generation this name ever held, even when every version has been removed since. */
   long maxGeneration() {
-    long max = live == null ? 0 : live.generation();
-    return noncurrent.isEmpty() ? max : Math.max(max, noncurrent.get(noncurrent.size() - 1).generation());
+    return floor;
   }
 
   /** A new live version; the old live one becomes noncurrent when {@code keepOld}, else is dropped. */
@@ -66,7 +77,12 @@ final class ObjectState {
     List<Version> kept = current.live != null && keepOld
         ? insert(current.noncurrent, retire(current.live, now))
         : current.noncurrent;
-    return new ObjectState(version, kept);
+    return new ObjectState(version, kept, current.floor);
+  }
+
+  /** An empty state (a tombstone) remembering {@code floor} as the highest generation held. */
+  static ObjectState tombstone(long floor) {
+    return new ObjectState(null, List.of(), floor);
   }
 
   /** Without a live version; the old one is kept as noncurrent when {@code keep}. */
@@ -74,27 +90,27 @@ final class ObjectState {
     if (live == null) {
       return this;
     }
-    return new ObjectState(null, keep ? insert(noncurrent, retire(live, now)) : noncurrent);
+    return new ObjectState(null, keep ? insert(noncurrent, retire(live, now)) : noncurrent, floor);
   }
 
   /** Without version {@code generation} (live or not), permanently. */
   ObjectState remove(long generation) {
     if (live != null && live.generation() == generation) {
-      return new ObjectState(null, noncurrent);
+      return new ObjectState(null, noncurrent, floor);
     }
     List<Version> rest = new ArrayList<>(noncurrent);
     rest.removeIf(v -> v.generation() == generation);
-    return new ObjectState(live, List.copyOf(rest));
+    return new ObjectState(live, List.copyOf(rest), floor);
   }
 
   /** With {@code old} (live or noncurrent) replaced by {@code updated} of the same generation. */
   ObjectState replace(Version old, Version updated) {
     if (old == live) {
-      return new ObjectState(updated, noncurrent);
+      return new ObjectState(updated, noncurrent, floor);
     }
     List<Version> rest = new ArrayList<>(noncurrent);
     rest.replaceAll(v -> v == old ? updated : v);
-    return new ObjectState(live, List.copyOf(rest));
+    return new ObjectState(live, List.copyOf(rest), floor);
   }
 
   /** Every version in ascending generation, as a listing with {@code versions=true} shows them. */

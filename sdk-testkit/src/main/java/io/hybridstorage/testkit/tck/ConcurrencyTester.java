@@ -61,6 +61,64 @@ public interface ConcurrencyTester extends StoreTester {
   }
 
   @Test
+  default void aRecreatedObjectGetsAGenerationAboveTheDeletedOnes() {
+    String bucket = newBucket();
+    ObjectInfo first = put(store(), bucket, "o", "1");
+    assertThat(store().delete(ObjectId.of(bucket, "o"), Conditions.none())).isTrue();
+    ObjectInfo again = put(store(), bucket, "o", "2");
+    assertThat(again.generation()).as("generation after delete and re-create").isGreaterThan(first.generation());
+  }
+
+  /**
+   * Writers and a deleter race on one name: a write acknowledged before another write was invoked
+   * must have the lower generation, deletes in between notwithstanding (real time order, as a
+   * linearizable store gives it).
+   */
+  @Test
+  default void generationsFollowRealTimeOrderAcrossDeletes() {
+    String bucket = newBucket();
+    int writers = 3;
+    int writes = 6;
+    record Ack(long invoked, long acknowledged, long generation) {}
+    List<Ack> acks = java.util.Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger finished = new AtomicInteger();
+    List<Result<Integer>> results = Tck.race(writers + 1, t -> {
+      if (t == writers) { // the deleter
+        int deletes = 0;
+        while (finished.get() < writers) {
+          if (store().delete(ObjectId.of(bucket, "o"), Conditions.none())) {
+            deletes++;
+          }
+          Thread.yield();
+        }
+        return deletes;
+      }
+      try {
+        for (int i = 0; i < writes; i++) {
+          long invoked = System.nanoTime();
+          ObjectInfo info = put(store(), bucket, "o", value(t, i));
+          acks.add(new Ack(invoked, System.nanoTime(), info.generation()));
+        }
+        return writes;
+      } finally {
+        finished.incrementAndGet();
+      }
+    });
+    results.forEach(r -> assertThat(r.error()).as("no thread fails").isNull());
+    List<Ack> all = List.copyOf(acks);
+    assertThat(all).hasSize(writers * writes);
+    for (Ack earlier : all) {
+      for (Ack later : all) {
+        if (earlier.acknowledged() < later.invoked()) {
+          assertThat(later.generation())
+              .as("a write invoked after generation %d was acknowledged", earlier.generation())
+              .isGreaterThan(earlier.generation());
+        }
+      }
+    }
+  }
+
+  @Test
   default void concurrentOverwritesGetDistinctIncreasingGenerationsAndReadersSeeWholeValues() {
     String bucket = newBucket();
     int writers = 4;

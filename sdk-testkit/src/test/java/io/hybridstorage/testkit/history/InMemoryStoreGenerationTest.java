@@ -17,7 +17,6 @@ import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,9 +27,6 @@ import org.junit.jupiter.api.Test;
 class InMemoryStoreGenerationTest {
 
   @Test
-  @Disabled("InMemoryStore bug, reported to the foundation branch: a generation drawn while the object is absent"
-      + " is published after the object was created and deleted again (putIfAbsent succeeds: ABA), so the"
-      + " re-created object's generation is below one already acknowledged")
   void aRecreatedObjectGetsAGenerationAboveEveryEarlierOne() throws Exception {
     PausingClock clock = new PausingClock();
     InMemoryStore memory = new InMemoryStore("dc1", clock);
