@@ -110,6 +110,18 @@ class StrongConsistencyTest {
     }
   }
 
+  @org.junit.jupiter.api.Test
+  void theCheckFindsAStaleReadAndAReadGoingBackInTime() {
+    Op w1 = new Op(true, "w1", 10, 0, 10, true);
+    Op w2 = new Op(true, "w2", 20, 20, 30, true);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> assertLinearizable(List.of(w1, w2,
+        new Op(false, "w1", 10, 40, 50, true)))).hasMessageContaining("overwritten");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> assertLinearizable(List.of(w1,
+        new Op(true, "w2", 20, 20, 100, true), new Op(false, "w2", 20, 30, 40, true),
+        new Op(false, "w1", 10, 50, 60, true)))).hasMessageContaining("back in time");
+    assertLinearizable(List.of(w1, w2, new Op(false, "w2", 20, 40, 50, true)));
+  }
+
   static byte[] bytes(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }
