@@ -25,6 +25,7 @@ import io.hybridstorage.api.SiteConfig;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.api.spi.Replicating;
+import io.hybridstorage.routing.internal.CommitDecoratedWriter;
 import io.hybridstorage.routing.internal.GenerationClock;
 import io.hybridstorage.routing.internal.Replicator;
 import io.hybridstorage.routing.internal.ResilientStore;
@@ -446,35 +447,13 @@ public final class RoutingStore implements ObjectStore, Replicating {
   public ObjectWriter openWrite(WriteRequest request) {
     ObjectWriter writer = guard(() -> writes.openWrite(route(placement("write", request.bucket(), request.name())),
         request));
-    return new ObjectWriter() {
-      @Override
-      public int write(java.nio.ByteBuffer source) throws IOException {
-        try {
-          return writer.write(source);
-        } catch (HybridStorageException e) {
-          throw translate(e);
-        }
+    return new CommitDecoratedWriter(writer, commit -> {
+      try {
+        return commit.commit();
+      } catch (HybridStorageException e) {
+        throw translate(e);
       }
-
-      @Override
-      public ObjectInfo commit() throws IOException {
-        try {
-          return writer.commit();
-        } catch (HybridStorageException e) {
-          throw translate(e);
-        }
-      }
-
-      @Override
-      public boolean isOpen() {
-        return writer.isOpen();
-      }
-
-      @Override
-      public void close() {
-        writer.close();
-      }
-    };
+    }, e -> e instanceof HybridStorageException h ? translate(h) : e);
   }
 
   @Override

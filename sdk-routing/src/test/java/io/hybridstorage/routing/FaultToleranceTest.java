@@ -9,6 +9,9 @@ import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
+import io.hybridstorage.api.ObjectStore;
+import io.hybridstorage.testkit.history.HistoryChecker;
+import io.hybridstorage.testkit.history.HistoryRecorder;
 import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
@@ -33,7 +36,7 @@ class FaultToleranceTest {
   static final int WRITES = 20;
 
   /** Writes WRITES keys (two versions each); returns the last acknowledged value per key. */
-  static Map<String, String> writeAll(RoutingStore router, String round, Map<String, Integer> failures) {
+  static Map<String, String> writeAll(ObjectStore router, String round, Map<String, Integer> failures) {
     Map<String, String> acked = new LinkedHashMap<>();
     for (int v = 0; v < 2; v++) {
       for (int i = 0; i < WRITES; i++) {
@@ -52,6 +55,16 @@ class FaultToleranceTest {
   }
 
   /** After healing: the journal drains and every site holds the authority's generation and every acked value. */
+  /** After convergence, reads every key through the recorded router; the testkit's checker judges the history. */
+  static void assertHistoryValid(World w, ObjectStore recorded, HistoryRecorder recorder, Map<String, String> acked,
+      boolean strong) throws Exception {
+    for (String key : acked.keySet()) {
+      assertThat(get(recorded, key)).isEqualTo(acked.get(key));
+    }
+    HistoryChecker checker = HistoryChecker.create();
+    (strong ? checker.check(recorder.history()) : checker.checkNoLostWrites(recorder.history())).assertValid();
+  }
+
   static void assertConverged(World w, Map<String, String> acked) throws Exception {
     assertThat(w.router.drain(Duration.ofSeconds(20))).as("journal drained, depth %d", w.router.journalDepth())
         .isTrue();
@@ -79,8 +92,10 @@ class FaultToleranceTest {
     try (World w = new World(policy)) {
       w.router.createBucket(BucketSpec.of(BUCKET));
       Map<String, Integer> failures = new LinkedHashMap<>();
+      HistoryRecorder recorder = HistoryRecorder.create();
+      ObjectStore recorded = recorder.record(w.router);
       w.faults.get(World.DC2).partition();
-      Map<String, String> acked = writeAll(w.router, "p", failures);
+      Map<String, String> acked = writeAll(recorded, "p", failures);
       if (policy == WritePolicy.DUAL_WRITE_SYNC) {
         // failWritesWhenReplicaDown=true: the placement declares that writes fail while dc2 is down
         assertThat(failures.get("p")).isEqualTo(2 * WRITES);
@@ -95,10 +110,11 @@ class FaultToleranceTest {
       }
       w.faults.get(World.DC2).heal();
       Thread.sleep(150); // the breaker's open wait (100 ms) passes, it lets a trial call through
-      Map<String, String> after = writeAll(w.router, "h", failures);
+      Map<String, String> after = writeAll(recorded, "h", failures);
       assertThat(failures.get("h")).isNull();
       acked.putAll(after);
       assertConverged(w, acked);
+      assertHistoryValid(w, recorded, recorder, acked, policy != WritePolicy.LOCAL_THEN_ASYNC);
     }
   }
 
@@ -125,10 +141,12 @@ class FaultToleranceTest {
     try (World w = new World(policy)) {
       w.router.createBucket(BucketSpec.of(BUCKET));
       Map<String, Integer> failures = new LinkedHashMap<>();
-      Map<String, String> acked = writeAll(w.router, "before", failures);
+      HistoryRecorder recorder = HistoryRecorder.create();
+      ObjectStore recorded = recorder.record(w.router);
+      Map<String, String> acked = writeAll(recorded, "before", failures);
       assertThat(failures).isEmpty();
       w.faults.get(World.GCP).partition();
-      Map<String, String> during = writeAll(w.router, "p", failures);
+      Map<String, String> during = writeAll(recorded, "p", failures);
       if (policy == WritePolicy.LOCAL_THEN_ASYNC) {
         // the local site acknowledges; the authority gets the writes through the journal
         assertThat(failures).isEmpty();
@@ -144,8 +162,9 @@ class FaultToleranceTest {
       acked.putAll(during);
       w.faults.get(World.GCP).heal();
       Thread.sleep(150); // the breaker's open wait (100 ms) passes, it lets a trial call through
-      acked.putAll(writeAll(w.router, "h", failures));
+      acked.putAll(writeAll(recorded, "h", failures));
       assertConverged(w, acked);
+      assertHistoryValid(w, recorded, recorder, acked, policy != WritePolicy.LOCAL_THEN_ASYNC);
     }
   }
 }

@@ -8,6 +8,9 @@ import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.ObjectContent;
 import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
+import io.hybridstorage.api.ObjectStore;
+import io.hybridstorage.testkit.history.HistoryChecker;
+import io.hybridstorage.testkit.history.HistoryRecorder;
 import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.WritePolicy;
@@ -50,7 +53,10 @@ class StrongConsistencyTest {
     try (World a = new World(p, Clock.systemUTC(), World.testSettings());
          World b = new World(p, Clock.systemUTC(), World.testSettings(), World.tempDir(), World.DC2, a)) {
       a.router.createBucket(BucketSpec.of(BUCKET));
-      a.router.write(WriteRequest.of(BUCKET, "r"), new ByteArrayInputStream(bytes("init")));
+      HistoryRecorder recorder = HistoryRecorder.create();
+      ObjectStore writer = recorder.record(a.router);
+      ObjectStore reader = recorder.record(b.router);
+      writer.write(WriteRequest.of(BUCKET, "r"), new ByteArrayInputStream(bytes("init")));
       List<Op> history = Collections.synchronizedList(new ArrayList<>());
       AtomicInteger counter = new AtomicInteger();
       ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -61,7 +67,7 @@ class StrongConsistencyTest {
             String v = "w" + counter.incrementAndGet();
             long start = System.nanoTime();
             try {
-              ObjectInfo info = a.router.write(WriteRequest.of(BUCKET, "r"), new ByteArrayInputStream(bytes(v)));
+              ObjectInfo info = writer.write(WriteRequest.of(BUCKET, "r"), new ByteArrayInputStream(bytes(v)));
               history.add(new Op(true, v, info.generation(), start, System.nanoTime(), true));
             } catch (HybridStorageException e) {
               history.add(new Op(true, v, 0, start, Long.MAX_VALUE, false)); // outcome unknown
@@ -72,7 +78,7 @@ class StrongConsistencyTest {
         tasks.add(pool.submit(() -> {
           for (int i = 0; i < 40; i++) {
             long start = System.nanoTime();
-            try (ObjectContent c = b.router.read(ReadRequest.of(ObjectId.of(BUCKET, "r")))) {
+            try (ObjectContent c = reader.read(ReadRequest.of(ObjectId.of(BUCKET, "r")))) {
               String v = new String(c.stream().readAllBytes(), StandardCharsets.UTF_8);
               history.add(new Op(false, v, c.info().generation(), start, System.nanoTime(), true));
             } catch (HybridStorageException e) {
@@ -94,6 +100,8 @@ class StrongConsistencyTest {
       assertThat(snapshot.stream().filter(o -> !o.write())).hasSizeGreaterThan(50);
       assertThat(snapshot.stream().filter(o -> o.write() && o.ok())).isNotEmpty();
       assertLinearizable(snapshot);
+      // the testkit's checker: no lost acknowledged write, generation order, linearizability (Knossos-style)
+      HistoryChecker.create().check(recorder.history()).assertValid();
 
       Thread.sleep(150); // breakers half-open again
       assertThat(a.router.drain(Duration.ofSeconds(20))).isTrue();
@@ -108,6 +116,18 @@ class StrongConsistencyTest {
             .as(site).isEqualTo(authority);
       }
     }
+  }
+
+  @org.junit.jupiter.api.Test
+  void theCheckFindsAStaleReadAndAReadGoingBackInTime() {
+    Op w1 = new Op(true, "w1", 10, 0, 10, true);
+    Op w2 = new Op(true, "w2", 20, 20, 30, true);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> assertLinearizable(List.of(w1, w2,
+        new Op(false, "w1", 10, 40, 50, true)))).hasMessageContaining("overwritten");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> assertLinearizable(List.of(w1,
+        new Op(true, "w2", 20, 20, 100, true), new Op(false, "w2", 20, 30, 40, true),
+        new Op(false, "w1", 10, 50, 60, true)))).hasMessageContaining("back in time");
+    assertLinearizable(List.of(w1, w2, new Op(false, "w2", 20, 40, 50, true)));
   }
 
   static byte[] bytes(String s) {

@@ -31,7 +31,6 @@ import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.routing.RoutingSettings;
 import java.io.IOException;
 import java.net.URL;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -223,33 +222,13 @@ public final class ResilientStore implements ObjectStore {
   public ObjectWriter openWrite(WriteRequest request) {
     ObjectWriter writer = call("openWrite", request.bucket(), request.name(), false,
         () -> delegate.openWrite(request));
-    return new ObjectWriter() {
-      @Override
-      public int write(ByteBuffer source) throws IOException {
-        return writer.write(source);
+    return new CommitDecoratedWriter(writer, commit -> call("write", request.bucket(), request.name(), false, () -> {
+      try {
+        return commit.commit();
+      } catch (IOException e) {
+        throw HybridStorageException.io("write", request.bucket(), request.name(), site(), e);
       }
-
-      @Override
-      public ObjectInfo commit() {
-        return call("write", request.bucket(), request.name(), false, () -> {
-          try {
-            return writer.commit();
-          } catch (IOException e) {
-            throw HybridStorageException.io("write", request.bucket(), request.name(), site(), e);
-          }
-        });
-      }
-
-      @Override
-      public boolean isOpen() {
-        return writer.isOpen();
-      }
-
-      @Override
-      public void close() {
-        writer.close();
-      }
-    };
+    }), e -> e);
   }
 
   /** The whole stream in one call (the delegate may do it natively); never retried: the stream is consumed. */

@@ -216,6 +216,9 @@ public final class ReadCoordinator {
     ObjectId id = request.id();
     SiteHandle authority = ctx.authority(p);
     for (int attempt = 0; ; attempt++) {
+      if (attempt == 2) {
+        return authority.store().read(request); // hot object: its generations outrun head-then-read
+      }
       Optional<ObjectInfo> live = authority.store().head(id, request.conditions());
       if (live.isEmpty()) {
         throw HybridStorageException.objectNotFound("read", id.bucket(), id.name(), authority.name());
@@ -228,7 +231,7 @@ public final class ReadCoordinator {
       try {
         return firstReadable(order, exact, (s, c) -> true);
       } catch (HybridStorageException e) {
-        if (e.code() != 404 || attempt >= 3) {
+        if (e.code() != 404) {
           throw e;
         }
         // generation g was replaced everywhere between the head and the read: ask again

@@ -4,7 +4,7 @@ import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.routing.TestWorlds;
 import io.hybridstorage.testkit.tck.ObjectStoreTck;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
 
 /**
  * The TCK over a {@code RoutingStore} on a three-site in-memory world (gcp authority, dc1 local,
@@ -19,6 +19,11 @@ abstract class RoutingTckBase implements ObjectStoreTck {
     var w = TestWorlds.create(policy);
     this.world = w;
     this.store = TestWorlds.router(w);
+    try {
+      closePrevious(w);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override
@@ -26,8 +31,22 @@ abstract class RoutingTckBase implements ObjectStoreTck {
     return store;
   }
 
-  @AfterEach
-  void closeWorld() throws Exception {
-    world.close();
+  /**
+   * The TCK's own clean-up runs after {@code @AfterEach} methods and still needs the router, so a
+   * world is closed when the next test opens one (and the last one after the class).
+   */
+  private static final java.util.concurrent.atomic.AtomicReference<AutoCloseable> previous =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  private static void closePrevious(AutoCloseable next) throws Exception {
+    AutoCloseable old = previous.getAndSet(next);
+    if (old != null) {
+      old.close();
+    }
+  }
+
+  @AfterAll
+  static void closeLastWorld() throws Exception {
+    closePrevious(null);
   }
 }
