@@ -4,7 +4,6 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.BlobWriteSession;
 import com.google.cloud.storage.Storage;
-import com.google.cloud.storage.Storage.BlobTargetOption;
 import com.google.cloud.storage.Storage.BlobWriteOption;
 import io.hybridstorage.api.Checksums;
 import io.hybridstorage.api.ObjectInfo;
@@ -156,8 +155,7 @@ final class GcsObjectWriter implements ObjectWriter {
       buffer = null;
       BlobInfo info = target().build();
       result = GcsErrors.call("write", request.bucket(), request.name(), store.site(),
-          () -> storage.create(info, content,
-              GcsConversions.targetOptions(request.conditions(), BlobTargetOption.disableGzipContent())));
+          () -> storage.create(info, content, GcsConversions.targetOptions(request.conditions())));
     } else {
       if (channel == null) {
         startSession();
