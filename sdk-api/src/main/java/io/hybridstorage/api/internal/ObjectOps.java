@@ -1,0 +1,321 @@
+package io.hybridstorage.api.internal;
+
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.CopyWriter;
+import com.google.cloud.storage.HttpMethod;
+import com.google.cloud.storage.HybridBridge;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.Storage.BlobGetOption;
+import com.google.cloud.storage.Storage.BlobRestoreOption;
+import com.google.cloud.storage.Storage.BlobSourceOption;
+import com.google.cloud.storage.Storage.BlobTargetOption;
+import com.google.cloud.storage.Storage.SignUrlOption;
+import com.google.cloud.storage.spi.v1.StorageRpc;
+import io.hybridstorage.api.ComposeRequest;
+import io.hybridstorage.api.Conditions;
+import io.hybridstorage.api.CopyRequest;
+import io.hybridstorage.api.HybridStorageException;
+import io.hybridstorage.api.MetadataPatch;
+import io.hybridstorage.api.ObjectInfo;
+import io.hybridstorage.api.ObjectMetadata;
+import io.hybridstorage.api.ObjectStore;
+import io.hybridstorage.api.SignUrlRequest;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import javax.annotation.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Object metadata and server-side operations: {@code get}, {@code update}, {@code delete} (and
+ * their batch forms), {@code compose}, {@code copy}, {@code moveBlob}, {@code restore} and {@code
+ * signUrl}. As in the client, {@code get} answers {@code null} and {@code delete} {@code false}
+ * for any 404 (object or bucket); {@code update} of a missing object is a 404 error.
+ */
+final class ObjectOps {
+
+  private static final Logger log = LoggerFactory.getLogger(ObjectOps.class);
+
+  private static final Set<StorageRpc.Option> RESTORE = EnumSet.of(StorageRpc.Option.COPY_SOURCE_ACL,
+      StorageRpc.Option.IF_GENERATION_MATCH, StorageRpc.Option.IF_GENERATION_NOT_MATCH,
+      StorageRpc.Option.IF_METAGENERATION_MATCH, StorageRpc.Option.IF_METAGENERATION_NOT_MATCH);
+
+  private final ObjectStore store;
+  private final Values values;
+
+  ObjectOps(ObjectStore store, Values values) {
+    this.store = store;
+    this.values = values;
+  }
+
+  @Nullable
+  Blob get(BlobId id, BlobGetOption... options) {
+    Conditions conditions = conditions("get", id, options);
+    try {
+      return store.head(Values.id(id), conditions).map(values::blob).orElse(null);
+    } catch (HybridStorageException e) {
+      if (Errors.isNotFound(e)) {
+        return null;
+      }
+      throw Errors.translate(e);
+    }
+  }
+
+  boolean delete(BlobId id, BlobSourceOption... options) {
+    Conditions conditions = conditions("delete", id, options);
+    try {
+      return store.delete(Values.id(id), conditions);
+    } catch (HybridStorageException e) {
+      if (Errors.isNotFound(e)) {
+        return false;
+      }
+      throw Errors.translate(e);
+    }
+  }
+
+  /**
+   * Patches the fields set on {@code info} since it was built (the client sends only those); with
+   * none set, answers like {@code get} (as the client does).
+   */
+  @Nullable
+  Blob update(BlobInfo info, BlobTargetOption... options) {
+    String site = store.site();
+    Conditions conditions = new OptionValues(HybridBridge.options(info, options))
+        .require(OptionValues.CONDITIONS, "update", info.getBucket(), info.getName(), site)
+        .conditions();
+    Set<String> modified = HybridBridge.modifiedFields(info);
+    String field = Values.unsupportedBlobField(modified);
+    if (field != null) {
+      throw Errors.unsupported("update", info.getBucket(), info.getName(), site,
+          "the object field " + field + " is not supported by the hybrid facade");
+    }
+    MetadataPatch patch = Values.patch(info, modified);
+    if (Values.isEmpty(patch)) {
+      try {
+        return store.head(Values.id(info.getBlobId()), conditions).map(values::blob).orElse(null);
+      } catch (HybridStorageException e) {
+        if (Errors.isNotFound(e)) {
+          return null;
+        }
+        throw Errors.translate(e);
+      }
+    }
+    return Errors.call(() -> values.blob(store.updateMetadata(Values.id(info.getBlobId()), patch, conditions)));
+  }
+
+  /** The batch forms: one call each, in order; a failure answers {@code null}, as in the client. */
+  List<Blob> getAll(Iterable<BlobId> ids) {
+    List<Blob> results = new ArrayList<>();
+    for (BlobId id : ids) {
+      results.add(orNull(() -> get(id)));
+    }
+    return java.util.Collections.unmodifiableList(results);
+  }
+
+  List<Blob> updateAll(Iterable<BlobInfo> infos) {
+    List<Blob> results = new ArrayList<>();
+    for (BlobInfo info : infos) {
+      results.add(orNull(() -> update(info)));
+    }
+    return java.util.Collections.unmodifiableList(results);
+  }
+
+  /** Deletes each; a failure answers {@code false}, as in the client. */
+  List<Boolean> deleteAll(Iterable<BlobId> ids) {
+    List<Boolean> results = new ArrayList<>();
+    for (BlobId id : ids) {
+      Boolean deleted = orNull(() -> delete(id));
+      results.add(deleted != null && deleted);
+    }
+    return java.util.Collections.unmodifiableList(results);
+  }
+
+  Blob compose(Storage.ComposeRequest request) {
+    BlobInfo target = request.getTarget();
+    String site = store.site();
+    Conditions conditions = new OptionValues(HybridBridge.options(target,
+            request.getTargetOptions().toArray(new BlobTargetOption[0])))
+        .require(OptionValues.CONDITIONS, "compose", target.getBucket(), target.getName(), site)
+        .conditions();
+    checkFields("compose", target);
+    List<ComposeRequest.Source> sources = new ArrayList<>();
+    for (Storage.ComposeRequest.SourceBlob source : request.getSourceBlobs()) {
+      Long generation = source.getGeneration();
+      sources.add(new ComposeRequest.Source(source.getName(), generation == null ? 0 : generation, null));
+    }
+    return Errors.call(() -> values.blob(store.compose(new ComposeRequest(target.getBucket(), sources,
+        target.getName(), Values.metadata(target, false), conditions))));
+  }
+
+  CopyWriter copy(Storage.CopyRequest request) {
+    BlobId source = request.getSource();
+    BlobInfo target = request.getTarget();
+    String site = store.site();
+    Conditions sourceConditions = new OptionValues(HybridBridge.options(source,
+            request.getSourceOptions().toArray(new BlobSourceOption[0])))
+        .require(OptionValues.CONDITIONS, "copy", source.getBucket(), source.getName(), site)
+        .conditions();
+    Conditions targetConditions = new OptionValues(HybridBridge.options(target,
+            request.getTargetOptions().toArray(new BlobTargetOption[0])))
+        .require(OptionValues.CONDITIONS, "copy", target.getBucket(), target.getName(), site)
+        .conditions();
+    ObjectMetadata metadata = null;
+    if (request.overrideInfo()) {
+      checkFields("copy", target);
+      metadata = Values.metadata(target, false);
+    }
+    CopyRequest copy = new CopyRequest(Values.id(source), sourceConditions, target.getBucket(),
+        target.getName(), metadata, targetConditions);
+    return new FinishedCopyWriter(Errors.call(() -> values.blob(store.copy(copy))));
+  }
+
+  /**
+   * {@code moveBlob}: copies the source version to the target, then deletes exactly that version.
+   * Not atomic as on a hierarchical-namespace GCS bucket: if the source is overwritten between
+   * the two steps, the new version stays (the move then reads as having happened just before the
+   * overwrite) and the copied version is kept as well.
+   */
+  Blob move(Storage.MoveBlobRequest request) {
+    BlobId source = request.getSource();
+    BlobId target = request.getTarget();
+    String site = store.site();
+    Conditions sourceConditions = new OptionValues(HybridBridge.options(source,
+            request.getSourceOptions().toArray(new BlobSourceOption[0])))
+        .require(OptionValues.CONDITIONS, "moveBlob", source.getBucket(), source.getName(), site)
+        .conditions();
+    Conditions targetConditions = new OptionValues(HybridBridge.options(target,
+            request.getTargetOptions().toArray(new BlobTargetOption[0])))
+        .require(OptionValues.CONDITIONS, "moveBlob", target.getBucket(), target.getName(), site)
+        .conditions();
+    return Errors.call(() -> {
+      ObjectInfo from = store.head(Values.id(source), sourceConditions).orElseThrow(() ->
+          HybridStorageException.objectNotFound("moveBlob", source.getBucket(), source.getName(), site));
+      ObjectInfo moved = store.copy(new CopyRequest(from.id(), Conditions.none(), target.getBucket(),
+          target.getName(), null, targetConditions));
+      try {
+        store.delete(from.id(), Conditions.generationMatch(from.generation()));
+      } catch (HybridStorageException e) {
+        if (e.code() != 412) {
+          throw e;
+        }
+        log.debug("moveBlob {}: source overwritten during the move, kept its new version", from.id());
+      }
+      return values.blob(moved);
+    });
+  }
+
+  /**
+   * {@code restore}: makes a noncurrent generation live again as a new version (GCS restores
+   * soft-deleted objects; here, the noncurrent versions of a versioned bucket). The generation is
+   * required (400 without it, as GCS); 404 if that generation is missing or is the live one.
+   * {@code copySourceAcl} is accepted: there are no object ACLs to copy.
+   */
+  Blob restore(BlobId id, BlobRestoreOption... options) {
+    String site = store.site();
+    if (id.getGeneration() == null) {
+      throw Errors.invalid("restore", id.getBucket(), id.getName(), site,
+          "restore needs the generation of the version to restore");
+    }
+    Conditions conditions = new OptionValues(HybridBridge.options(id, options))
+        .require(RESTORE, "restore", id.getBucket(), id.getName(), site)
+        .conditions();
+    return Errors.call(() -> {
+      ObjectInfo version = store.head(Values.id(id), Conditions.none())
+          .filter(v -> !v.isLive())
+          .orElseThrow(() -> new HybridStorageException(404, "notFound", "restore", id.getBucket(),
+              id.getName(), site, "No noncurrent version " + id.getGeneration() + " of "
+                  + id.getBucket() + "/" + id.getName(), null));
+      return values.blob(store.copy(new CopyRequest(version.id(), Conditions.none(), id.getBucket(),
+          id.getName(), null, conditions)));
+    });
+  }
+
+  /**
+   * {@code signUrl} through {@link ObjectStore#signUrl} (a V4 URL; 501 from stores without
+   * signed URLs). The HTTP method, extension headers and the content-type / MD5 headers are
+   * honoured; options that choose how the URL is built (V2 signatures, another signer, host
+   * names, URL style, extra query parameters) are refused with 501, since the store builds it.
+   */
+  URL signUrl(BlobInfo info, long duration, TimeUnit unit, SignUrlOption... options) {
+    String site = store.site();
+    String method = "GET";
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> option : HybridBridge.signUrlOptions(options).entrySet()) {
+      Object value = option.getValue();
+      switch (option.getKey()) {
+        case "HTTP_METHOD":
+          method = ((HttpMethod) value).name();
+          break;
+        case "EXT_HEADERS":
+          @SuppressWarnings("unchecked")
+          Map<String, String> extra = (Map<String, String>) value;
+          headers.putAll(extra);
+          break;
+        case "CONTENT_TYPE":
+          headers.put("Content-Type", require(info.getContentType(), "content type"));
+          break;
+        case "MD5":
+          headers.put("Content-MD5", require(info.getMd5(), "md5"));
+          break;
+        case "SIGNATURE_VERSION":
+          if (!"V4".equals(String.valueOf(value))) {
+            throw Errors.unsupported("signUrl", info.getBucket(), info.getName(), site,
+                "only V4 signed URLs are supported, not " + value);
+          }
+          break;
+        case "QUERY_PARAMS":
+          if (!((Map<?, ?>) value).isEmpty()) {
+            throw Errors.unsupported("signUrl", info.getBucket(), info.getName(), site,
+                "extra query parameters in signed URLs are not supported");
+          }
+          break;
+        default:
+          throw Errors.unsupported("signUrl", info.getBucket(), info.getName(), site,
+              "sign option " + option.getKey() + " is not supported: the store builds the URL");
+      }
+    }
+    SignUrlRequest request = new SignUrlRequest(info.getBucket(), info.getName(), method,
+        Duration.ofMillis(unit.toMillis(duration)), headers);
+    return Errors.call(() -> store.signUrl(request));
+  }
+
+  private Conditions conditions(String method, BlobId id, com.google.cloud.storage.Option<?>[] options) {
+    return new OptionValues(HybridBridge.options(id, options))
+        .require(OptionValues.CONDITIONS, method, id.getBucket(), id.getName(), store.site())
+        .conditions();
+  }
+
+  private void checkFields(String method, BlobInfo target) {
+    String field = Values.unsupportedBlobField(HybridBridge.modifiedFields(target));
+    if (field != null) {
+      throw Errors.unsupported(method, target.getBucket(), target.getName(), store.site(),
+          "the object field " + field + " is not supported by the hybrid facade");
+    }
+  }
+
+  private static String require(@Nullable String value, String what) {
+    if (value == null) {
+      // the client's own check
+      throw new IllegalArgumentException("Blob is missing a value for " + what);
+    }
+    return value;
+  }
+
+  @Nullable
+  private static <T> T orNull(java.util.function.Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (com.google.cloud.storage.StorageException e) {
+      return null;
+    }
+  }
+}

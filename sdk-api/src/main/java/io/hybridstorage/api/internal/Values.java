@@ -1,0 +1,194 @@
+package io.hybridstorage.api.internal;
+
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Bucket;
+import com.google.cloud.storage.HybridBridge;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageClass;
+import io.hybridstorage.api.BucketInfo;
+import io.hybridstorage.api.MetadataPatch;
+import io.hybridstorage.api.ObjectId;
+import io.hybridstorage.api.ObjectInfo;
+import io.hybridstorage.api.ObjectMetadata;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import javax.annotation.Nullable;
+
+/**
+ * Converts between the SPI's records and the GCS client's {@code Blob}/{@code Bucket}, binding
+ * every {@code Blob} and {@code Bucket} to the facade so that calls made through them route back
+ * to it. Also classifies the fields of a {@code BlobInfo}/{@code BucketInfo} a caller set: those
+ * the SPI carries, those GCS itself ignores on writes (identity and output-only fields), and
+ * those the facade refuses with 501 rather than drop silently.
+ */
+final class Values {
+
+  /** The content type GCS's HTTP upload gives an object created without one. */
+  static final String DEFAULT_CONTENT_TYPE = "application/octet-stream";
+
+  private static final Set<String> BLOB_WRITABLE = Set.of("contentType", "contentEncoding",
+      "contentDisposition", "contentLanguage", "cacheControl", "metadata");
+  /** Identity and server-set fields: GCS ignores them in an object insert or patch. */
+  private static final Set<String> BLOB_IGNORED = Set.of("bucket", "name", "generation", "id", "kind",
+      "selfLink", "mediaLink", "size", "etag", "md5Hash", "crc32c", "metageneration", "timeCreated",
+      "updated", "timeDeleted", "componentCount", "owner", "customerEncryption", "timeStorageClassUpdated",
+      "retentionExpirationTime", "softDeleteTime", "hardDeleteTime");
+  private static final Set<String> BUCKET_WRITABLE = Set.of("versioning", "labels");
+  private static final Set<String> BUCKET_CREATE_ONLY = Set.of("location", "storageClass");
+  private static final Set<String> BUCKET_IGNORED = Set.of("name", "id", "selfLink", "timeCreated",
+      "updated", "metageneration", "owner", "locationType", "etag", "projectNumber");
+
+  private final Storage storage;
+
+  Values(Storage storage) {
+    this.storage = storage;
+  }
+
+  // ------------------------------------------------------------------------------ objects
+
+  Blob blob(ObjectInfo o) {
+    ObjectMetadata m = o.metadata();
+    BlobInfo.Builder b = BlobInfo.newBuilder(BlobId.of(o.bucket(), o.name(),
+            o.generation() == 0 ? null : o.generation()))
+        .setContentType(m.contentType())
+        .setContentEncoding(m.contentEncoding())
+        .setContentDisposition(m.contentDisposition())
+        .setContentLanguage(m.contentLanguage())
+        .setCacheControl(m.cacheControl())
+        .setCrc32c(o.crc32c())
+        .setMd5(o.md5());
+    if (!m.custom().isEmpty()) {
+      b.setMetadata(new LinkedHashMap<>(m.custom()));
+    }
+    return HybridBridge.blob(storage, b, o.bucket() + "/" + o.name() + "/" + o.generation(), o.size(),
+        o.metageneration(), o.etag(), o.componentCount() == 0 ? null : o.componentCount(),
+        time(o.createTime()), time(o.updateTime()), time(o.deleteTime()));
+  }
+
+  Blob directory(String bucket, String prefix) {
+    return HybridBridge.directory(storage, bucket, prefix);
+  }
+
+  static ObjectId id(BlobId id) {
+    Long generation = id.getGeneration();
+    return ObjectId.of(id.getBucket(), id.getName(), generation == null ? 0 : generation);
+  }
+
+  /** The metadata a write creates: the writable fields of {@code info}; unset content type = GCS's. */
+  static ObjectMetadata metadata(BlobInfo info, boolean defaultContentType) {
+    String contentType = info.getContentType();
+    if (contentType == null && defaultContentType) {
+      contentType = DEFAULT_CONTENT_TYPE;
+    }
+    return new ObjectMetadata(contentType, info.getContentEncoding(), info.getContentDisposition(),
+        info.getContentLanguage(), info.getCacheControl(), withoutNulls(info.getMetadata()));
+  }
+
+  /**
+   * The patch {@code Storage.update(info)} sends: only the fields set on {@code info}, as the
+   * client sends only those. Empty when nothing writable was set.
+   */
+  static MetadataPatch patch(BlobInfo info, Set<String> modified) {
+    boolean anyMetadata = false;
+    Map<String, String> custom = new HashMap<>();
+    for (String field : modified) {
+      if (field.startsWith("metadata.")) {
+        anyMetadata = true;
+        String key = field.substring("metadata.".length());
+        Map<String, String> values = info.getMetadata();
+        custom.put(key, values == null ? null : values.get(key));
+      }
+    }
+    return new MetadataPatch(
+        patchValue(info.getContentType(), modified.contains("contentType")),
+        patchValue(info.getContentEncoding(), modified.contains("contentEncoding")),
+        patchValue(info.getContentDisposition(), modified.contains("contentDisposition")),
+        patchValue(info.getContentLanguage(), modified.contains("contentLanguage")),
+        patchValue(info.getCacheControl(), modified.contains("cacheControl")),
+        anyMetadata ? custom : null,
+        false);
+  }
+
+  static boolean isEmpty(MetadataPatch p) {
+    return p.contentType() == null && p.contentEncoding() == null && p.contentDisposition() == null
+        && p.contentLanguage() == null && p.cacheControl() == null && p.custom() == null && !p.clearCustom();
+  }
+
+  /** The first field of an object that the caller set and the facade cannot store, or null. */
+  @Nullable
+  static String unsupportedBlobField(Set<String> modified) {
+    return firstOutside(modified, BLOB_WRITABLE, BLOB_IGNORED, Set.of());
+  }
+
+  // ------------------------------------------------------------------------------ buckets
+
+  Bucket bucket(BucketInfo info) {
+    com.google.cloud.storage.BucketInfo.Builder b = com.google.cloud.storage.BucketInfo.newBuilder(info.name())
+        .setVersioningEnabled(info.versioningEnabled())
+        .setLocation(info.location())
+        .setStorageClass(info.storageClass() == null ? null : StorageClass.valueOf(info.storageClass()));
+    if (!info.labels().isEmpty()) {
+      b.setLabels(new LinkedHashMap<>(info.labels()));
+    }
+    return HybridBridge.bucket(storage, b, info.metageneration(), time(info.createTime()),
+        time(info.updateTime()));
+  }
+
+  /** The first bucket field set that {@code create} cannot honour, or null. */
+  @Nullable
+  static String unsupportedBucketCreateField(Set<String> modified) {
+    return firstOutside(modified, BUCKET_WRITABLE, BUCKET_IGNORED, BUCKET_CREATE_ONLY);
+  }
+
+  /** The first bucket field set that {@code update} cannot honour, or null. */
+  @Nullable
+  static String unsupportedBucketUpdateField(Set<String> modified) {
+    return firstOutside(modified, BUCKET_WRITABLE, BUCKET_IGNORED, Set.of());
+  }
+
+  static Map<String, String> withoutNulls(@Nullable Map<String, String> map) {
+    Map<String, String> copy = new LinkedHashMap<>();
+    if (map != null) {
+      map.forEach((k, v) -> {
+        if (v != null) {
+          copy.put(k, v);
+        }
+      });
+    }
+    return copy;
+  }
+
+  @Nullable
+  static OffsetDateTime time(@Nullable Instant instant) {
+    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+  }
+
+  /** A field set and modified → the new value, cleared ({@code ""}) when set to null. */
+  @Nullable
+  private static String patchValue(@Nullable String value, boolean modified) {
+    if (!modified) {
+      return null;
+    }
+    return value == null ? "" : value;
+  }
+
+  @Nullable
+  private static String firstOutside(Set<String> modified, Set<String> writable, Set<String> ignored,
+      Set<String> alsoAllowed) {
+    for (String field : modified) {
+      int dot = field.indexOf('.');
+      String root = dot < 0 ? field : field.substring(0, dot);
+      if (!writable.contains(root) && !ignored.contains(root) && !alsoAllowed.contains(root)) {
+        return root;
+      }
+    }
+    return null;
+  }
+}
