@@ -55,7 +55,7 @@ final class GcsErrors {
             firstLine(se.getMessage()), se);
       }
       String reason = se.getReason() != null ? se.getReason() : reasonOf(code);
-      return new HybridStorageException(code, reason, op, bucket, object, site, firstLine(se.getMessage()), se);
+      return new HybridStorageException(code, reason, op, bucket, object, site, detail(se), se);
     }
     if (e instanceof UnsupportedOperationException uoe) {
       return unsupported(op, bucket, object, site, uoe);
@@ -106,6 +106,22 @@ final class GcsErrors {
       case 501 -> "notImplemented";
       default -> code >= 500 ? "backendError" : "error";
     };
+  }
+
+  /**
+   * What went wrong, without a prefix already naming a target: a {@code Storage} that is itself a
+   * hybrid facade puts its store's {@code op gs://b/o on site: } before the detail.
+   */
+  private static String detail(StorageException se) {
+    String message = firstLine(se.getMessage());
+    if (se.getCause() instanceof HybridStorageException inner) {
+      String prefix = HybridStorageException.describe(inner.operation(), inner.bucket(), inner.object(),
+          inner.site()) + ": ";
+      if (message.startsWith(prefix)) {
+        return message.substring(prefix.length());
+      }
+    }
+    return message;
   }
 
   /** The first line of a message: HTTP failures carry the whole response after it. */

@@ -38,6 +38,17 @@ class GcsErrorsTest {
   }
 
   @Test
+  void doesNotRepeatTheTargetAHybridFacadeAlreadyNamed() {
+    HybridStorageException inner = HybridStorageException.preconditionFailed("write", "b", "o", "mem",
+        "ifGenerationMatch=0 failed, current=5");
+    StorageException fromFacade = new StorageException(412, inner.getMessage(), "conditionNotMet", inner);
+
+    HybridStorageException e = GcsErrors.translate(fromFacade, "write", "b", "o", "gcp");
+
+    assertThat(e.getMessage()).isEqualTo("write gs://b/o on gcp: ifGenerationMatch=0 failed, current=5");
+  }
+
+  @Test
   void transportFailuresOfTheClientAreRetryable503() {
     StorageException cause = new StorageException(new IOException("connection reset"));
 
