@@ -40,9 +40,11 @@ import io.hybridstorage.api.ObjectWriter;
 import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.SignUrlRequest;
 import io.hybridstorage.api.WriteRequest;
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
 import java.net.URL;
 import java.nio.channels.Channels;
 import java.util.ArrayList;
@@ -89,6 +91,12 @@ import org.slf4j.LoggerFactory;
 public final class GcsStore implements ObjectStore {
 
   private static final Logger log = LoggerFactory.getLogger(GcsStore.class);
+
+  /** Bytes read when a read is opened, so that GCS starts serving the pinned generation then. */
+  static final int READ_AHEAD_BYTES = 64 * 1024;
+
+  /** How often a read of the live version retries when that version is replaced under it. */
+  private static final int LIVE_READ_ATTEMPTS = 5;
 
   /** Objects up to this many bytes are sent in one request at commit. */
   public static final int DEFAULT_SINGLE_REQUEST_LIMIT = 1 << 20;
@@ -299,8 +307,26 @@ public final class GcsStore implements ObjectStore {
   @Override
   public ObjectContent read(ReadRequest request) {
     ObjectId id = request.id();
-    ObjectInfo info = fetch("read", id, request.conditions())
-        .orElseThrow(() -> HybridStorageException.objectNotFound("read", id.bucket(), id.name(), site));
+    for (int attempt = 1; ; attempt++) {
+      ObjectInfo info = fetch("read", id, request.conditions())
+          .orElseThrow(() -> HybridStorageException.objectNotFound("read", id.bucket(), id.name(), site));
+      try {
+        return open(request, info);
+      } catch (HybridStorageException e) {
+        // The live version found was replaced (and not kept) before its bytes were requested: a
+        // read of "the live version" then reads the new live version, as one GET of GCS would.
+        if (e.code() != 404 || id.generation() != 0 || attempt >= LIVE_READ_ATTEMPTS) {
+          throw e;
+        }
+        log.debug("read {} on {}: generation {} replaced before its download started, retrying",
+            id, site, info.generation());
+      }
+    }
+  }
+
+  /** Opens the bytes of exactly {@code info}'s generation. */
+  private ObjectContent open(ReadRequest request, ObjectInfo info) {
+    ObjectId id = request.id();
     long size = info.size();
     ByteRange range = request.range();
     range.check(size, "read", id.bucket(), id.name(), site);
@@ -309,7 +335,7 @@ public final class GcsStore implements ObjectStore {
     if (count == 0) {
       return ObjectContent.of(info, InputStream.nullInputStream());
     }
-    // Pin the generation just found: a concurrent overwrite can then fail this read (404) but
+    // Pin the generation just found: a concurrent overwrite can then fail this open (404) but
     // never mix the bytes of two versions.
     BlobId pinned = BlobId.of(id.bucket(), id.name(), info.generation());
     ReadChannel channel = GcsErrors.call("read", id.bucket(), id.name(), site, () -> {
@@ -322,7 +348,38 @@ public final class GcsStore implements ObjectStore {
       }
       return ch;
     });
-    return ObjectContent.of(info, new TranslatingInputStream(Channels.newInputStream(channel), id));
+    InputStream in = Channels.newInputStream(channel);
+    // Start the download now, not at the caller's first read: GCS keeps serving a download it has
+    // begun even when the generation is replaced meanwhile (the client streams one ranged GET),
+    // and failures of the open (404, 412) surface here, from read(), as they should.
+    byte[] first;
+    try {
+      first = GcsErrors.call("read", id.bucket(), id.name(), site,
+          () -> in.readNBytes((int) Math.min(count, READ_AHEAD_BYTES)));
+    } catch (HybridStorageException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+    InputStream rest = first.length < count ? in : InputStream.nullInputStream();
+    if (first.length == count) {
+      closeQuietly(channel);
+    }
+    InputStream stream = new SequenceInputStream(new ByteArrayInputStream(first), rest) {
+      @Override
+      public void close() throws IOException {
+        super.close();
+        channel.close();
+      }
+    };
+    return ObjectContent.of(info, new TranslatingInputStream(stream, id));
+  }
+
+  private static void closeQuietly(ReadChannel channel) {
+    try {
+      channel.close();
+    } catch (RuntimeException e) {
+      log.debug("closing a finished read channel failed: {}", e.toString());
+    }
   }
 
   /** Rethrows stream failures as IOExceptions whose cause names the operation, object and site. */
@@ -443,9 +500,20 @@ public final class GcsStore implements ObjectStore {
     }
     Storage.CopyRequest copy = b.build();
     // CopyWriter.getResult() drives the rewrite to completion (one call per rewrite chunk).
-    Blob result = GcsErrors.call("copy", request.targetBucket(), request.targetName(), site,
-        () -> storage.copy(copy).getResult());
-    return objectInfo(result);
+    try {
+      Blob result = GcsErrors.call("copy", request.targetBucket(), request.targetName(), site,
+          () -> storage.copy(copy).getResult());
+      return objectInfo(result);
+    } catch (HybridStorageException e) {
+      if (e.code() == 404) {
+        // GCS's 404 does not say which side is missing: find out, to name it.
+        if (fetch("copy", source, Conditions.none()).isEmpty()) {
+          throw HybridStorageException.objectNotFound("copy", source.bucket(), source.name(), site);
+        }
+        requireBucket("copy", request.targetBucket());
+      }
+      throw e;
+    }
   }
 
   /**
@@ -478,9 +546,22 @@ public final class GcsStore implements ObjectStore {
     b.setTarget(GcsConversions.blobInfo(BlobId.of(request.bucket(), request.targetName()), request.metadata()).build());
     b.setTargetOptions(GcsConversions.targetOptions(request.targetConditions()));
     Storage.ComposeRequest compose = b.build();
-    Blob result = GcsErrors.call("compose", request.bucket(), request.targetName(), site,
-        () -> storage.compose(compose));
-    return objectInfo(result);
+    try {
+      Blob result = GcsErrors.call("compose", request.bucket(), request.targetName(), site,
+          () -> storage.compose(compose));
+      return objectInfo(result);
+    } catch (HybridStorageException e) {
+      if (e.code() == 404) {
+        // GCS's 404 does not say which source is missing: find out, to name it.
+        for (ComposeRequest.Source source : request.sources()) {
+          ObjectId id = new ObjectId(request.bucket(), source.name(), source.generation());
+          if (fetch("compose", id, Conditions.none()).isEmpty()) {
+            throw HybridStorageException.objectNotFound("compose", request.bucket(), source.name(), site);
+          }
+        }
+      }
+      throw e;
+    }
   }
 
   /**
