@@ -549,7 +549,7 @@ public final class GcsStore implements ObjectStore {
     try {
       Blob result = GcsErrors.call("compose", request.bucket(), request.targetName(), site,
           () -> storage.compose(compose));
-      return objectInfo(result);
+      return objectInfo(answered(result, "compose", request.bucket(), request.targetName()));
     } catch (HybridStorageException e) {
       if (e.code() == 404) {
         // GCS's 404 does not say which source is missing: find out, to name it.
@@ -625,10 +625,19 @@ public final class GcsStore implements ObjectStore {
     BlobInfo info = b.build();
     Blob updated = GcsErrors.call("updateMetadata", id.bucket(), id.name(), site,
         () -> storage.update(info, GcsConversions.targetOptions(conditions)));
-    if (updated == null) {
-      throw HybridStorageException.objectNotFound("updateMetadata", id.bucket(), id.name(), site);
+    return objectInfo(answered(updated, "updateMetadata", id.bucket(), id.name()));
+  }
+
+  /**
+   * GCS answers compose and patch with the object or an error, never with nothing: a {@code
+   * Storage} that returns null did not do the call (501), whatever it meant.
+   */
+  private <T> T answered(@Nullable T result, String op, String bucket, String object) {
+    if (result == null) {
+      throw new HybridStorageException(501, "notImplemented", op, bucket, object, site,
+          "the Storage behind site " + site + " answered " + op + " with nothing", null);
     }
-    return objectInfo(updated);
+    return result;
   }
 
   @Nullable

@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * <ul>
  *   <li>buckets: its {@code FakeStorageRpc} answers every bucket call with "Not implemented yet"
  *       (create, list, delete) or null (get). A table of buckets is kept here, and object calls
- *       on a bucket not in it fail with 404 as GCS's do. Object semantics stay LocalStorageHelper's.
+ *       on a bucket not in it (create, open, patch, list, rewrite) fail with 404 as GCS's do. Object semantics stay LocalStorageHelper's.
  *   <li>thread safety: {@code FakeStorageRpc} is {@code @NotThreadSafe}; every call is serialized
  *       here.
  * </ul>
@@ -60,14 +60,19 @@ final class LocalGcs {
               return bucketCall(fake, buckets, method, (Bucket) args[0]);
             }
             if (method.getName().equals("list") && types.length == 1) {
-              return Tuple.of((String) null, (Iterable<Bucket>) new ArrayList<>(buckets.values()));
+              return listBuckets(buckets, (Map<?, ?>) args[0]);
             }
             String bucket = null;
             if (types.length > 0 && types[0] == StorageObject.class
-                && (method.getName().equals("create") || method.getName().equals("open"))) {
+                && (method.getName().equals("create") || method.getName().equals("open")
+                    || method.getName().equals("patch"))) {
               bucket = ((StorageObject) args[0]).getBucket();
             } else if (method.getName().equals("list") && types.length == 2) {
               bucket = (String) args[0];
+            } else if (method.getName().equals("openRewrite")) {
+              StorageRpc.RewriteRequest rewrite = (StorageRpc.RewriteRequest) args[0];
+              bucket = buckets.containsKey(rewrite.source.getBucket()) ? rewrite.target.getBucket()
+                  : rewrite.source.getBucket();
             }
             if (bucket != null && !buckets.containsKey(bucket)) {
               throw new StorageException(404, "The specified bucket does not exist.");
@@ -79,6 +84,26 @@ final class LocalGcs {
             }
           }
         });
+  }
+
+  /** Buckets in name order, with GCS's prefix, maxResults and pageToken (the last name returned). */
+  private static Tuple<String, Iterable<Bucket>> listBuckets(Map<String, Bucket> buckets, Map<?, ?> options) {
+    String prefix = (String) options.get(StorageRpc.Option.PREFIX);
+    String token = (String) options.get(StorageRpc.Option.PAGE_TOKEN);
+    Long max = (Long) options.get(StorageRpc.Option.MAX_RESULTS);
+    List<Bucket> page = new ArrayList<>();
+    String next = null;
+    for (Bucket b : buckets.values()) {
+      if ((prefix != null && !b.getName().startsWith(prefix)) || (token != null && b.getName().compareTo(token) <= 0)) {
+        continue;
+      }
+      if (max != null && page.size() == max) {
+        next = page.get(page.size() - 1).getName();
+        break;
+      }
+      page.add(b.clone());
+    }
+    return Tuple.of(next, page);
   }
 
   private static Object bucketCall(StorageRpc fake, Map<String, Bucket> buckets, Method method, Bucket bucket) {
