@@ -29,6 +29,7 @@ import javax.annotation.Nullable;
  *
  * <p>Not part of the SDK's public API (it is public only because Java packages force it).
  */
+@SuppressWarnings("deprecation") // Option is deprecated, yet every option class of the client extends it
 public final class HybridBridge {
 
   private HybridBridge() {}
@@ -41,23 +42,23 @@ public final class HybridBridge {
    * {@code BlobSourceOption.generationMatch()} are resolved against {@code id}, as the client does.
    * Throws {@link IllegalArgumentException} on conflicting options, as the client does.
    */
-  public static Map<StorageRpc.Option, ?> options(BlobId id, Option<?>... options) {
-    return opts(options).resolveFrom(id).getRpcOptions();
+  public static Map<StorageRpc.Option, Object> options(BlobId id, Option<?>... options) {
+    return values(opts(options).resolveFrom(id));
   }
 
   /** As {@link #options(BlobId, Option[])}, extractors resolved against {@code info}. */
-  public static Map<StorageRpc.Option, ?> options(BlobInfo info, Option<?>... options) {
-    return opts(options).resolveFrom(info).getRpcOptions();
+  public static Map<StorageRpc.Option, Object> options(BlobInfo info, Option<?>... options) {
+    return values(opts(options).resolveFrom(info));
   }
 
   /** As {@link #options(BlobId, Option[])}, extractors resolved against a bucket. */
-  public static Map<StorageRpc.Option, ?> options(BucketInfo info, Option<?>... options) {
-    return opts(options).resolveFrom(info).getRpcOptions();
+  public static Map<StorageRpc.Option, Object> options(BucketInfo info, Option<?>... options) {
+    return values(opts(options).resolveFrom(info));
   }
 
   /** As {@link #options(BlobId, Option[])}, for options without extractors (lists, bucket gets). */
-  public static Map<StorageRpc.Option, ?> options(Option<?>... options) {
-    return opts(options).getRpcOptions();
+  public static Map<StorageRpc.Option, Object> options(Option<?>... options) {
+    return values(opts(options));
   }
 
   /**
@@ -169,6 +170,12 @@ public final class HybridBridge {
 
   private static Opts<Opt> opts(Option<?>... options) {
     return Opts.from(Arrays.stream(options).map(o -> (Opt) o.getOpt()).toArray(Opt[]::new));
+  }
+
+  private static Map<StorageRpc.Option, Object> values(Opts<Opt> opts) {
+    Map<StorageRpc.Option, Object> values = new java.util.EnumMap<>(StorageRpc.Option.class);
+    values.putAll(opts.getRpcOptions());
+    return java.util.Collections.unmodifiableMap(values);
   }
 
   private static Set<String> names(Set<NamedField> fields) {

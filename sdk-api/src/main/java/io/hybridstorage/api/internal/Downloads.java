@@ -4,7 +4,6 @@ import static com.google.cloud.storage.spi.v1.StorageRpc.Option.RETURN_RAW_INPUT
 
 import com.google.cloud.ReadChannel;
 import com.google.cloud.storage.BlobId;
-import com.google.cloud.storage.HybridBridge;
 import com.google.cloud.storage.Storage.BlobSourceOption;
 import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.ObjectContent;
@@ -70,7 +69,6 @@ final class Downloads {
   }
 
   private OptionValues options(String method, BlobId id, BlobSourceOption... options) {
-    return new OptionValues(HybridBridge.options(id, options))
-        .require(OptionValues.READ, method, id.getBucket(), id.getName(), store.site());
+    return OptionValues.of(id, options, OptionValues.READ, method, store.site());
   }
 }

@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  * signUrl}. As in the client, {@code get} answers {@code null} and {@code delete} {@code false}
  * for any 404 (object or bucket); {@code update} of a missing object is a 404 error.
  */
+@SuppressWarnings("deprecation") // Option is deprecated, yet every option class of the client extends it
 final class ObjectOps {
 
   private static final Logger log = LoggerFactory.getLogger(ObjectOps.class);
@@ -89,15 +90,9 @@ final class ObjectOps {
   @Nullable
   Blob update(BlobInfo info, BlobTargetOption... options) {
     String site = store.site();
-    Conditions conditions = new OptionValues(HybridBridge.options(info, options))
-        .require(OptionValues.CONDITIONS, "update", info.getBucket(), info.getName(), site)
-        .conditions();
+    Conditions conditions = OptionValues.of(info, options, OptionValues.CONDITIONS, "update", site).conditions();
     Set<String> modified = HybridBridge.modifiedFields(info);
-    String field = Values.unsupportedBlobField(modified);
-    if (field != null) {
-      throw Errors.unsupported("update", info.getBucket(), info.getName(), site,
-          "the object field " + field + " is not supported by the hybrid facade");
-    }
+    Values.checkStorable("update", info, modified, site);
     MetadataPatch patch = Values.patch(info, modified);
     if (Values.isEmpty(patch)) {
       try {
@@ -141,11 +136,7 @@ final class ObjectOps {
 
   Blob compose(Storage.ComposeRequest request) {
     BlobInfo target = request.getTarget();
-    String site = store.site();
-    Conditions conditions = new OptionValues(HybridBridge.options(target,
-            request.getTargetOptions().toArray(new BlobTargetOption[0])))
-        .require(OptionValues.CONDITIONS, "compose", target.getBucket(), target.getName(), site)
-        .conditions();
+    Conditions conditions = targetConditions("compose", target, request.getTargetOptions());
     checkFields("compose", target);
     List<ComposeRequest.Source> sources = new ArrayList<>();
     for (Storage.ComposeRequest.SourceBlob source : request.getSourceBlobs()) {
@@ -159,15 +150,8 @@ final class ObjectOps {
   CopyWriter copy(Storage.CopyRequest request) {
     BlobId source = request.getSource();
     BlobInfo target = request.getTarget();
-    String site = store.site();
-    Conditions sourceConditions = new OptionValues(HybridBridge.options(source,
-            request.getSourceOptions().toArray(new BlobSourceOption[0])))
-        .require(OptionValues.CONDITIONS, "copy", source.getBucket(), source.getName(), site)
-        .conditions();
-    Conditions targetConditions = new OptionValues(HybridBridge.options(target,
-            request.getTargetOptions().toArray(new BlobTargetOption[0])))
-        .require(OptionValues.CONDITIONS, "copy", target.getBucket(), target.getName(), site)
-        .conditions();
+    Conditions sourceConditions = sourceConditions("copy", source, request.getSourceOptions());
+    Conditions targetConditions = targetConditions("copy", target, request.getTargetOptions());
     ObjectMetadata metadata = null;
     if (request.overrideInfo()) {
       checkFields("copy", target);
@@ -188,14 +172,9 @@ final class ObjectOps {
     BlobId source = request.getSource();
     BlobId target = request.getTarget();
     String site = store.site();
-    Conditions sourceConditions = new OptionValues(HybridBridge.options(source,
-            request.getSourceOptions().toArray(new BlobSourceOption[0])))
-        .require(OptionValues.CONDITIONS, "moveBlob", source.getBucket(), source.getName(), site)
-        .conditions();
-    Conditions targetConditions = new OptionValues(HybridBridge.options(target,
-            request.getTargetOptions().toArray(new BlobTargetOption[0])))
-        .require(OptionValues.CONDITIONS, "moveBlob", target.getBucket(), target.getName(), site)
-        .conditions();
+    Conditions sourceConditions = sourceConditions("moveBlob", source, request.getSourceOptions());
+    Conditions targetConditions = targetConditions("moveBlob", BlobInfo.newBuilder(target).build(),
+        request.getTargetOptions());
     return Errors.call(() -> {
       ObjectInfo from = store.head(Values.id(source), sourceConditions).orElseThrow(() ->
           HybridStorageException.objectNotFound("moveBlob", source.getBucket(), source.getName(), site));
@@ -225,9 +204,7 @@ final class ObjectOps {
       throw Errors.invalid("restore", id.getBucket(), id.getName(), site,
           "restore needs the generation of the version to restore");
     }
-    Conditions conditions = new OptionValues(HybridBridge.options(id, options))
-        .require(RESTORE, "restore", id.getBucket(), id.getName(), site)
-        .conditions();
+    Conditions conditions = OptionValues.of(id, options, RESTORE, "restore", site).conditions();
     return Errors.call(() -> {
       ObjectInfo version = store.head(Values.id(id), Conditions.none())
           .filter(v -> !v.isLive())
@@ -289,17 +266,21 @@ final class ObjectOps {
   }
 
   private Conditions conditions(String method, BlobId id, com.google.cloud.storage.Option<?>[] options) {
-    return new OptionValues(HybridBridge.options(id, options))
-        .require(OptionValues.CONDITIONS, method, id.getBucket(), id.getName(), store.site())
-        .conditions();
+    return OptionValues.of(id, options, OptionValues.CONDITIONS, method, store.site()).conditions();
+  }
+
+  private Conditions sourceConditions(String method, BlobId source, List<BlobSourceOption> options) {
+    return OptionValues.of(source, options.toArray(new BlobSourceOption[0]), OptionValues.CONDITIONS, method,
+        store.site()).conditions();
+  }
+
+  private Conditions targetConditions(String method, BlobInfo target, List<BlobTargetOption> options) {
+    return OptionValues.of(target, options.toArray(new BlobTargetOption[0]), OptionValues.CONDITIONS, method,
+        store.site()).conditions();
   }
 
   private void checkFields(String method, BlobInfo target) {
-    String field = Values.unsupportedBlobField(HybridBridge.modifiedFields(target));
-    if (field != null) {
-      throw Errors.unsupported(method, target.getBucket(), target.getName(), store.site(),
-          "the object field " + field + " is not supported by the hybrid facade");
-    }
+    Values.checkStorable(method, target, HybridBridge.modifiedFields(target), store.site());
   }
 
   private static String require(@Nullable String value, String what) {

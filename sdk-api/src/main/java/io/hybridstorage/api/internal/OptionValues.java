@@ -1,7 +1,6 @@
 package io.hybridstorage.api.internal;
 
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.COPY_SOURCE_ACL;
-import static com.google.cloud.storage.spi.v1.StorageRpc.Option.CUSTOMER_SUPPLIED_KEY;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.DELIMITER;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.DETECT_CONTENT_TYPE;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.ENABLE_OBJECT_RETENTION;
@@ -14,14 +13,10 @@ import static com.google.cloud.storage.spi.v1.StorageRpc.Option.IF_GENERATION_NO
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.IF_METAGENERATION_MATCH;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.IF_METAGENERATION_NOT_MATCH;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.INCLUDE_FOLDERS_AS_PREFIXES;
-import static com.google.cloud.storage.spi.v1.StorageRpc.Option.INCLUDE_TRAILING_DELIMITER;
-import static com.google.cloud.storage.spi.v1.StorageRpc.Option.KMS_KEY_NAME;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.MATCH_GLOB;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.MAX_RESULTS;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.OVERRIDE_UNLOCKED_RETENTION;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.PAGE_TOKEN;
-import static com.google.cloud.storage.spi.v1.StorageRpc.Option.PREDEFINED_ACL;
-import static com.google.cloud.storage.spi.v1.StorageRpc.Option.PREDEFINED_DEFAULT_OBJECT_ACL;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.PREFIX;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.PROJECTION;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.PROJECT_ID;
@@ -33,6 +28,10 @@ import static com.google.cloud.storage.spi.v1.StorageRpc.Option.USER_PROJECT;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.VERSIONS;
 import static com.google.cloud.storage.spi.v1.StorageRpc.Option.X_UPLOAD_CONTENT_LENGTH;
 
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.HybridBridge;
+import com.google.cloud.storage.Option;
 import com.google.cloud.storage.spi.v1.StorageRpc;
 import io.hybridstorage.api.Conditions;
 import java.util.EnumSet;
@@ -60,6 +59,7 @@ import javax.annotation.Nullable;
  * ObjectStore} contract); and each option an operation cannot honour (e.g. metageneration
  * preconditions on bucket updates, which no store decides atomically).
  */
+@SuppressWarnings("deprecation") // Option is deprecated, yet every option class of the client extends it
 final class OptionValues {
 
   /** Options with no effect on stored data or results; accepted everywhere. */
@@ -81,10 +81,24 @@ final class OptionValues {
       IF_METAGENERATION_NOT_MATCH);
   static final Set<StorageRpc.Option> NONE = EnumSet.noneOf(StorageRpc.Option.class);
 
-  private final Map<StorageRpc.Option, ?> values;
+  private final Map<StorageRpc.Option, Object> values;
 
-  OptionValues(Map<StorageRpc.Option, ?> values) {
+  OptionValues(Map<StorageRpc.Option, Object> values) {
     this.values = values;
+  }
+
+  /** The options of a call on object {@code id} (extractors resolved against it), checked by {@link #require}. */
+  static OptionValues of(BlobId id, Option<?>[] options, Set<StorageRpc.Option> honoured, String method,
+      String site) {
+    return new OptionValues(HybridBridge.options(id, options))
+        .require(honoured, method, id.getBucket(), id.getName(), site);
+  }
+
+  /** The options of a call writing {@code info} (extractors resolved against it), checked by {@link #require}. */
+  static OptionValues of(BlobInfo info, Option<?>[] options, Set<StorageRpc.Option> honoured, String method,
+      String site) {
+    return new OptionValues(HybridBridge.options(info, options))
+        .require(honoured, method, info.getBucket(), info.getName(), site);
   }
 
   /**

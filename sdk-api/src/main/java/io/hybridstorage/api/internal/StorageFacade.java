@@ -49,7 +49,7 @@ import javax.annotation.Nullable;
  * The whole {@link Storage} interface of google-cloud-storage 2.63 translated onto one {@link
  * ObjectStore} (a site, or the routing store spanning sites). This class only delegates, by
  * concern: {@link Uploads}, {@link Downloads}, {@link ObjectOps}, {@link BucketOps}, {@link
- * Listing}, and {@link ControlPlane} for the calls only GCS has.
+ * Pages}, and {@link ControlPlane} for the calls only GCS has.
  *
  * <p>Contract: every method either does what GCS does, or throws {@code StorageException} 501
  * naming the method and the site — never {@code UnsupportedOperationException}, never a silent
@@ -71,7 +71,7 @@ public final class StorageFacade implements Storage {
   private final Downloads downloads;
   private final ObjectOps objects;
   private final BucketOps buckets;
-  private final Listing listing;
+  private final Pages listing;
 
   private StorageFacade(ObjectStore store, Function<String, Optional<Storage>> nativeForBucket,
       @Nullable Storage nativeForProject, String projectId) {
@@ -88,7 +88,7 @@ public final class StorageFacade implements Storage {
     this.downloads = new Downloads(store);
     this.objects = new ObjectOps(store, values);
     this.buckets = new BucketOps(store, values);
-    this.listing = new Listing(store, values);
+    this.listing = new Pages(store, values);
   }
 
   /**

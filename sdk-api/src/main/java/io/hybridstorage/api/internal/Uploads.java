@@ -31,6 +31,7 @@ import javax.annotation.Nullable;
  * create} sends the CRC32C of the bytes, as the client does. An object created without a content
  * type gets {@code application/octet-stream}, as GCS's HTTP upload gives it.
  */
+@SuppressWarnings("deprecation") // Option is deprecated, yet every option class of the client extends it
 final class Uploads {
 
   /** The client's smallest copy buffer for {@code createFrom}. */
@@ -104,13 +105,8 @@ final class Uploads {
 
   private WriteRequest request(String method, BlobInfo info, Option<?>[] options) {
     String site = store.site();
-    OptionValues opts = new OptionValues(HybridBridge.options(info, options))
-        .require(OptionValues.CONDITIONS, method, info.getBucket(), info.getName(), site);
-    String field = Values.unsupportedBlobField(HybridBridge.modifiedFields(info));
-    if (field != null) {
-      throw Errors.unsupported(method, info.getBucket(), info.getName(), site,
-          "the object field " + field + " is not supported by the hybrid facade");
-    }
+    OptionValues opts = OptionValues.of(info, options, OptionValues.CONDITIONS, method, site);
+    Values.checkStorable(method, info, HybridBridge.modifiedFields(info), site);
     BlobInfo target = HybridBridge.writeTarget(info, options);
     return new WriteRequest(info.getBucket(), info.getName(), Values.metadata(target, true),
         opts.conditions(), target.getCrc32c(), target.getMd5(), 0);

@@ -121,6 +121,15 @@ final class Values {
         && p.contentLanguage() == null && p.cacheControl() == null && p.custom() == null && !p.clearCustom();
   }
 
+  /** 501 naming the first field set on {@code info} that the facade cannot store. */
+  static void checkStorable(String method, BlobInfo info, Set<String> modified, String site) {
+    String field = unsupportedBlobField(modified);
+    if (field != null) {
+      throw Errors.unsupported(method, info.getBucket(), info.getName(), site,
+          "the object field " + field + " is not supported by the hybrid facade");
+    }
+  }
+
   /** The first field of an object that the caller set and the facade cannot store, or null. */
   @Nullable
   static String unsupportedBlobField(Set<String> modified) {

@@ -36,12 +36,12 @@ import javax.annotation.Nullable;
  * startOffset}, {@code endOffset}, {@code matchGlob} and {@code versions} are honoured ({@code
  * versions(true)} needs {@link Capability#OBJECT_VERSIONING}; 501 otherwise).
  */
-final class Listing {
+final class Pages {
 
   private final ObjectStore store;
   private final Values values;
 
-  Listing(ObjectStore store, Values values) {
+  Pages(ObjectStore store, Values values) {
     this.store = store;
     this.values = values;
   }
