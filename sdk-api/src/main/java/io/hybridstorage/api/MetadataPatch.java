@@ -1,6 +1,7 @@
 package io.hybridstorage.api;
 
 import java.util.Map;
+import java.util.TreeMap;
 import javax.annotation.Nullable;
 
 /**
@@ -23,6 +24,24 @@ public record MetadataPatch(
 
   public static MetadataPatch ofContentType(String contentType) {
     return new MetadataPatch(contentType, null, null, null, null, null, false);
+  }
+
+  /**
+   * {@code current} with {@code patch} applied as GCS patches a map (custom metadata, bucket
+   * labels): a key mapped to {@code null} is removed, others are set.
+   */
+  static Map<String, String> mergeMap(Map<String, String> current, @Nullable Map<String, String> patch) {
+    Map<String, String> merged = new TreeMap<>(current);
+    if (patch != null) {
+      patch.forEach((k, v) -> {
+        if (v == null) {
+          merged.remove(k);
+        } else {
+          merged.put(k, v);
+        }
+      });
+    }
+    return merged;
   }
 
   @Nullable

@@ -41,16 +41,7 @@ public record ObjectMetadata(
 
   /** This metadata with {@code patch} applied, as a GCS PATCH does. */
   public ObjectMetadata apply(MetadataPatch patch) {
-    Map<String, String> merged = new TreeMap<>(patch.clearCustom() ? Map.of() : custom);
-    if (patch.custom() != null) {
-      patch.custom().forEach((k, v) -> {
-        if (v == null) {
-          merged.remove(k);
-        } else {
-          merged.put(k, v);
-        }
-      });
-    }
+    Map<String, String> merged = MetadataPatch.mergeMap(patch.clearCustom() ? Map.of() : custom, patch.custom());
     return new ObjectMetadata(
         MetadataPatch.merge(contentType, patch.contentType()),
         MetadataPatch.merge(contentEncoding, patch.contentEncoding()),

@@ -6,10 +6,7 @@ import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.Utf8Order;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.Map;
 import java.util.concurrent.ConcurrentNavigableMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -63,21 +60,7 @@ final class MemoryBucket {
 
   /** Applies a PATCH: versioning, labels (a null value removes the key); bumps metageneration. */
   BucketInfo update(BucketPatch patch, Instant now) {
-    return info.updateAndGet(current -> {
-      Map<String, String> labels = new HashMap<>(current.labels());
-      if (patch.labels() != null) {
-        patch.labels().forEach((k, v) -> {
-          if (v == null) {
-            labels.remove(k);
-          } else {
-            labels.put(k, v);
-          }
-        });
-      }
-      boolean versioning = patch.versioningEnabled() == null ? current.versioningEnabled() : patch.versioningEnabled();
-      return new BucketInfo(current.name(), versioning, current.location(), current.storageClass(),
-          Collections.unmodifiableMap(labels), current.metageneration() + 1, current.createTime(), now);
-    });
+    return info.updateAndGet(current -> patch.applyTo(current, now));
   }
 
   /** Marks the bucket deleted if it holds nothing (no live or noncurrent version); else 409. */

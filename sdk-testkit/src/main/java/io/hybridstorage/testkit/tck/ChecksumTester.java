@@ -12,10 +12,8 @@ import io.hybridstorage.api.ListRequest;
 import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.WriteRequest;
-import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.Base64;
-import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,9 +24,7 @@ import org.junit.jupiter.api.Test;
 public interface ChecksumTester extends StoreTester {
 
   private static String jdkCrc32c(byte[] data) {
-    CRC32C crc = new CRC32C();
-    crc.update(data);
-    return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    return Tck.crc32c(data);
   }
 
   private static String jdkMd5(byte[] data) throws Exception {

@@ -17,13 +17,10 @@ import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectMetadata;
 import io.hybridstorage.api.WriteRequest;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,9 +43,7 @@ public interface ComposeCopyTester extends StoreTester {
   }
 
   private static String crc32c(String content) {
-    CRC32C crc = new CRC32C();
-    crc.update(bytes(content));
-    return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    return Tck.crc32c(bytes(content));
   }
 
   @Test

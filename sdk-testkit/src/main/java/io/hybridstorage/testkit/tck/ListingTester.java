@@ -3,7 +3,6 @@ package io.hybridstorage.testkit.tck;
 import static io.hybridstorage.testkit.tck.Tck.assertNames;
 import static io.hybridstorage.testkit.tck.Tck.expect;
 import static io.hybridstorage.testkit.tck.Tck.names;
-import static io.hybridstorage.testkit.tck.Tck.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hybridstorage.api.Conditions;
@@ -23,9 +22,7 @@ public interface ListingTester extends StoreTester {
   /** A bucket holding {@code names}, each object's content its own name. */
   private String bucketWith(String... names) {
     String bucket = newBucket();
-    for (String name : names) {
-      put(store(), bucket, name, name);
-    }
+    Tck.putAll(store(), bucket, List.of(names));
     return bucket;
   }
 

@@ -25,9 +25,7 @@ public interface PagingTester extends StoreTester {
 
   private String bucketWith(List<String> names) {
     String bucket = newBucket();
-    for (String name : names) {
-      put(store(), bucket, name, name);
-    }
+    Tck.putAll(store(), bucket, names);
     return bucket;
   }
 

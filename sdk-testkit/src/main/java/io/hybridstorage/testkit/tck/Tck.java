@@ -63,6 +63,21 @@ final class Tck {
     return out;
   }
 
+  /** Writes each name with its own name as content. */
+  static void putAll(ObjectStore store, String bucket, Iterable<String> names) {
+    for (String name : names) {
+      put(store, bucket, name, name);
+    }
+  }
+
+  /** GCS's form of a CRC32C: base64 of the big-endian value, computed by the JDK. */
+  static String crc32c(byte[] data) {
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(data);
+    return java.util.Base64.getEncoder().encodeToString(
+        java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+  }
+
   static ObjectInfo put(ObjectStore store, String bucket, String name, String content) {
     return put(store, WriteRequest.of(bucket, name), bytes(content));
   }
