@@ -96,7 +96,7 @@ public final class GcsStore implements ObjectStore {
   static final int READ_AHEAD_BYTES = 64 * 1024;
 
   /** How often a read of the live version retries when that version is replaced under it. */
-  private static final int LIVE_READ_ATTEMPTS = 5;
+  private static final int LIVE_READ_ATTEMPTS = 16;
 
   /** Objects up to this many bytes are sent in one request at commit. */
   public static final int DEFAULT_SINGLE_REQUEST_LIMIT = 1 << 20;
@@ -320,7 +320,18 @@ public final class GcsStore implements ObjectStore {
         }
         log.debug("read {} on {}: generation {} replaced before its download started, retrying",
             id, site, info.generation());
+        if (attempt > 2) {
+          pause(Math.min(50, 1L << (attempt - 2)));
+        }
       }
+    }
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
