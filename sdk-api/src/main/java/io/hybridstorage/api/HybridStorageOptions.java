@@ -33,6 +33,8 @@ public final class HybridStorageOptions {
   private final Clock clock;
   private final long seed;
   @Nullable private final Path journalDirectory;
+  private final Map<String, Profile> profiles;
+  @Nullable private final String profile;
 
   private HybridStorageOptions(Builder b) {
     this.sites = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.sites));
@@ -42,6 +44,8 @@ public final class HybridStorageOptions {
     this.clock = b.clock;
     this.seed = b.seed;
     this.journalDirectory = b.journalDirectory;
+    this.profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.profiles));
+    this.profile = b.profile;
   }
 
   public static Builder newBuilder() {
@@ -51,7 +55,8 @@ public final class HybridStorageOptions {
   /**
    * The embedded default: three in-memory sites ({@code gcp} the authority, {@code dc1} local at
    * 1 ms, {@code dc2} at 30 ms) and one placement for every bucket: written to all three
-   * synchronously, read from the nearest, {@link Consistency#STRONG}.
+   * synchronously, metadata checked at the authority and bytes read from the nearest site holding
+   * that generation ({@link ReadPolicy#NEAREST_VERIFIED}), {@link Consistency#STRONG}.
    */
   public static Builder inMemoryThreeSites() {
     return newBuilder()
@@ -63,9 +68,116 @@ public final class HybridStorageOptions {
             .replicas(GCP, DC1, DC2)
             .authority(GCP)
             .write(WritePolicy.DUAL_WRITE_SYNC)
-            .read(ReadPolicy.NEAREST)
+            .read(ReadPolicy.NEAREST_VERIFIED)
             .consistency(Consistency.STRONG)
             .build());
+  }
+
+  /**
+   * The options this process is configured with, the usual entry point:
+   *
+   * <ol>
+   *   <li>the YAML file named by the system property {@code hybrid.storage.config} or else the
+   *       environment variable {@code HYBRID_STORAGE_CONFIG} (format: README.md); or, when
+   *       neither is set,
+   *   <li>the embedded in-memory world of {@link #inMemoryThreeSites()}, so samples and a new
+   *       user's first call work offline;
+   * </ol>
+   *
+   * then single-key overrides, each a system property or else an environment variable: {@code
+   * hybrid.storage.localSite} / {@code HYBRID_STORAGE_LOCAL_SITE}, {@code hybrid.storage.projectId}
+   * / {@code HYBRID_STORAGE_PROJECT_ID}, {@code hybrid.storage.seed} / {@code HYBRID_STORAGE_SEED},
+   * {@code hybrid.storage.journalDirectory} / {@code HYBRID_STORAGE_JOURNAL_DIRECTORY}, and the
+   * active BU profile {@code hybrid.storage.profile} / {@code HYBRID_STORAGE_PROFILE}.
+   *
+   * @throws HybridStorageConfigException naming the file (and the variable that named it), each
+   *     offending key and what to change
+   */
+  public static HybridStorageOptions fromEnvironment() {
+    return fromEnvironment(Settings.system());
+  }
+
+  /**
+   * The options in the YAML file {@code file} (format: README.md), without environment
+   * overrides.
+   *
+   * @throws HybridStorageConfigException naming the file, each offending key and what to change
+   */
+  public static HybridStorageOptions fromFile(Path file) {
+    String source = ConfigLoader.describe(file, "HybridStorageOptions.fromFile");
+    return ConfigLoader.build(ConfigLoader.load(file, "HybridStorageOptions.fromFile", ServiceAssembly.kinds()),
+        source);
+  }
+
+  static HybridStorageOptions fromEnvironment(Settings settings) {
+    Settings.Value config = settings.get(Settings.CONFIG);
+    Builder builder;
+    String source;
+    if (config != null) {
+      Path file = Path.of(config.value());
+      builder = ConfigLoader.load(file, config.origin(), ServiceAssembly.kinds());
+      source = ConfigLoader.describe(file, config.origin());
+    } else {
+      builder = inMemoryThreeSites();
+      source = "(embedded in-memory three-site default: neither " + Settings.CONFIG.variable() + " nor -D"
+          + Settings.CONFIG.property() + " is set)";
+    }
+    List<String> problems = new ArrayList<>();
+    Settings.Value local = settings.get(Settings.LOCAL_SITE);
+    if (local != null) {
+      builder.localSite(local.value());
+    }
+    Settings.Value project = settings.get(Settings.PROJECT_ID);
+    if (project != null) {
+      builder.projectId(project.value());
+    }
+    Settings.Value seed = settings.get(Settings.SEED);
+    if (seed != null) {
+      try {
+        builder.seed(Long.parseLong(seed.value()));
+      } catch (NumberFormatException e) {
+        problems.add(seed.origin() + ": '" + seed.value() + "' is not a whole number; set e.g. 42 or unset it");
+      }
+    }
+    Settings.Value journal = settings.get(Settings.JOURNAL_DIRECTORY);
+    if (journal != null) {
+      builder.journalDirectory(Path.of(journal.value()));
+    }
+    Settings.Value profile = settings.get(Settings.PROFILE);
+    if (profile != null) {
+      if (!builder.profiles.containsKey(profile.value())) {
+        problems.add(profile.origin() + ": profile '" + profile.value() + "' is not configured; configured "
+            + "profiles: " + builder.profiles.keySet() + " (add it under 'profiles:' or unset "
+            + Settings.PROFILE.variable() + ")");
+      } else {
+        builder.profile(profile.value());
+      }
+    }
+    if (local != null && !builder.sites.containsKey(local.value())) {
+      problems.add(local.origin() + ": local site '" + local.value() + "' is not a configured site "
+          + builder.sites.keySet());
+    }
+    if (!problems.isEmpty()) {
+      throw new HybridStorageConfigException(source, problems);
+    }
+    return ConfigLoader.build(builder, source);
+  }
+
+  /**
+   * Opens the hybrid {@code Storage}: each site's store through the {@link
+   * io.hybridstorage.api.spi.StoreProvider} of its kind (found by {@link java.util.ServiceLoader});
+   * with one site the {@code Storage} is that store's facade, with several the {@link
+   * io.hybridstorage.api.spi.RouterProvider}'s store routes between them; the active BU profile
+   * bounds every call (403 outside it). {@code getOptions().getProjectId()} reports {@link
+   * #projectId()}. Closing the {@code Storage} closes the stores.
+   *
+   * <p>Each call opens a new, independent set of stores (for the in-memory kind: an empty world).
+   *
+   * @throws IllegalStateException naming the site, the kind and the artifact to add when no
+   *     provider of a site's kind (or, for several sites, no router) is on the classpath
+   */
+  public com.google.cloud.storage.Storage getService() {
+    return ServiceAssembly.open(this);
   }
 
   public Builder toBuilder() {
@@ -77,6 +189,8 @@ public final class HybridStorageOptions {
     b.clock = clock;
     b.seed = seed;
     b.journalDirectory = journalDirectory;
+    b.profiles.putAll(profiles);
+    b.profile = profile;
     return b;
   }
 
@@ -114,6 +228,16 @@ public final class HybridStorageOptions {
     return Optional.ofNullable(journalDirectory);
   }
 
+  /** The BU profiles by name, in configuration order. */
+  public Map<String, Profile> profiles() {
+    return profiles;
+  }
+
+  /** The active BU profile, whose bounds every call of {@link #getService()}'s Storage obeys. */
+  public Optional<Profile> activeProfile() {
+    return Optional.ofNullable(profile).map(profiles::get);
+  }
+
   /**
    * The placement covering {@code bucket/name}: the longest matching prefix of the bucket's own
    * placements, else of the {@code *} placements.
@@ -138,7 +262,8 @@ public final class HybridStorageOptions {
   @Override
   public String toString() {
     return "HybridStorageOptions{sites=" + sites.keySet() + ", placements="
-        + placements.stream().map(Placement::id).toList() + ", localSite=" + localSite + "}";
+        + placements.stream().map(Placement::id).toList() + ", localSite=" + localSite
+        + (profile == null ? "" : ", profile=" + profile) + "}";
   }
 
   /** Builds {@link HybridStorageOptions}; {@link #build()} validates. */
@@ -150,6 +275,8 @@ public final class HybridStorageOptions {
     private Clock clock = Clock.systemUTC();
     private long seed = 1;
     @Nullable private Path journalDirectory;
+    private final Map<String, Profile> profiles = new LinkedHashMap<>();
+    @Nullable private String profile;
 
     private Builder() {}
 
@@ -194,6 +321,18 @@ public final class HybridStorageOptions {
       return this;
     }
 
+    /** Adds (or replaces, by name) a BU profile. */
+    public Builder profile(Profile value) {
+      profiles.put(value.name(), value);
+      return this;
+    }
+
+    /** Makes the named profile active (it must be configured); {@code null}: no profile, no bounds. */
+    public Builder profile(@Nullable String name) {
+      this.profile = name;
+      return this;
+    }
+
     /**
      * Validates and builds. Throws {@link IllegalArgumentException} listing every problem: no
      * sites, an unknown local site, a placement naming unknown sites or an impossible
@@ -219,6 +358,26 @@ public final class HybridStorageOptions {
           problems.add("placement '" + p.id() + "' is configured twice");
         }
         problems.addAll(p.problems(sites.keySet(), localSite));
+      }
+      java.util.Set<String> placementIds = new java.util.LinkedHashSet<>();
+      placements.forEach(p -> placementIds.add(p.id()));
+      for (Profile p : profiles.values()) {
+        for (String id : p.placements()) {
+          if (!placementIds.contains(id)) {
+            problems.add("profile '" + p.name() + "': placement '" + id + "' is not a configured placement "
+                + placementIds);
+          }
+        }
+        for (String entry : p.buckets()) {
+          int slash = entry.indexOf('/');
+          String problem = Names.bucketProblem(slash < 0 ? entry : entry.substring(0, slash));
+          if (problem != null) {
+            problems.add("profile '" + p.name() + "': bucket entry '" + entry + "': " + problem);
+          }
+        }
+      }
+      if (profile != null && !profiles.containsKey(profile)) {
+        problems.add("profile: '" + profile + "' is not a configured profile " + profiles.keySet());
       }
       if (!problems.isEmpty()) {
         throw new IllegalArgumentException("invalid hybrid storage configuration:\n  - "

@@ -1,0 +1,159 @@
+package io.hybridstorage.api;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.annotation.Nullable;
+
+/**
+ * Bounds every call by a BU {@link Profile}: a call outside it fails with 403 naming the BU, the
+ * operation and the bucket (and object), before the store below is touched. Bucket listings are
+ * filtered to the buckets the BU may see. The innermost decision is {@link Profile}'s; this class
+ * only maps each {@link ObjectStore} method to the access it needs.
+ */
+final class ProfileGuardStore implements ObjectStore {
+
+  private final ObjectStore delegate;
+  private final Profile profile;
+  private final List<Placement> placements;
+
+  ProfileGuardStore(ObjectStore delegate, Profile profile, List<Placement> placements) {
+    this.delegate = delegate;
+    this.profile = profile;
+    this.placements = List.copyOf(placements);
+  }
+
+  @Override
+  public String site() {
+    return delegate.site();
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return delegate.capabilities();
+  }
+
+  @Override
+  public BucketInfo createBucket(BucketSpec spec) {
+    requireWholeBucket("createBucket", spec.name());
+    return delegate.createBucket(spec);
+  }
+
+  @Override
+  public Optional<BucketInfo> getBucket(String bucket) {
+    if (!profile.allowsAnyOf(bucket, placements)) {
+      throw forbidden("getBucket", bucket, null, "bucket '" + bucket + "'");
+    }
+    return delegate.getBucket(bucket);
+  }
+
+  @Override
+  public ListPage<BucketInfo> listBuckets(BucketListRequest request) {
+    ListPage<BucketInfo> page = delegate.listBuckets(request);
+    List<BucketInfo> visible = page.items().stream().filter(b -> profile.allowsAnyOf(b.name(), placements)).toList();
+    return visible.size() == page.items().size() ? page : new ListPage<>(visible, page.prefixes(), page.nextPageToken());
+  }
+
+  @Override
+  public BucketInfo updateBucket(String bucket, BucketPatch patch) {
+    requireWholeBucket("updateBucket", bucket);
+    return delegate.updateBucket(bucket, patch);
+  }
+
+  @Override
+  public boolean deleteBucket(String bucket) {
+    requireWholeBucket("deleteBucket", bucket);
+    return delegate.deleteBucket(bucket);
+  }
+
+  @Override
+  public Optional<ObjectInfo> head(ObjectId id, Conditions conditions) {
+    requireObject("head", id.bucket(), id.name());
+    return delegate.head(id, conditions);
+  }
+
+  @Override
+  public ObjectContent read(ReadRequest request) {
+    requireObject("read", request.id().bucket(), request.id().name());
+    return delegate.read(request);
+  }
+
+  @Override
+  public ObjectWriter openWrite(WriteRequest request) {
+    requireObject("write", request.bucket(), request.name());
+    return delegate.openWrite(request);
+  }
+
+  @Override
+  public ObjectInfo write(WriteRequest request, java.io.InputStream data) {
+    requireObject("write", request.bucket(), request.name());
+    return delegate.write(request, data);
+  }
+
+  @Override
+  public boolean delete(ObjectId id, Conditions conditions) {
+    requireObject("delete", id.bucket(), id.name());
+    return delegate.delete(id, conditions);
+  }
+
+  @Override
+  public ListPage<ObjectInfo> list(ListRequest request) {
+    if (!profile.allowsListing(request.bucket(), request.prefix(), placements)) {
+      throw forbidden("list", request.bucket(), null, "gs://" + request.bucket() + "/"
+          + (request.prefix() == null ? "" : request.prefix()) + "*");
+    }
+    return delegate.list(request);
+  }
+
+  @Override
+  public ObjectInfo copy(CopyRequest request) {
+    requireObject("copy", request.source().bucket(), request.source().name());
+    requireObject("copy", request.targetBucket(), request.targetName());
+    return delegate.copy(request);
+  }
+
+  @Override
+  public ObjectInfo compose(ComposeRequest request) {
+    for (ComposeRequest.Source source : request.sources()) {
+      requireObject("compose", request.bucket(), source.name());
+    }
+    requireObject("compose", request.bucket(), request.targetName());
+    return delegate.compose(request);
+  }
+
+  @Override
+  public ObjectInfo updateMetadata(ObjectId id, MetadataPatch patch, Conditions conditions) {
+    requireObject("updateMetadata", id.bucket(), id.name());
+    return delegate.updateMetadata(id, patch, conditions);
+  }
+
+  @Override
+  public java.net.URL signUrl(SignUrlRequest request) {
+    requireObject("signUrl", request.bucket(), request.name());
+    return delegate.signUrl(request);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  private void requireObject(String op, String bucket, String name) {
+    if (!profile.allowsObject(bucket, name, placements)) {
+      throw forbidden(op, bucket, name, "gs://" + bucket + "/" + name);
+    }
+  }
+
+  private void requireWholeBucket(String op, String bucket) {
+    if (!profile.allowsWholeBucket(bucket, placements)) {
+      throw forbidden(op, bucket, null, "the whole bucket '" + bucket + "'");
+    }
+  }
+
+  private HybridStorageException forbidden(String op, String bucket, @Nullable String object, String what) {
+    return new HybridStorageException(403, "forbidden", op, bucket, object, null,
+        "BU '" + profile.name() + "' may not touch " + what
+            + "; its profile grants buckets " + profile.buckets() + " and placements " + profile.placements()
+            + " (extend profiles." + profile.name() + " in the configuration to allow it)", null);
+  }
+}

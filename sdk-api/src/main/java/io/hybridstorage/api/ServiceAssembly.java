@@ -1,0 +1,192 @@
+package io.hybridstorage.api;
+
+import com.google.cloud.storage.Storage;
+import io.hybridstorage.api.internal.StorageFacade;
+import io.hybridstorage.api.spi.NativeStorageAware;
+import io.hybridstorage.api.spi.RouterProvider;
+import io.hybridstorage.api.spi.StoreProvider;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeSet;
+import javax.annotation.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Puts {@link HybridStorageOptions#getService()} together. The stack, outermost first:
+ *
+ * <pre>
+ * StorageFacade (com.google.cloud.storage.Storage)
+ *   → ProfileGuardStore (only with an active BU profile: 403 outside it)
+ *     → the RouterProvider's store (only with several sites)
+ *       → one StoreProvider store per site
+ * </pre>
+ *
+ * Providers are found with {@link ServiceLoader} on the thread's context class loader (falling
+ * back to this class's loader), so sdk-api never depends on a backend.
+ */
+final class ServiceAssembly {
+
+  private static final Logger log = LoggerFactory.getLogger(ServiceAssembly.class);
+
+  /** The artifact that provides each standard kind, for the "add this dependency" hint. */
+  private static final Map<String, String> ARTIFACT_BY_KIND = Map.of(
+      "memory", "io.hybridstorage:hybrid-storage-testkit",
+      "vast", "io.hybridstorage:hybrid-storage-vast",
+      "gcs", "io.hybridstorage:hybrid-storage-gcs");
+  static final String ROUTING_ARTIFACT = "io.hybridstorage:hybrid-storage-routing";
+
+  /**
+   * Set while this thread assembles a hybrid service: a backend that builds a GCS client through
+   * {@code StorageOptions…getService()} meanwhile must get the real client from {@link
+   * HybridStorageFactory}, not another hybrid world.
+   */
+  private static final ThreadLocal<Boolean> ASSEMBLING = ThreadLocal.withInitial(() -> false);
+
+  private ServiceAssembly() {}
+
+  static boolean isAssembling() {
+    return ASSEMBLING.get();
+  }
+
+  /** The site kinds accepted by configuration: the standard ones plus any provider's on the classpath. */
+  static java.util.Set<String> kinds() {
+    TreeSet<String> kinds = new TreeSet<>(ConfigLoader.STANDARD_KINDS);
+    kinds.addAll(storeProviders().keySet());
+    return kinds;
+  }
+
+  static Storage open(HybridStorageOptions options) {
+    Map<String, StoreProvider> providers = storeProviders();
+    List<String> missing = new ArrayList<>();
+    for (SiteConfig site : options.sites().values()) {
+      if (!providers.containsKey(site.kind())) {
+        String artifact = ARTIFACT_BY_KIND.getOrDefault(site.kind(), "the artifact that provides kind '"
+            + site.kind() + "'");
+        missing.add("site '" + site.name() + "' has kind '" + site.kind() + "', but no StoreProvider of kind '"
+            + site.kind() + "' is on the classpath: add the dependency " + artifact);
+      }
+    }
+    RouterProvider router = null;
+    if (options.sites().size() > 1) {
+      router = first(RouterProvider.class);
+      if (router == null) {
+        missing.add(options.sites().size() + " sites " + options.sites().keySet() + " need a router, but no "
+            + "RouterProvider is on the classpath: add the dependency " + ROUTING_ARTIFACT);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException("cannot open hybrid storage " + options + ":\n  - "
+          + String.join("\n  - ", missing));
+    }
+
+    Map<String, ObjectStore> stores = new LinkedHashMap<>();
+    boolean outermost = !ASSEMBLING.get();
+    ASSEMBLING.set(true);
+    try {
+      for (SiteConfig site : options.sites().values()) {
+        stores.put(site.name(), providers.get(site.kind()).open(site, options));
+      }
+      ObjectStore store = router == null ? stores.values().iterator().next() : router.route(stores, options);
+      Storage projectControlPlane = projectControlPlane(options, stores);
+      if (options.activeProfile().isPresent()) {
+        store = new ProfileGuardStore(store, options.activeProfile().get(), options.placements());
+      }
+      log.debug("opened hybrid storage {} (project control plane: {})", options,
+          projectControlPlane == null ? "none" : "native GCS");
+      return StorageFacade.over(store, bucket -> bucketControlPlane(options, stores, bucket), projectControlPlane,
+          options.projectId());
+    } catch (RuntimeException | Error e) {
+      for (ObjectStore s : stores.values()) {
+        try {
+          s.close();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    } finally {
+      if (outermost) {
+        ASSEMBLING.remove();
+      }
+    }
+  }
+
+  /**
+   * The native GCS client for a bucket's control-plane calls (IAM, ACLs, notifications): that of
+   * the site which is the authority of the bucket's placement ({@code bucket/""}), when that site
+   * talks to GCS natively; with a single site, that site's. With an active BU profile, a bucket
+   * the profile does not grant whole fails with 403 (these calls bypass the store's guard).
+   */
+  static java.util.Optional<Storage> bucketControlPlane(HybridStorageOptions options, Map<String, ObjectStore> stores,
+      String bucket) {
+    Profile profile = options.activeProfile().orElse(null);
+    if (profile != null && !profile.allowsWholeBucket(bucket, options.placements())) {
+      // control-plane calls bypass the store (and its ProfileGuardStore): bound them here
+      throw new com.google.cloud.storage.StorageException(403, HybridStorageException.describe("controlPlane",
+          bucket, null, null) + ": BU '" + profile.name() + "' may not change the access control of bucket '"
+          + bucket + "', which its profile does not grant whole (buckets " + profile.buckets() + ", placements "
+          + profile.placements() + ")", "forbidden", null);
+    }
+    String authority = stores.size() == 1 ? stores.keySet().iterator().next()
+        : options.placementFor(bucket, "").map(Placement::authority).orElse(null);
+    return authority != null && stores.get(authority) instanceof NativeStorageAware aware
+        ? java.util.Optional.of(aware.nativeStorage())
+        : java.util.Optional.empty();
+  }
+
+  /**
+   * The native GCS client for project-level control-plane calls (HMAC keys, the service
+   * account): the only site's, or that of the first placement's authority that talks to GCS
+   * natively; {@code null} when none does.
+   */
+  @Nullable
+  static Storage projectControlPlane(HybridStorageOptions options, Map<String, ObjectStore> stores) {
+    List<String> candidates = new ArrayList<>();
+    if (stores.size() == 1) {
+      candidates.addAll(stores.keySet());
+    }
+    for (Placement p : options.placements()) {
+      candidates.add(p.authority());
+    }
+    for (String site : candidates) {
+      if (stores.get(site) instanceof NativeStorageAware aware) {
+        return aware.nativeStorage();
+      }
+    }
+    return null;
+  }
+
+  /** Store providers by kind; the first on the classpath wins (a duplicate is logged). */
+  static Map<String, StoreProvider> storeProviders() {
+    Map<String, StoreProvider> byKind = new LinkedHashMap<>();
+    for (StoreProvider p : load(StoreProvider.class)) {
+      StoreProvider earlier = byKind.putIfAbsent(p.kind(), p);
+      if (earlier != null) {
+        log.warn("two StoreProviders of kind '{}': using {}, ignoring {}", p.kind(), earlier.getClass().getName(),
+            p.getClass().getName());
+      }
+    }
+    return byKind;
+  }
+
+  @Nullable
+  private static <T> T first(Class<T> type) {
+    Iterator<T> it = load(type).iterator();
+    return it.hasNext() ? it.next() : null;
+  }
+
+  private static <T> Iterable<T> load(Class<T> type) {
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    List<T> found = new ArrayList<>();
+    ServiceLoader.load(type, context != null ? context : ServiceAssembly.class.getClassLoader()).forEach(found::add);
+    if (found.isEmpty() && context != null && context != ServiceAssembly.class.getClassLoader()) {
+      ServiceLoader.load(type, ServiceAssembly.class.getClassLoader()).forEach(found::add);
+    }
+    return found;
+  }
+}

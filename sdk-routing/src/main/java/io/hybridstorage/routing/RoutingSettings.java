@@ -1,0 +1,134 @@
+package io.hybridstorage.routing;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+
+/**
+ * Tuning of a {@link RoutingStore} that is not part of the placement model: per-site resilience
+ * (time limit, retries, circuit breaker, bulkhead), the write tee, the replication journal and
+ * the session memory. Immutable; start from {@link #defaults()} and change with the {@code with}
+ * methods.
+ *
+ * @param callTimeout time limit of one metadata call or commit on a site; {@link Duration#ZERO}
+ *     disables the time limiter (and its thread hop)
+ * @param retryAttempts attempts of an idempotent call (1 = no retry); only reads, heads, lists and
+ *     writes/deletes guarded by a generation precondition are retried (the GCS client's rule)
+ * @param retryWait wait between attempts
+ * @param breakerWindow calls in the circuit breaker's count-based sliding window
+ * @param breakerMinimumCalls calls before the breaker computes a failure rate
+ * @param breakerFailureRate failure percentage (0-100) that opens the breaker
+ * @param breakerOpenWait how long an open breaker rejects calls before it lets trial calls through
+ * @param bulkheadMaxConcurrent concurrent calls allowed per site
+ * @param bulkheadMaxWait how long a call waits for a bulkhead permit
+ * @param teeBufferBytes when the primary site cannot take a caller-assigned generation: how many
+ *     bytes of a body are kept to write the synchronous replicas after the primary committed;
+ *     larger bodies are read back from the primary instead
+ * @param parallelTee stream a body to every synchronous site at once with a pre-assigned
+ *     generation (when every such site supports it); {@code false} always writes the primary
+ *     first, then the replicas (the alternative measured in the benchmarks)
+ * @param journalBatchMax most entries in one group commit (one fsync)
+ * @param replayInterval how often the journal replays pending entries to healthy sites
+ * @param replayThreads parallel replay lanes (entries of one object stay in one lane, in order)
+ * @param sessionCapacity objects remembered for SESSION read-your-writes
+ * @param ownsSites whether closing the router closes the site stores
+ */
+public record RoutingSettings(
+    Duration callTimeout,
+    int retryAttempts,
+    Duration retryWait,
+    int breakerWindow,
+    int breakerMinimumCalls,
+    float breakerFailureRate,
+    Duration breakerOpenWait,
+    int bulkheadMaxConcurrent,
+    Duration bulkheadMaxWait,
+    int teeBufferBytes,
+    boolean parallelTee,
+    int journalBatchMax,
+    Duration replayInterval,
+    int replayThreads,
+    int sessionCapacity,
+    boolean ownsSites) {
+
+  public RoutingSettings {
+    requireNonNull(callTimeout, "callTimeout");
+    requireNonNull(retryWait, "retryWait");
+    requireNonNull(breakerOpenWait, "breakerOpenWait");
+    requireNonNull(bulkheadMaxWait, "bulkheadMaxWait");
+    requireNonNull(replayInterval, "replayInterval");
+    check(retryAttempts >= 1, "retryAttempts (" + retryAttempts + ") must be >= 1");
+    check(breakerWindow >= 1, "breakerWindow (" + breakerWindow + ") must be >= 1");
+    check(breakerMinimumCalls >= 1, "breakerMinimumCalls (" + breakerMinimumCalls + ") must be >= 1");
+    check(breakerFailureRate > 0 && breakerFailureRate <= 100,
+        "breakerFailureRate (" + breakerFailureRate + ") must be in (0, 100]");
+    check(bulkheadMaxConcurrent >= 1, "bulkheadMaxConcurrent (" + bulkheadMaxConcurrent + ") must be >= 1");
+    check(teeBufferBytes >= 0, "teeBufferBytes (" + teeBufferBytes + ") must be >= 0");
+    check(journalBatchMax >= 1, "journalBatchMax (" + journalBatchMax + ") must be >= 1");
+    check(!replayInterval.isNegative() && !replayInterval.isZero(), "replayInterval (" + replayInterval
+        + ") must be positive");
+    check(replayThreads >= 1, "replayThreads (" + replayThreads + ") must be >= 1");
+    check(sessionCapacity >= 1, "sessionCapacity (" + sessionCapacity + ") must be >= 1");
+  }
+
+  private static void check(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+
+  /** 30 s time limit, 3 attempts 50 ms apart, breaker 50 % of 20 calls (min 10) for 5 s, 64 concurrent calls. */
+  public static RoutingSettings defaults() {
+    return new RoutingSettings(Duration.ofSeconds(30), 3, Duration.ofMillis(50), 20, 10, 50f,
+        Duration.ofSeconds(5), 64, Duration.ofSeconds(1), 8 << 20, true, 512, Duration.ofMillis(200), 4,
+        100_000, true);
+  }
+
+  public RoutingSettings withCallTimeout(Duration value) {
+    return new RoutingSettings(value, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
+        breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
+        journalBatchMax, replayInterval, replayThreads, sessionCapacity, ownsSites);
+  }
+
+  public RoutingSettings withRetry(int attempts, Duration wait) {
+    return new RoutingSettings(callTimeout, attempts, wait, breakerWindow, breakerMinimumCalls,
+        breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
+        journalBatchMax, replayInterval, replayThreads, sessionCapacity, ownsSites);
+  }
+
+  public RoutingSettings withBreaker(int window, int minimumCalls, float failureRate, Duration openWait) {
+    return new RoutingSettings(callTimeout, retryAttempts, retryWait, window, minimumCalls, failureRate, openWait,
+        bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee, journalBatchMax, replayInterval,
+        replayThreads, sessionCapacity, ownsSites);
+  }
+
+  public RoutingSettings withBulkhead(int maxConcurrent, Duration maxWait) {
+    return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
+        breakerFailureRate, breakerOpenWait, maxConcurrent, maxWait, teeBufferBytes, parallelTee, journalBatchMax,
+        replayInterval, replayThreads, sessionCapacity, ownsSites);
+  }
+
+  public RoutingSettings withTee(int bufferBytes, boolean parallel) {
+    return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
+        breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, bufferBytes, parallel,
+        journalBatchMax, replayInterval, replayThreads, sessionCapacity, ownsSites);
+  }
+
+  public RoutingSettings withJournal(int batchMax, Duration interval, int threads) {
+    return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
+        breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
+        batchMax, interval, threads, sessionCapacity, ownsSites);
+  }
+
+  public RoutingSettings withSessionCapacity(int value) {
+    return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
+        breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
+        journalBatchMax, replayInterval, replayThreads, value, ownsSites);
+  }
+
+  public RoutingSettings withOwnsSites(boolean value) {
+    return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
+        breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
+        journalBatchMax, replayInterval, replayThreads, sessionCapacity, value);
+  }
+}

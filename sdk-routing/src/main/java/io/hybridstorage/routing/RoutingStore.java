@@ -1,0 +1,548 @@
+package io.hybridstorage.routing;
+
+import io.hybridstorage.api.BucketInfo;
+import io.hybridstorage.api.BucketListRequest;
+import io.hybridstorage.api.BucketPatch;
+import io.hybridstorage.api.BucketSpec;
+import io.hybridstorage.api.Capability;
+import io.hybridstorage.api.ComposeRequest;
+import io.hybridstorage.api.Conditions;
+import io.hybridstorage.api.CopyRequest;
+import io.hybridstorage.api.HybridStorageException;
+import io.hybridstorage.api.HybridStorageOptions;
+import io.hybridstorage.api.ListPage;
+import io.hybridstorage.api.ListRequest;
+import io.hybridstorage.api.MetadataPatch;
+import io.hybridstorage.api.ObjectContent;
+import io.hybridstorage.api.ObjectId;
+import io.hybridstorage.api.ObjectInfo;
+import io.hybridstorage.api.ObjectStore;
+import io.hybridstorage.api.ObjectWriter;
+import io.hybridstorage.api.Placement;
+import io.hybridstorage.api.ReadRequest;
+import io.hybridstorage.api.SignUrlRequest;
+import io.hybridstorage.api.SiteConfig;
+import io.hybridstorage.api.WritePolicy;
+import io.hybridstorage.api.WriteRequest;
+import io.hybridstorage.routing.internal.GenerationClock;
+import io.hybridstorage.routing.internal.Replicator;
+import io.hybridstorage.routing.internal.ResilientStore;
+import io.hybridstorage.routing.internal.RoutingContext;
+import io.hybridstorage.routing.internal.SiteHandle;
+import io.hybridstorage.routing.journal.Replayer;
+import io.hybridstorage.routing.journal.ReplicationJournal;
+import io.hybridstorage.routing.policy.ReadCoordinator;
+import io.hybridstorage.routing.policy.Route;
+import io.hybridstorage.routing.policy.SessionTracker;
+import io.hybridstorage.routing.policy.WriteCoordinator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An {@link ObjectStore} spanning named sites: each object is placed, written, replicated and read
+ * by the {@link Placement} covering it (DESIGN.md, "Policies").
+ *
+ * <p>Decorator stack, outermost first (STYLE.md: "facade translates; decorators decide"):
+ *
+ * <pre>
+ * StorageFacade                        (translates com.google.cloud.storage.Storage, decides nothing)
+ *  └ RoutingStore                      (placement → route; write policy, read policy, consistency;
+ *     │                                 generations; replication journal; verify/repair)
+ *     └ per site: Retry( CircuitBreaker( TimeLimiter( Bulkhead( site store ) ) ) )   — ResilientStore
+ *          └ the site's store            (GcsStore, VastStore, InMemoryStore; in tests wrapped by
+ *                                         the testkit's FaultInjectingStore)
+ * </pre>
+ *
+ * <p>Generations: every change is decided at the route's primary (the authority; the local site
+ * under LOCAL_THEN_ASYNC), which checks preconditions and fixes the generation; replicas receive
+ * that generation through {@link WriteRequest#generation()} and refuse older ones, so
+ * replication never replaces a newer generation with an older one. Deletes replicate as "delete
+ * the live version if not newer than g". Every site that is not an authority must therefore
+ * support {@link Capability#ASSIGNED_GENERATIONS}; this is checked when the router is built.
+ *
+ * <p>Journal: changes for replicas that are written asynchronously (or were down) go to the
+ * replication journal in {@link HybridStorageOptions#journalDirectory()} — durable before the
+ * acknowledgement under AUTHORITY_THEN_ASYNC, LOCAL_THEN_ASYNC, QUORUM and DUAL_WRITE_SYNC,
+ * best effort under AUTHORITY_ONLY — and replayed in order per object every {@link
+ * RoutingSettings#replayInterval()} to the sites that answer. A router opened on the same journal
+ * directory after a crash replays what the previous process acknowledged.
+ *
+ * <p>Buckets exist on every site named by a placement covering them: bucket changes go to the
+ * bucket's authority first (its answer — 409, 404 — is the answer), then to the other sites.
+ * Listings are served by the primary of the placement covering the listed prefix.
+ *
+ * <p>Not thread-confined: one instance serves any number of threads. SESSION consistency is per
+ * instance.
+ */
+public final class RoutingStore implements ObjectStore {
+
+  private static final Logger log = LoggerFactory.getLogger(RoutingStore.class);
+
+  private final HybridStorageOptions options;
+  private final RoutingSettings settings;
+  private final Map<String, SiteHandle> sites;
+  private final RoutingContext ctx;
+  private final ReplicationJournal journal;
+  private final Replayer replayer;
+  private final SessionTracker session;
+  private final WriteCoordinator writes;
+  private final ReadCoordinator reads;
+  private final Verifier verifier;
+  private final Map<Placement, Route> routes = new ConcurrentHashMap<>();
+  private final List<RoutingListener> listeners = new CopyOnWriteArrayList<>();
+  private final ExecutorService pool;
+  private final ScheduledExecutorService scheduler;
+  private final ScheduledFuture<?> replayTask;
+  private final Set<Capability> capabilities;
+  private volatile boolean closed;
+
+  private RoutingStore(Map<String, ObjectStore> stores, HybridStorageOptions options, RoutingSettings settings) {
+    this.options = options;
+    this.settings = settings;
+    this.pool = Executors.newCachedThreadPool(daemon("hs-routing"));
+    this.scheduler = Executors.newScheduledThreadPool(1, daemon("hs-routing-timer"));
+    Map<String, SiteHandle> handles = new LinkedHashMap<>();
+    for (Map.Entry<String, SiteConfig> e : options.sites().entrySet()) {
+      ObjectStore store = stores.get(e.getKey());
+      if (store != null) {
+        ResilientStore resilient = new ResilientStore(store, settings, pool);
+        SiteHandle handle = new SiteHandle(e.getKey(), e.getValue(), resilient);
+        resilient.breaker().getEventPublisher().onStateTransition(ev -> listeners.forEach(l ->
+            l.breakerStateChanged(handle.name(), ev.getStateTransition().getFromState().name(),
+                ev.getStateTransition().getToState().name())));
+        handles.put(e.getKey(), handle);
+      }
+    }
+    this.sites = java.util.Collections.unmodifiableMap(handles);
+    validate(options, this.sites);
+    this.journal = ReplicationJournal.open(journalDirectory(options), options.clock(), settings.journalBatchMax());
+    journal.onAppended(depth -> listeners.forEach(l -> l.journalAppended(0, depth)));
+    Replicator replicator = new Replicator(this::site);
+    this.ctx = new RoutingContext(options, settings, sites, journal, replicator,
+        new GenerationClock(options.clock(), options.seed()), pool, scheduler);
+    this.session = new SessionTracker(settings.sessionCapacity());
+    this.writes = new WriteCoordinator(ctx, session);
+    this.reads = new ReadCoordinator(ctx, session);
+    this.verifier = new Verifier(ctx);
+    this.replayer = new Replayer(journal, replicator, name -> !site(name).isOpen(), pool, settings.replayThreads(),
+        listeners);
+    long interval = settings.replayInterval().toNanos();
+    this.replayTask = scheduler.scheduleWithFixedDelay(this::replayQuietly, interval, interval, TimeUnit.NANOSECONDS);
+    Set<Capability> caps = EnumSet.allOf(Capability.class);
+    for (SiteHandle h : sites.values()) {
+      caps.retainAll(h.store().capabilities());
+    }
+    this.capabilities = java.util.Collections.unmodifiableSet(caps);
+  }
+
+  /** A router over {@code sites} (site name → store) with {@link RoutingSettings#defaults()}. */
+  public static RoutingStore create(Map<String, ObjectStore> sites, HybridStorageOptions options) {
+    return create(sites, options, RoutingSettings.defaults());
+  }
+
+  /**
+   * A router over {@code sites}. Throws {@link IllegalArgumentException} naming the placement and
+   * site when a placement names a site without a store, or a replica that must receive assigned
+   * generations cannot ({@link Capability#ASSIGNED_GENERATIONS}).
+   */
+  public static RoutingStore create(Map<String, ObjectStore> sites, HybridStorageOptions options,
+      RoutingSettings settings) {
+    return new RoutingStore(sites, options, settings);
+  }
+
+  private static void validate(HybridStorageOptions options, Map<String, SiteHandle> sites) {
+    List<String> problems = new ArrayList<>();
+    for (Placement p : options.placements()) {
+      String primary = p.writePolicy() == WritePolicy.LOCAL_THEN_ASYNC
+          ? options.localSite().orElse(p.authority()) : p.authority();
+      for (String name : p.replicas()) {
+        SiteHandle h = sites.get(name);
+        if (h == null) {
+          problems.add("placement '" + p.id() + "': no store was given for site '" + name + "'");
+        } else if (!name.equals(primary) && !h.assignsGenerations()) {
+          problems.add("placement '" + p.id() + "': site '" + name + "' receives replicated writes but its store ("
+              + h.raw().getClass().getSimpleName() + ") cannot take assigned generations (ASSIGNED_GENERATIONS); "
+              + "make it the authority or use another backend");
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalArgumentException("invalid routing configuration:\n  - " + String.join("\n  - ", problems));
+    }
+  }
+
+  private static Path journalDirectory(HybridStorageOptions options) {
+    return options.journalDirectory().orElseGet(() -> {
+      try {
+        Path dir = Files.createTempDirectory("hybrid-storage-journal");
+        log.warn("no journal directory configured: journaling to {}, which does not survive a restart of the "
+            + "machine; set HybridStorageOptions.journalDirectory", dir);
+        return dir;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    });
+  }
+
+  private static ThreadFactory daemon(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  private SiteHandle site(String name) {
+    return ctx == null ? sites.get(name) : ctx.site(name);
+  }
+
+  // ------------------------------------------------------------------------ routing
+
+  private Placement placement(String op, String bucket, String name) {
+    return options.placementFor(bucket, name).orElseThrow(() -> HybridStorageException.invalid(op, bucket, name, null,
+        "no placement covers gs://" + bucket + "/" + name + "; configure one (bucket '*' for a default)"));
+  }
+
+  private Route route(Placement p) {
+    return routes.computeIfAbsent(p, x -> Route.of(x, ctx));
+  }
+
+  /** The sites holding a bucket: every replica of every placement that may cover it. */
+  private List<SiteHandle> bucketSites(String bucket) {
+    Set<String> names = new LinkedHashSet<>();
+    Placement own = bucketPlacement(bucket);
+    if (own != null) {
+      names.add(own.authority());
+    }
+    for (Placement p : options.placements()) {
+      if (p.bucket().equals(bucket) || p.bucket().equals(Placement.ANY_BUCKET)) {
+        names.addAll(p.replicas());
+      }
+    }
+    List<SiteHandle> result = new ArrayList<>();
+    for (String n : names) {
+      result.add(site(n));
+    }
+    return result;
+  }
+
+  private Placement bucketPlacement(String bucket) {
+    return options.placementFor(bucket, "").orElseGet(() -> options.placements().stream()
+        .filter(p -> p.bucket().equals(bucket)).findFirst().orElse(null));
+  }
+
+  private SiteHandle bucketAuthority(String op, String bucket) {
+    Placement p = bucketPlacement(bucket);
+    if (p == null) {
+      throw HybridStorageException.invalid(op, bucket, null, null,
+          "no placement covers bucket " + bucket + "; configure one (bucket '*' for a default)");
+    }
+    return site(p.authority());
+  }
+
+  // ------------------------------------------------------------------------ ObjectStore
+
+  @Override
+  public String site() {
+    return "routing" + sites.keySet();
+  }
+
+  /** What every site can do (the intersection). */
+  @Override
+  public Set<Capability> capabilities() {
+    return capabilities;
+  }
+
+  @Override
+  public BucketInfo createBucket(BucketSpec spec) {
+    SiteHandle authority = bucketAuthority("createBucket", spec.name());
+    BucketInfo info = authority.store().createBucket(spec);
+    for (SiteHandle s : bucketSites(spec.name())) {
+      if (s != authority) {
+        try {
+          s.store().createBucket(spec);
+        } catch (HybridStorageException e) {
+          if (e.code() != 409) {
+            throw e;
+          }
+        }
+      }
+    }
+    return info;
+  }
+
+  @Override
+  public Optional<BucketInfo> getBucket(String bucket) {
+    return bucketAuthority("getBucket", bucket).store().getBucket(bucket);
+  }
+
+  /** Buckets of every site, merged by name (the authority's view of each), paged by name. */
+  @Override
+  public ListPage<BucketInfo> listBuckets(BucketListRequest request) {
+    TreeMap<String, BucketInfo> all = new TreeMap<>(Verifier::compareUtf8);
+    for (SiteHandle s : sites.values()) {
+      String token = null;
+      do {
+        ListPage<BucketInfo> page = s.store().listBuckets(new BucketListRequest(request.prefix(), 0, token));
+        for (BucketInfo b : page.items()) {
+          all.putIfAbsent(b.name(), b);
+        }
+        token = page.nextPageToken();
+      } while (token != null);
+    }
+    String after = request.pageToken() == null ? null
+        : new String(Base64.getUrlDecoder().decode(request.pageToken()), StandardCharsets.UTF_8);
+    int size = request.pageSize() == 0 ? ListRequest.DEFAULT_PAGE_SIZE : request.pageSize();
+    List<BucketInfo> items = new ArrayList<>();
+    String next = null;
+    for (BucketInfo b : (after == null ? all : all.tailMap(after, false)).values()) {
+      if (items.size() == size) {
+        next = Base64.getUrlEncoder().encodeToString(items.get(size - 1).name().getBytes(StandardCharsets.UTF_8));
+        break;
+      }
+      Placement p = bucketPlacement(b.name());
+      if (p != null && sites.containsKey(p.authority())) {
+        b = site(p.authority()).store().getBucket(b.name()).orElse(b);
+      }
+      items.add(b);
+    }
+    return ListPage.of(items, next);
+  }
+
+  @Override
+  public BucketInfo updateBucket(String bucket, BucketPatch patch) {
+    SiteHandle authority = bucketAuthority("updateBucket", bucket);
+    BucketInfo info = authority.store().updateBucket(bucket, patch);
+    for (SiteHandle s : bucketSites(bucket)) {
+      if (s != authority) {
+        s.store().updateBucket(bucket, patch);
+      }
+    }
+    return info;
+  }
+
+  @Override
+  public boolean deleteBucket(String bucket) {
+    SiteHandle authority = bucketAuthority("deleteBucket", bucket);
+    boolean deleted = authority.store().deleteBucket(bucket);
+    for (SiteHandle s : bucketSites(bucket)) {
+      if (s != authority) {
+        deleted |= s.store().deleteBucket(bucket);
+      }
+    }
+    return deleted;
+  }
+
+  @Override
+  public Optional<ObjectInfo> head(ObjectId id, Conditions conditions) {
+    return reads.head(placement("head", id.bucket(), id.name()), id, conditions);
+  }
+
+  @Override
+  public ObjectContent read(ReadRequest request) {
+    ObjectId id = request.id();
+    return reads.read(placement("read", id.bucket(), id.name()), request);
+  }
+
+  @Override
+  public ObjectWriter openWrite(WriteRequest request) {
+    return writes.openWrite(route(placement("write", request.bucket(), request.name())), request);
+  }
+
+  @Override
+  public boolean delete(ObjectId id, Conditions conditions) {
+    return writes.delete(route(placement("delete", id.bucket(), id.name())), id, conditions);
+  }
+
+  @Override
+  public ListPage<ObjectInfo> list(ListRequest request) {
+    String prefix = request.prefix() == null ? "" : request.prefix();
+    Placement p = placement("list", request.bucket(), prefix);
+    return route(p).primary().store().list(request);
+  }
+
+  @Override
+  public ObjectInfo copy(CopyRequest request) {
+    Placement target = placement("copy", request.targetBucket(), request.targetName());
+    Placement source = placement("copy", request.source().bucket(), request.source().name());
+    Route route = route(target);
+    if (!route(source).primary().name().equals(route.primary().name())) {
+      // the source lives elsewhere: stream it through the router (read by policy, write by policy)
+      try (ObjectContent content = reads.read(source, new ReadRequest(request.source(),
+          io.hybridstorage.api.ByteRange.all(), request.sourceConditions()))) {
+        ObjectInfo src = content.info();
+        WriteRequest w = new WriteRequest(request.targetBucket(), request.targetName(),
+            request.metadata() == null ? src.metadata() : request.metadata(), request.targetConditions(),
+            src.crc32c(), null, 0);
+        return write(w, content.stream());
+      } catch (IOException e) {
+        throw HybridStorageException.io("copy", request.targetBucket(), request.targetName(), null, e);
+      }
+    }
+    return writes.copy(route, request);
+  }
+
+  @Override
+  public ObjectInfo compose(ComposeRequest request) {
+    return writes.compose(route(placement("compose", request.bucket(), request.targetName())), request);
+  }
+
+  @Override
+  public ObjectInfo updateMetadata(ObjectId id, MetadataPatch patch, Conditions conditions) {
+    return writes.updateMetadata(route(placement("updateMetadata", id.bucket(), id.name())), id, patch, conditions);
+  }
+
+  /** Signed by the authority of the object's placement (501 when its backend cannot sign). */
+  @Override
+  public URL signUrl(SignUrlRequest request) {
+    return site(placement("signUrl", request.bucket(), request.name()).authority()).store().signUrl(request);
+  }
+
+  // ------------------------------------------------------------------------ replication, verify, repair
+
+  /** Registers a listener for journal, replay and breaker events. */
+  public void addListener(RoutingListener listener) {
+    listeners.add(listener);
+  }
+
+  /** Pending replica changes in the journal. */
+  public int journalDepth() {
+    return journal.depth();
+  }
+
+  /** Pending replica changes towards {@code site}. */
+  public int journalDepth(String site) {
+    return journal.depth(site);
+  }
+
+  /** Age of the oldest pending replica change (zero when none), by the options' clock. */
+  public Duration journalAge() {
+    return journal.oldestAge();
+  }
+
+  /** Age of the oldest pending replica change towards {@code site}. */
+  public Duration journalAge(String site) {
+    return journal.oldestAge(site);
+  }
+
+  /** Runs one replay pass now (besides the periodic ones); returns the entries replayed or skipped. */
+  public int replayNow() {
+    return replayer.replayOnce();
+  }
+
+  /**
+   * Replays until the journal is empty or {@code timeout} passed (real time); returns whether it
+   * drained. Sites that are down keep their entries.
+   */
+  public boolean drain(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (journal.depth() > 0) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      if (replayer.replayOnce() == 0) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /** Whether a site's circuit breaker currently rejects calls. */
+  public boolean isSiteOpen(String site) {
+    return site(site).isOpen();
+  }
+
+  /**
+   * Compares one page ({@code pageSize} names, 0 = 1000) of {@code bucket/prefix} between the
+   * authority of the placement covering it and every other replica: missing, stale, corrupted
+   * (same generation, different CRC32C), foreign (generation 0), extra and newer copies. Pass the
+   * returned {@link VerifyReport#nextPageToken()} to continue; run disjoint prefixes in parallel to
+   * partition a bucket.
+   */
+  public VerifyReport verify(String bucket, String prefix, String pageToken, int pageSize) {
+    return verifier.run(placement("verify", bucket, prefix), bucket, prefix, pageToken,
+        pageSize == 0 ? ListRequest.DEFAULT_PAGE_SIZE : pageSize, false);
+  }
+
+  /**
+   * Like {@link #verify}, and repairs toward the authority's live generation: copies missing,
+   * stale, corrupted and foreign copies, deletes extra ones. Newer replica copies are reported,
+   * not touched. Idempotent and resumable by page token.
+   */
+  public VerifyReport repair(String bucket, String prefix, String pageToken, int pageSize) {
+    return verifier.run(placement("repair", bucket, prefix), bucket, prefix, pageToken,
+        pageSize == 0 ? ListRequest.DEFAULT_PAGE_SIZE : pageSize, true);
+  }
+
+  private void replayQuietly() {
+    if (closed) {
+      return;
+    }
+    try {
+      replayer.replayOnce();
+    } catch (RuntimeException e) {
+      log.warn("journal replay pass failed", e);
+    }
+  }
+
+  /** Stops replay, closes the journal (pending entries stay for the next router) and, if owned, the sites. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    replayTask.cancel(false);
+    scheduler.shutdownNow();
+    synchronized (this) {
+      journal.close();
+    }
+    pool.shutdownNow();
+    if (settings.ownsSites()) {
+      for (SiteHandle s : sites.values()) {
+        try {
+          s.store().close();
+        } catch (RuntimeException e) {
+          log.warn("closing site {} failed", s.name(), e);
+        }
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RoutingStore" + sites.keySet() + " " + options.placements().stream().map(Placement::id).toList();
+  }
+}

@@ -1,0 +1,299 @@
+package io.hybridstorage.routing.internal;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadFullException;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.retry.Retry;
+import io.github.resilience4j.retry.RetryConfig;
+import io.hybridstorage.api.BucketInfo;
+import io.hybridstorage.api.BucketListRequest;
+import io.hybridstorage.api.BucketPatch;
+import io.hybridstorage.api.BucketSpec;
+import io.hybridstorage.api.Capability;
+import io.hybridstorage.api.ComposeRequest;
+import io.hybridstorage.api.Conditions;
+import io.hybridstorage.api.CopyRequest;
+import io.hybridstorage.api.HybridStorageException;
+import io.hybridstorage.api.ListPage;
+import io.hybridstorage.api.ListRequest;
+import io.hybridstorage.api.MetadataPatch;
+import io.hybridstorage.api.ObjectContent;
+import io.hybridstorage.api.ObjectId;
+import io.hybridstorage.api.ObjectInfo;
+import io.hybridstorage.api.ObjectStore;
+import io.hybridstorage.api.ObjectWriter;
+import io.hybridstorage.api.ReadRequest;
+import io.hybridstorage.api.SignUrlRequest;
+import io.hybridstorage.api.WriteRequest;
+import io.hybridstorage.routing.RoutingSettings;
+import java.io.IOException;
+import java.net.URL;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import javax.annotation.Nullable;
+
+/**
+ * The per-site resilience decorator. Every call to a site passes, outermost first:
+ *
+ * <pre>Retry( CircuitBreaker( TimeLimiter( Bulkhead( site store ) ) ) )</pre>
+ *
+ * <ul>
+ *   <li>{@code Retry} only for idempotent calls, as the GCS client defines them: bucket and object
+ *       reads, heads and lists always; deletes, metadata patches, copies and composes only when a
+ *       generation (or metageneration) precondition makes a repeat harmless. Streamed writes are
+ *       never retried here (the body is consumed); the journal retries replication instead.
+ *   <li>{@code CircuitBreaker} counts only backend failures (retryable codes 408/429/5xx, time-outs
+ *       and unexpected exceptions) — a 404 or 412 is an answer, not a failure. An open breaker
+ *       answers 503 ("circuit open") at once, and is not retried.
+ *   <li>{@code TimeLimiter}: the call runs on the routing pool and is abandoned after {@link
+ *       RoutingSettings#callTimeout()} with 503; skipped when the timeout is zero.
+ *   <li>{@code Bulkhead}: at most {@link RoutingSettings#bulkheadMaxConcurrent()} calls at once.
+ * </ul>
+ *
+ * Streams returned by {@code read} and bytes passed to {@code ObjectWriter.write} are not time
+ * limited (their size is unbounded); opening the stream and {@code commit} are.
+ */
+public final class ResilientStore implements ObjectStore {
+
+  private final ObjectStore delegate;
+  private final CircuitBreaker breaker;
+  private final Retry retry;
+  private final Bulkhead bulkhead;
+  private final Duration timeout;
+  private final ExecutorService pool;
+
+  public ResilientStore(ObjectStore delegate, RoutingSettings settings, ExecutorService pool) {
+    this.delegate = delegate;
+    this.pool = pool;
+    this.timeout = settings.callTimeout();
+    Predicate<Throwable> failure = ResilientStore::isBackendFailure;
+    this.breaker = CircuitBreaker.of(delegate.site(), CircuitBreakerConfig.custom()
+        .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+        .slidingWindowSize(settings.breakerWindow())
+        .minimumNumberOfCalls(settings.breakerMinimumCalls())
+        .failureRateThreshold(settings.breakerFailureRate())
+        .waitDurationInOpenState(settings.breakerOpenWait())
+        .permittedNumberOfCallsInHalfOpenState(1)
+        .automaticTransitionFromOpenToHalfOpenEnabled(true)
+        .recordException(failure)
+        .build());
+    this.retry = Retry.of(delegate.site(), RetryConfig.custom()
+        .maxAttempts(settings.retryAttempts())
+        .waitDuration(settings.retryWait())
+        .retryOnException(e -> !(e instanceof CallNotPermittedException) && failure.test(e))
+        .build());
+    this.bulkhead = Bulkhead.of(delegate.site(), BulkheadConfig.custom()
+        .maxConcurrentCalls(settings.bulkheadMaxConcurrent())
+        .maxWaitDuration(settings.bulkheadMaxWait())
+        .build());
+  }
+
+  /** Whether {@code e} says the site is unwell (as opposed to an answer such as 404 or 412). */
+  public static boolean isBackendFailure(Throwable e) {
+    if (e instanceof HybridStorageException h) {
+      return h.isRetryable();
+    }
+    return !(e instanceof IllegalArgumentException) && !(e instanceof UnsupportedOperationException);
+  }
+
+  public CircuitBreaker breaker() {
+    return breaker;
+  }
+
+  /** Whether calls are currently rejected without trying (the breaker is open or forced open). */
+  public boolean isOpen() {
+    CircuitBreaker.State s = breaker.getState();
+    return s == CircuitBreaker.State.OPEN || s == CircuitBreaker.State.FORCED_OPEN;
+  }
+
+  public ObjectStore delegate() {
+    return delegate;
+  }
+
+  private <T> T call(String op, @Nullable String bucket, @Nullable String object, boolean idempotent,
+      Supplier<T> body) {
+    Supplier<T> limited = timeLimited(op, bucket, object, Bulkhead.decorateSupplier(bulkhead, body));
+    Supplier<T> guarded = CircuitBreaker.decorateSupplier(breaker, limited);
+    Supplier<T> outer = idempotent ? Retry.decorateSupplier(retry, guarded) : guarded;
+    try {
+      return outer.get();
+    } catch (CallNotPermittedException e) {
+      throw new HybridStorageException(503, "circuitOpen", op, bucket, object, site(),
+          "site " + site() + " is unavailable (circuit breaker open after repeated failures)", e);
+    } catch (BulkheadFullException e) {
+      throw new HybridStorageException(503, "bulkheadFull", op, bucket, object, site(),
+          "too many concurrent calls to site " + site(), e);
+    }
+  }
+
+  private <T> Supplier<T> timeLimited(String op, @Nullable String bucket, @Nullable String object, Supplier<T> s) {
+    if (timeout.isZero()) {
+      return s;
+    }
+    return () -> {
+      Future<T> future = pool.submit(s::get);
+      try {
+        return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        future.cancel(true);
+        throw new HybridStorageException(503, "timeout", op, bucket, object, site(),
+            "no answer from site " + site() + " within " + timeout, e);
+      } catch (ExecutionException e) {
+        throw rethrow(e.getCause());
+      } catch (InterruptedException e) {
+        future.cancel(true);
+        Thread.currentThread().interrupt();
+        throw new HybridStorageException(503, "interrupted", op, bucket, object, site(), "interrupted", e);
+      } catch (CancellationException e) {
+        throw new HybridStorageException(503, "cancelled", op, bucket, object, site(), "cancelled", e);
+      }
+    };
+  }
+
+  static RuntimeException rethrow(Throwable cause) {
+    if (cause instanceof RuntimeException r) {
+      throw r;
+    }
+    if (cause instanceof Error err) {
+      throw err;
+    }
+    throw new IllegalStateException(cause);
+  }
+
+  @Override
+  public String site() {
+    return delegate.site();
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return delegate.capabilities();
+  }
+
+  @Override
+  public BucketInfo createBucket(BucketSpec spec) {
+    return call("createBucket", spec.name(), null, false, () -> delegate.createBucket(spec));
+  }
+
+  @Override
+  public Optional<BucketInfo> getBucket(String bucket) {
+    return call("getBucket", bucket, null, true, () -> delegate.getBucket(bucket));
+  }
+
+  @Override
+  public ListPage<BucketInfo> listBuckets(BucketListRequest request) {
+    return call("listBuckets", null, null, true, () -> delegate.listBuckets(request));
+  }
+
+  @Override
+  public BucketInfo updateBucket(String bucket, BucketPatch patch) {
+    return call("updateBucket", bucket, null, false, () -> delegate.updateBucket(bucket, patch));
+  }
+
+  @Override
+  public boolean deleteBucket(String bucket) {
+    return call("deleteBucket", bucket, null, false, () -> delegate.deleteBucket(bucket));
+  }
+
+  @Override
+  public Optional<ObjectInfo> head(ObjectId id, Conditions conditions) {
+    return call("head", id.bucket(), id.name(), true, () -> delegate.head(id, conditions));
+  }
+
+  @Override
+  public ObjectContent read(ReadRequest request) {
+    ObjectId id = request.id();
+    return call("read", id.bucket(), id.name(), true, () -> delegate.read(request));
+  }
+
+  @Override
+  public ObjectWriter openWrite(WriteRequest request) {
+    ObjectWriter writer = call("openWrite", request.bucket(), request.name(), false,
+        () -> delegate.openWrite(request));
+    return new ObjectWriter() {
+      @Override
+      public int write(ByteBuffer source) throws IOException {
+        return writer.write(source);
+      }
+
+      @Override
+      public ObjectInfo commit() {
+        return call("write", request.bucket(), request.name(), false, () -> {
+          try {
+            return writer.commit();
+          } catch (IOException e) {
+            throw HybridStorageException.io("write", request.bucket(), request.name(), site(), e);
+          }
+        });
+      }
+
+      @Override
+      public boolean isOpen() {
+        return writer.isOpen();
+      }
+
+      @Override
+      public void close() {
+        writer.close();
+      }
+    };
+  }
+
+  @Override
+  public boolean delete(ObjectId id, Conditions conditions) {
+    boolean idempotent = id.generation() != 0 || conditions.ifGenerationMatch() != null;
+    return call("delete", id.bucket(), id.name(), idempotent, () -> delegate.delete(id, conditions));
+  }
+
+  @Override
+  public ListPage<ObjectInfo> list(ListRequest request) {
+    return call("list", request.bucket(), null, true, () -> delegate.list(request));
+  }
+
+  @Override
+  public ObjectInfo copy(CopyRequest request) {
+    boolean idempotent = request.targetConditions().ifGenerationMatch() != null;
+    return call("copy", request.targetBucket(), request.targetName(), idempotent, () -> delegate.copy(request));
+  }
+
+  @Override
+  public ObjectInfo compose(ComposeRequest request) {
+    boolean idempotent = request.targetConditions().ifGenerationMatch() != null;
+    return call("compose", request.bucket(), request.targetName(), idempotent, () -> delegate.compose(request));
+  }
+
+  @Override
+  public ObjectInfo updateMetadata(ObjectId id, MetadataPatch patch, Conditions conditions) {
+    boolean idempotent = conditions.ifMetagenerationMatch() != null;
+    return call("updateMetadata", id.bucket(), id.name(), idempotent,
+        () -> delegate.updateMetadata(id, patch, conditions));
+  }
+
+  @Override
+  public URL signUrl(SignUrlRequest request) {
+    return call("signUrl", request.bucket(), request.name(), true, () -> delegate.signUrl(request));
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+
+  @Override
+  public String toString() {
+    return "Resilient(" + delegate + ", breaker=" + breaker.getState() + ")";
+  }
+}

@@ -1,0 +1,32 @@
+package io.hybridstorage.routing.internal;
+
+import io.hybridstorage.api.Capability;
+import io.hybridstorage.api.ObjectStore;
+import io.hybridstorage.api.SiteConfig;
+import java.time.Duration;
+
+/** One site as the router sees it: its configuration and its resilient store. */
+public record SiteHandle(String name, SiteConfig config, ResilientStore store) {
+
+  public Duration latency() {
+    return config.latency();
+  }
+
+  /** Whether the site accepts caller-assigned generations (so it can hold replicas). */
+  public boolean assignsGenerations() {
+    return store.capabilities().contains(Capability.ASSIGNED_GENERATIONS);
+  }
+
+  public boolean isOpen() {
+    return store.isOpen();
+  }
+
+  public ObjectStore raw() {
+    return store.delegate();
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

@@ -1,0 +1,380 @@
+package io.hybridstorage.routing.policy;
+
+import io.hybridstorage.api.Conditions;
+import io.hybridstorage.api.Consistency;
+import io.hybridstorage.api.HybridStorageException;
+import io.hybridstorage.api.ObjectContent;
+import io.hybridstorage.api.ObjectId;
+import io.hybridstorage.api.ObjectInfo;
+import io.hybridstorage.api.Placement;
+import io.hybridstorage.api.ReadPolicy;
+import io.hybridstorage.api.ReadRequest;
+import io.hybridstorage.api.WritePolicy;
+import io.hybridstorage.routing.internal.RoutingContext;
+import io.hybridstorage.routing.internal.SiteHandle;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import javax.annotation.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves {@code head} and {@code read} by a placement's read policy and consistency level.
+ *
+ * <p>Candidates: the placement's replicas ordered by {@link io.hybridstorage.api.SiteConfig#latency()}
+ * (ties broken by the options' seed), without sites whose circuit breaker is open, and — for
+ * EVENTUAL — without sites this router knows to lag more than the staleness bound (the age of the
+ * oldest journal entry still pending for them). Then:
+ *
+ * <ul>
+ *   <li>AUTHORITY reads the authority only;
+ *   <li>NEAREST tries the candidates in order, falling back on a miss or a failure;
+ *   <li>NEAREST_VERIFIED asks the authority for the live generation, then reads exactly that
+ *       generation from the nearest candidate holding it;
+ *   <li>HEDGED asks the nearest candidate and, if it has not answered within the hedge delay, the
+ *       second; the first answer wins and the other is closed;
+ *   <li>READ_THROUGH reads the local site and, on a miss, the primary — then fills the local site
+ *       in the background.
+ * </ul>
+ *
+ * SESSION: an answer older than what this router itself wrote (or that still shows what it
+ * deleted) is discarded and the primary is read instead. A read naming a generation is served by
+ * any site holding that generation (versions are immutable).
+ */
+public final class ReadCoordinator {
+
+  private static final Logger log = LoggerFactory.getLogger(ReadCoordinator.class);
+
+  private final RoutingContext ctx;
+  private final SessionTracker session;
+  private final Random random;
+
+  public ReadCoordinator(RoutingContext ctx, SessionTracker session) {
+    this.ctx = ctx;
+    this.session = session;
+    this.random = new Random(ctx.options().seed());
+  }
+
+  /** Replicas in read order: nearest first, healthy first; EVENTUAL drops sites lagging too much. */
+  List<SiteHandle> candidates(Placement p) {
+    List<SiteHandle> sites = new ArrayList<>();
+    for (String name : p.replicas()) {
+      sites.add(ctx.site(name));
+    }
+    int salt;
+    synchronized (random) {
+      salt = random.nextInt();
+    }
+    int s = salt;
+    sites.sort(Comparator.comparing(SiteHandle::latency)
+        .thenComparingInt(h -> Integer.rotateLeft(h.name().hashCode() ^ s, 7)));
+    List<SiteHandle> healthy = new ArrayList<>();
+    for (SiteHandle h : sites) {
+      if (h.isOpen()) {
+        continue;
+      }
+      if (p.consistency() == Consistency.EVENTUAL && !isPrimary(p, h)
+          && ctx.journal().oldestAge(h.name()).compareTo(p.stalenessBound()) > 0) {
+        continue;
+      }
+      healthy.add(h);
+    }
+    if (healthy.isEmpty()) {
+      healthy.add(primary(p)); // all look down: let the primary answer (or fail) for itself
+    }
+    return healthy;
+  }
+
+  private SiteHandle primary(Placement p) {
+    return p.writePolicy() == WritePolicy.LOCAL_THEN_ASYNC
+        ? ctx.site(ctx.options().localSite().orElseThrow())
+        : ctx.authority(p);
+  }
+
+  private boolean isPrimary(Placement p, SiteHandle h) {
+    return h.name().equals(primary(p).name());
+  }
+
+  /** Whether a copy held by {@code site} may be served (STRONG and SESSION freshness rules). */
+  private boolean fresh(Placement p, SiteHandle site, String bucket, String name, long generation) {
+    if (isPrimary(p, site)) {
+      return true;
+    }
+    if (p.consistency() == Consistency.SESSION) {
+      return session.acceptable(bucket, name, generation);
+    }
+    return true;
+  }
+
+  // ------------------------------------------------------------------------------------ head
+
+  public Optional<ObjectInfo> head(Placement p, ObjectId id, Conditions conditions) {
+    if (id.generation() != 0) {
+      return firstFound(p.readPolicy() == ReadPolicy.AUTHORITY ? List.of(ctx.authority(p)) : candidates(p),
+          s -> s.store().head(id, conditions));
+    }
+    return switch (p.readPolicy()) {
+      case AUTHORITY, NEAREST_VERIFIED -> ctx.authority(p).store().head(id, conditions);
+      case NEAREST, READ_THROUGH -> nearestHead(p, id, conditions, candidates(p));
+      case HEDGED -> needsPrimary(p, id, conditions)
+          ? primary(p).store().head(id, conditions)
+          : hedged(p, candidates(p),
+              s -> s.store().head(id, conditions).filter(i -> fresh(p, s, id.bucket(), id.name(), i.generation())),
+              Optional::isPresent, r -> {})
+              .or(() -> nearestHead(p, id, conditions, candidates(p)));
+    };
+  }
+
+  private Optional<ObjectInfo> nearestHead(Placement p, ObjectId id, Conditions conditions,
+      List<SiteHandle> order) {
+    if (needsPrimary(p, id, conditions)) {
+      return primary(p).store().head(id, conditions);
+    }
+    RuntimeException lastFailure = null;
+    for (SiteHandle s : order) {
+      try {
+        Optional<ObjectInfo> info = s.store().head(id, conditions);
+        if (info.isPresent() && fresh(p, s, id.bucket(), id.name(), info.get().generation())) {
+          return info;
+        }
+        if (info.isEmpty() && isPrimary(p, s)) {
+          return info;
+        }
+      } catch (HybridStorageException e) {
+        if (e.code() == 412 && isPrimary(p, s)) {
+          throw e;
+        }
+        lastFailure = e;
+      }
+    }
+    try {
+      return primary(p).store().head(id, conditions);
+    } catch (RuntimeException e) {
+      if (lastFailure != null) {
+        e.addSuppressed(lastFailure);
+      }
+      throw e;
+    }
+  }
+
+  /** SESSION with preconditions on an object this router changed: only the primary decides. */
+  private boolean needsPrimary(Placement p, ObjectId id, Conditions conditions) {
+    return p.consistency() == Consistency.SESSION && !conditions.isEmpty()
+        && session.mark(id.bucket(), id.name()) != null;
+  }
+
+  private Optional<ObjectInfo> firstFound(List<SiteHandle> order, Function<SiteHandle, Optional<ObjectInfo>> call) {
+    RuntimeException failure = null;
+    for (SiteHandle s : order) {
+      try {
+        Optional<ObjectInfo> info = call.apply(s);
+        if (info.isPresent()) {
+          return info;
+        }
+      } catch (HybridStorageException e) {
+        if (e.code() == 412) {
+          throw e;
+        }
+        failure = e;
+      }
+    }
+    if (failure != null && !(failure instanceof HybridStorageException h && h.code() == 404)) {
+      throw failure;
+    }
+    return Optional.empty();
+  }
+
+  // ------------------------------------------------------------------------------------ read
+
+  public ObjectContent read(Placement p, ReadRequest request) {
+    ObjectId id = request.id();
+    if (id.generation() != 0) {
+      List<SiteHandle> order = p.readPolicy() == ReadPolicy.AUTHORITY ? List.of(ctx.authority(p)) : candidates(p);
+      return firstReadable(order, request, (s, c) -> true);
+    }
+    return switch (p.readPolicy()) {
+      case AUTHORITY -> ctx.authority(p).store().read(request);
+      case NEAREST_VERIFIED -> verified(p, request);
+      case NEAREST -> nearest(p, request, candidates(p));
+      case READ_THROUGH -> readThrough(p, request);
+      case HEDGED -> hedgedRead(p, request);
+    };
+  }
+
+  private ObjectContent verified(Placement p, ReadRequest request) {
+    ObjectId id = request.id();
+    SiteHandle authority = ctx.authority(p);
+    Optional<ObjectInfo> live = authority.store().head(id, request.conditions());
+    if (live.isEmpty()) {
+      throw HybridStorageException.objectNotFound("read", id.bucket(), id.name(), authority.name());
+    }
+    long g = live.get().generation();
+    ReadRequest exact = new ReadRequest(ObjectId.of(id.bucket(), id.name(), g), request.range(), Conditions.none());
+    List<SiteHandle> order = new ArrayList<>(candidates(p));
+    order.removeIf(s -> s.name().equals(authority.name()));
+    order.add(authority);
+    return firstReadable(order, exact, (s, c) -> true);
+  }
+
+  private ObjectContent nearest(Placement p, ReadRequest request, List<SiteHandle> order) {
+    if (needsPrimary(p, request.id(), request.conditions())) {
+      return primary(p).store().read(request);
+    }
+    List<SiteHandle> withPrimary = new ArrayList<>(order);
+    if (withPrimary.stream().noneMatch(s -> isPrimary(p, s))) {
+      withPrimary.add(primary(p));
+    }
+    return firstReadable(withPrimary, request, (s, c) -> fresh(p, s, c.bucket(), c.name(), c.generation()));
+  }
+
+  private interface Freshness {
+    boolean test(SiteHandle site, ObjectInfo info);
+  }
+
+  /** The first site answering with an acceptable copy; a miss or failure moves on. */
+  private ObjectContent firstReadable(List<SiteHandle> order, ReadRequest request, Freshness fresh) {
+    RuntimeException first = null;
+    for (SiteHandle s : order) {
+      try {
+        ObjectContent content = s.store().read(request);
+        if (fresh.test(s, content.info())) {
+          return content;
+        }
+        closeQuietly(content);
+      } catch (HybridStorageException e) {
+        if (e.code() == 412 || e.code() == 416 || e.code() == 400) {
+          throw e; // an answer about the request, not about this site
+        }
+        if (first == null || (first instanceof HybridStorageException h && h.code() == 404 && e.code() != 404)) {
+          first = first == null ? e : first;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+    ObjectId id = request.id();
+    throw HybridStorageException.objectNotFound("read", id.bucket(), id.name(), null);
+  }
+
+  private ObjectContent readThrough(Placement p, ReadRequest request) {
+    ObjectId id = request.id();
+    SiteHandle local = ctx.site(ctx.options().localSite().orElseThrow());
+    if (!local.isOpen() && !needsPrimary(p, id, request.conditions())) {
+      try {
+        ObjectContent content = local.store().read(request);
+        if (fresh(p, local, id.bucket(), id.name(), content.info().generation())) {
+          return content;
+        }
+        closeQuietly(content);
+      } catch (HybridStorageException e) {
+        if (e.code() != 404 && !e.isRetryable()) {
+          throw e;
+        }
+      }
+    }
+    SiteHandle source = primary(p);
+    ObjectContent content = source.store().read(request);
+    long g = content.info().generation();
+    if (!local.name().equals(source.name()) && !local.isOpen()) {
+      CompletableFuture.runAsync(() -> ctx.replicator().copy(id.bucket(), id.name(), g, source, local, true),
+          ctx.pool()).exceptionally(t -> {
+            log.debug("read-through fill of gs://{}/{}#{} into {} failed", id.bucket(), id.name(), g, local, t);
+            return null;
+          });
+    }
+    return content;
+  }
+
+  private ObjectContent hedgedRead(Placement p, ReadRequest request) {
+    List<SiteHandle> order = candidates(p);
+    if (needsPrimary(p, request.id(), request.conditions())) {
+      return primary(p).store().read(request);
+    }
+    ObjectId id = request.id();
+    Optional<ObjectContent> won = hedged(p, order, s -> {
+      ObjectContent c = s.store().read(request);
+      if (!fresh(p, s, id.bucket(), id.name(), c.info().generation())) {
+        closeQuietly(c);
+        throw HybridStorageException.objectNotFound("read", id.bucket(), id.name(), s.name());
+      }
+      return Optional.of(c);
+    }, Optional::isPresent, r -> r.ifPresent(ReadCoordinator::closeQuietly));
+    return won.orElseGet(() -> nearest(p, request, order));
+  }
+
+  /**
+   * Runs {@code call} on the first candidate and, if no acceptable answer arrived within the
+   * placement's hedge delay, on the second too. Returns the first acceptable answer (a losing
+   * answer is handed to {@code discard}), or empty when neither gave one.
+   */
+  private <T> Optional<T> hedged(Placement p, List<SiteHandle> order, Function<SiteHandle, Optional<T>> call,
+      java.util.function.Predicate<Optional<T>> acceptable, java.util.function.Consumer<Optional<T>> discard) {
+    CompletableFuture<Optional<T>> winner = new CompletableFuture<>();
+    List<CompletableFuture<Optional<T>>> attempts = new ArrayList<>();
+    int tries = Math.min(2, order.size());
+    for (int i = 0; i < tries; i++) {
+      SiteHandle s = order.get(i);
+      CompletableFuture<Optional<T>> attempt = new CompletableFuture<>();
+      attempts.add(attempt);
+      Runnable run = () -> {
+        if (winner.isDone()) {
+          attempt.complete(Optional.empty());
+          return;
+        }
+        try {
+          Optional<T> r = call.apply(s);
+          attempt.complete(r);
+          if (!acceptable.test(r) || !winner.complete(r)) {
+            discard.accept(r);
+          }
+        } catch (RuntimeException e) {
+          attempt.completeExceptionally(e);
+        }
+      };
+      if (i == 0) {
+        CompletableFuture.runAsync(run, ctx.pool());
+      } else {
+        Duration delay = p.hedgeDelay();
+        // the hedge starts early when the first attempt already failed or missed
+        CompletableFuture<Void> timer = new CompletableFuture<>();
+        ctx.scheduler().schedule(() -> timer.complete(null), delay.toNanos(), TimeUnit.NANOSECONDS);
+        CompletableFuture.anyOf(timer, attempts.get(0).handle((v, t) -> null))
+            .thenRunAsync(run, ctx.pool());
+      }
+    }
+    CompletableFuture<Object> allDone = CompletableFuture.allOf(attempts.toArray(CompletableFuture[]::new))
+        .handle((v, t) -> null);
+    try {
+      CompletableFuture.anyOf(winner, allDone).get(ctx.settings().callTimeout().isZero()
+          ? Long.MAX_VALUE : ctx.settings().callTimeout().toNanos() * 2, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | CompletionException e) {
+      // fall through: no winner
+    }
+    return winner.isDone() ? winner.getNow(Optional.empty()) : Optional.empty();
+  }
+
+  static void closeQuietly(@Nullable ObjectContent content) {
+    if (content == null) {
+      return;
+    }
+    try {
+      content.close();
+    } catch (IOException e) {
+      log.debug("closing a discarded read failed", e);
+    }
+  }
+}

@@ -1,0 +1,509 @@
+package io.hybridstorage.routing.policy;
+
+import io.hybridstorage.api.Checksums;
+import io.hybridstorage.api.ComposeRequest;
+import io.hybridstorage.api.Conditions;
+import io.hybridstorage.api.CopyRequest;
+import io.hybridstorage.api.HybridStorageException;
+import io.hybridstorage.api.MetadataPatch;
+import io.hybridstorage.api.ObjectId;
+import io.hybridstorage.api.ObjectInfo;
+import io.hybridstorage.api.ObjectWriter;
+import io.hybridstorage.api.WriteRequest;
+import io.hybridstorage.routing.internal.Replicator;
+import io.hybridstorage.routing.internal.RoutingContext;
+import io.hybridstorage.routing.internal.SiteHandle;
+import io.hybridstorage.routing.journal.JournalEntry;
+import io.hybridstorage.routing.journal.JournalEntry.Op;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import javax.annotation.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out changes (writes, deletes, metadata patches, copies, composes) by a {@link Route}.
+ *
+ * <p>Every change is decided at the route's primary — the authority, or the local site under
+ * LOCAL_THEN_ASYNC — which checks the caller's preconditions and fixes the generation. The other
+ * replicas then get exactly that generation (compare-and-skip), synchronously or through the
+ * journal as the policy says; {@link #settle} applies the policy's acknowledgement rule.
+ *
+ * <p>Streamed writes ({@link RoutedWriter}) take one of two paths:
+ *
+ * <ul>
+ *   <li><b>parallel tee</b> (when every synchronous site accepts caller-assigned generations): the
+ *       router issues the generation up front, opens a writer on every synchronous site at once
+ *       and passes each buffer to all of them (memory bounded by the caller's buffer). At commit
+ *       the primary commits first when the caller set preconditions (they are decided there),
+ *       else all sites commit in parallel — latency of the slowest site, not the sum. A primary
+ *       failure removes the version from replicas that committed it (the generation is unique to
+ *       this write, so nothing else is touched).
+ *   <li><b>primary first</b> (the primary assigns its own generation, e.g. GCS): bytes stream to
+ *       the primary and up to {@code teeBufferBytes} are kept; after the primary commits, the
+ *       replicas are written in parallel from that buffer, or — for larger bodies — read back
+ *       from the primary.
+ * </ul>
+ */
+public final class WriteCoordinator {
+
+  private static final Logger log = LoggerFactory.getLogger(WriteCoordinator.class);
+
+  private final RoutingContext ctx;
+  private final SessionTracker session;
+
+  public WriteCoordinator(RoutingContext ctx, SessionTracker session) {
+    this.ctx = ctx;
+    this.session = session;
+  }
+
+  // ------------------------------------------------------------------------------------ writes
+
+  public ObjectWriter openWrite(Route route, WriteRequest request) {
+    if (route.failsWhenReplicaDown()) {
+      List<SiteHandle> down = route.synchronous().stream().filter(SiteHandle::isOpen).toList();
+      if (!down.isEmpty()) {
+        throw downError("write", request.bucket(), request.name(), route, down);
+      }
+    }
+    return new RoutedWriter(route, request);
+  }
+
+  private static HybridStorageException downError(String op, String bucket, String name, Route route,
+      List<SiteHandle> down) {
+    return new HybridStorageException(503, "replicaUnavailable", op, bucket, name, down.get(0).name(),
+        "replica site(s) " + down + " unavailable and placement '" + route.placement().id()
+            + "' fails writes when a replica is down (failWritesWhenReplicaDown=true)", null);
+  }
+
+  private final class RoutedWriter implements ObjectWriter {
+    private final Route route;
+    private final WriteRequest request;
+    private final boolean parallel;
+    private final long generation; // 0 until known on the primary-first path
+    private final ObjectWriter primaryWriter;
+    private final Map<SiteHandle, ObjectWriter> replicaWriters = new LinkedHashMap<>();
+    private final Map<SiteHandle, Throwable> replicaFailures = new LinkedHashMap<>();
+    private final Checksums checksums = new Checksums();
+    @Nullable private byte[] buffer;
+    private int buffered;
+    private boolean open = true;
+    private boolean committed;
+
+    RoutedWriter(Route route, WriteRequest request) {
+      this.route = route;
+      this.request = request;
+      boolean preassignable = route.primary().assignsGenerations()
+          && route.synchronous().stream().allMatch(SiteHandle::assignsGenerations);
+      this.parallel = request.generation() != 0
+          || (preassignable && (ctx.settings().parallelTee() || route.synchronous().isEmpty()));
+      this.generation = request.generation() != 0 ? request.generation()
+          : parallel ? ctx.generations().next() : 0;
+      Map<SiteHandle, CompletableFuture<ObjectWriter>> opening = new LinkedHashMap<>();
+      if (parallel) {
+        WriteRequest replica = Replicator.replicaRequest(request, generation);
+        for (SiteHandle s : route.synchronous()) {
+          if (s.isOpen()) {
+            replicaFailures.put(s, new IllegalStateException("circuit open"));
+          } else {
+            opening.put(s, CompletableFuture.supplyAsync(() -> s.store().openWrite(replica), ctx.pool()));
+          }
+        }
+      } else {
+        this.buffer = new byte[Math.min(ctx.settings().teeBufferBytes(), 64 * 1024)];
+      }
+      ObjectWriter primary;
+      try {
+        primary = route.primary().store().openWrite(parallel ? request.withGeneration(generation) : request);
+      } catch (RuntimeException e) {
+        opening.values().forEach(f -> f.thenAccept(ObjectWriter::close));
+        throw e;
+      }
+      this.primaryWriter = primary;
+      opening.forEach((site, f) -> {
+        try {
+          replicaWriters.put(site, f.get());
+        } catch (ExecutionException e) {
+          replicaFailures.put(site, e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          replicaFailures.put(site, e);
+        }
+      });
+    }
+
+    @Override
+    public int write(ByteBuffer source) throws IOException {
+      if (!open) {
+        throw new IOException("write of gs://" + request.bucket() + "/" + request.name() + " is closed");
+      }
+      int n = source.remaining();
+      checksums.update(source);
+      for (var it = replicaWriters.entrySet().iterator(); it.hasNext(); ) {
+        var e = it.next();
+        try {
+          ByteBuffer copy = source.duplicate();
+          while (copy.hasRemaining()) {
+            e.getValue().write(copy);
+          }
+        } catch (IOException | RuntimeException failure) {
+          replicaFailures.put(e.getKey(), failure);
+          e.getValue().close();
+          it.remove();
+        }
+      }
+      if (buffer != null) {
+        if (buffered + n <= ctx.settings().teeBufferBytes()) {
+          if (buffered + n > buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.min(ctx.settings().teeBufferBytes(),
+                Math.max(buffer.length * 2, buffered + n)));
+          }
+          source.duplicate().get(buffer, buffered, n);
+          buffered += n;
+        } else {
+          buffer = null; // too large: replicas read it back from the primary
+          buffered = -1;
+        }
+      }
+      while (source.hasRemaining()) {
+        primaryWriter.write(source);
+      }
+      return n;
+    }
+
+    @Override
+    public ObjectInfo commit() throws IOException {
+      if (committed) {
+        throw new IllegalStateException("commit() called twice for gs://" + request.bucket() + "/" + request.name());
+      }
+      committed = true;
+      try {
+        return parallel ? commitParallel() : commitPrimaryFirst();
+      } finally {
+        close();
+      }
+    }
+
+    private ObjectInfo commitParallel() throws IOException {
+      String b = request.bucket();
+      String n = request.name();
+      ctx.journal().hold(b, n, generation);
+      try {
+        return commitParallelHeld(b, n);
+      } finally {
+        ctx.journal().release(b, n, generation);
+      }
+    }
+
+    private ObjectInfo commitParallelHeld(String b, String n) throws IOException {
+      CompletableFuture<Void> journal = appendJournal(route, Op.WRITE, b, n, generation, route.journaled());
+      Map<SiteHandle, CompletableFuture<?>> sync = new LinkedHashMap<>();
+      boolean conditional = !request.conditions().isEmpty();
+      if (!conditional) {
+        replicaWriters.forEach((site, w) -> sync.put(site, commitAsync(w)));
+      }
+      ObjectInfo info;
+      try {
+        info = primaryWriter.commit();
+      } catch (IOException | RuntimeException e) {
+        compensate(sync, b, n);
+        observeAfterFailure(e);
+        throw e;
+      }
+      if (conditional) {
+        replicaWriters.forEach((site, w) -> sync.put(site, commitAsync(w)));
+      }
+      replicaFailures.forEach((site, t) -> sync.put(site, CompletableFuture.failedFuture(t)));
+      replicaWriters.clear();
+      settle(route, Op.WRITE, b, n, info.generation(), sync, journal, "write");
+      session.wrote(b, n, info.generation());
+      return info;
+    }
+
+    private CompletableFuture<Object> commitAsync(ObjectWriter w) {
+      return CompletableFuture.supplyAsync(() -> {
+        try {
+          return w.commit();
+        } catch (HybridStorageException e) {
+          if (e.code() == 412) {
+            return Replicator.Outcome.SKIPPED; // the replica already holds this generation or newer
+          }
+          throw e;
+        } catch (IOException e) {
+          throw new CompletionException(e);
+        }
+      }, ctx.pool());
+    }
+
+    /** The primary refused: take back the replicas' copies of this write's unique generation. */
+    private void compensate(Map<SiteHandle, CompletableFuture<?>> sync, String b, String n) {
+      sync.forEach((site, f) -> {
+        try {
+          if (f.handle((v, t) -> t == null).join()) {
+            ctx.replicator().deleteVersion(b, n, generation, site);
+          }
+        } catch (RuntimeException e) {
+          log.warn("could not remove gs://{}/{}#{} from {} after the primary refused it; repair will", b, n,
+              generation, site, e);
+        }
+      });
+    }
+
+    private void observeAfterFailure(Exception e) {
+      if (e instanceof HybridStorageException h && h.code() == 412) {
+        try {
+          route.primary().store().head(ObjectId.of(request.bucket(), request.name()), Conditions.none())
+              .ifPresent(i -> ctx.generations().observe(i.generation()));
+        } catch (RuntimeException ignored) {
+          // only an optimisation for the caller's retry
+        }
+      }
+    }
+
+    private ObjectInfo commitPrimaryFirst() throws IOException {
+      ObjectInfo info = primaryWriter.commit();
+      long g = info.generation();
+      ctx.generations().observe(g);
+      String b = request.bucket();
+      String n = request.name();
+      CompletableFuture<Void> journal = appendJournal(route, Op.WRITE, b, n, g, route.journaled());
+      Map<SiteHandle, CompletableFuture<?>> sync = new LinkedHashMap<>();
+      byte[] bytes = buffer;
+      int length = buffered;
+      for (SiteHandle s : route.synchronous()) {
+        if (s.isOpen()) {
+          sync.put(s, CompletableFuture.failedFuture(new IllegalStateException("circuit open")));
+        } else if (bytes != null) {
+          sync.put(s, CompletableFuture.supplyAsync(
+              () -> ctx.replicator().writeBytes(request.withCrc32c(info.crc32c()), g, bytes, length, s), ctx.pool()));
+        } else {
+          sync.put(s, CompletableFuture.supplyAsync(
+              () -> ctx.replicator().copy(b, n, g, route.primary(), s, false), ctx.pool()));
+        }
+      }
+      settle(route, Op.WRITE, b, n, g, sync, journal, "write");
+      session.wrote(b, n, g);
+      return info;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return open;
+    }
+
+    @Override
+    public void close() {
+      if (!open) {
+        return;
+      }
+      open = false;
+      primaryWriter.close();
+      replicaWriters.values().forEach(ObjectWriter::close);
+      replicaWriters.clear();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ deletes
+
+  /**
+   * Deletes at the primary, then the replicas delete their live version up to the deleted
+   * generation (or exactly {@code id.generation()} when one is named).
+   */
+  public boolean delete(Route route, ObjectId id, Conditions conditions) {
+    String b = id.bucket();
+    String n = id.name();
+    if (route.failsWhenReplicaDown()) {
+      List<SiteHandle> down = route.synchronous().stream().filter(SiteHandle::isOpen).toList();
+      if (!down.isEmpty()) {
+        throw downError("delete", b, n, route, down);
+      }
+    }
+    SiteHandle primary = route.primary();
+    long deleted;
+    Op op;
+    if (id.generation() != 0) {
+      if (!primary.store().delete(id, conditions)) {
+        return false;
+      }
+      deleted = id.generation();
+      op = Op.DELETE_VERSION;
+    } else {
+      op = Op.DELETE;
+      Long match = conditions.ifGenerationMatch();
+      if (match != null && match != 0) {
+        if (!primary.store().delete(id, conditions)) {
+          return false;
+        }
+        deleted = match;
+      } else {
+        deleted = -1;
+        for (int attempt = 0; attempt < 8 && deleted < 0; attempt++) {
+          Optional<ObjectInfo> live = primary.store().head(ObjectId.of(b, n), Conditions.none());
+          if (live.isEmpty()) {
+            return primary.store().delete(id, conditions); // nothing live: the store answers (false or 412)
+          }
+          long g = live.get().generation();
+          try {
+            if (!primary.store().delete(id, conditions.withGenerationMatch(g))) {
+              return false;
+            }
+            deleted = g;
+          } catch (HybridStorageException e) {
+            if (e.code() != 412 || match != null) {
+              throw e;
+            }
+            // the caller's own conditions still hold? re-check them against the new live version
+            Optional<ObjectInfo> now = primary.store().head(ObjectId.of(b, n), Conditions.none());
+            if (!conditions.test(now.orElse(null))) {
+              throw e;
+            }
+          }
+        }
+        if (deleted < 0) {
+          throw new HybridStorageException(503, "contention", "delete", b, n, primary.name(),
+              "the object kept changing while deleting", null);
+        }
+      }
+    }
+    long g = deleted;
+    Op finalOp = op;
+    CompletableFuture<Void> journal = appendJournal(route, op, b, n, g, route.journaled());
+    Map<SiteHandle, CompletableFuture<?>> sync = fanOut(route, s -> () -> finalOp == Op.DELETE_VERSION
+        ? ctx.replicator().deleteVersion(b, n, g, s)
+        : ctx.replicator().deleteUpTo(b, n, g, s));
+    settle(route, op, b, n, g, sync, journal, "delete");
+    if (op == Op.DELETE) {
+      session.deleted(b, n, g);
+    }
+    return true;
+  }
+
+  // ------------------------------------------------------------------------- metadata, copy, compose
+
+  public ObjectInfo updateMetadata(Route route, ObjectId id, MetadataPatch patch, Conditions conditions) {
+    ObjectInfo info = route.primary().store().updateMetadata(id, patch, conditions);
+    if (!info.isLive()) {
+      return info; // a noncurrent version: replicas keep their own noncurrent metadata
+    }
+    replicateResult(route, Op.METADATA, info, "updateMetadata");
+    return info;
+  }
+
+  /** Copies at the target's primary (natively there), then replicates the new version. */
+  public ObjectInfo copy(Route targetRoute, CopyRequest request) {
+    ObjectInfo info = targetRoute.primary().store().copy(request);
+    replicateResult(targetRoute, Op.WRITE, info, "copy");
+    return info;
+  }
+
+  public ObjectInfo compose(Route route, ComposeRequest request) {
+    ObjectInfo info = route.primary().store().compose(request);
+    replicateResult(route, Op.WRITE, info, "compose");
+    return info;
+  }
+
+  private void replicateResult(Route route, Op op, ObjectInfo info, String what) {
+    String b = info.bucket();
+    String n = info.name();
+    long g = info.generation();
+    ctx.generations().observe(g);
+    CompletableFuture<Void> journal = appendJournal(route, op, b, n, g, route.journaled());
+    Map<SiteHandle, CompletableFuture<?>> sync = fanOut(route, s -> () -> op == Op.METADATA
+        ? ctx.replicator().metadata(b, n, g, route.primary(), s)
+        : ctx.replicator().copy(b, n, g, route.primary(), s, false));
+    settle(route, op, b, n, g, sync, journal, what);
+    session.wrote(b, n, g);
+  }
+
+  private Map<SiteHandle, CompletableFuture<?>> fanOut(Route route,
+      java.util.function.Function<SiteHandle, Supplier<Replicator.Outcome>> task) {
+    Map<SiteHandle, CompletableFuture<?>> sync = new LinkedHashMap<>();
+    for (SiteHandle s : route.synchronous()) {
+      sync.put(s, s.isOpen()
+          ? CompletableFuture.failedFuture(new IllegalStateException("circuit open"))
+          : CompletableFuture.supplyAsync(task.apply(s), ctx.pool()));
+    }
+    return sync;
+  }
+
+  // ------------------------------------------------------------------------------------ policy
+
+  private CompletableFuture<Void> appendJournal(Route route, Op op, String b, String n, long g,
+      List<SiteHandle> targets) {
+    if (targets.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    long now = ctx.clock().millis();
+    List<JournalEntry> entries = new ArrayList<>(targets.size());
+    for (SiteHandle t : targets) {
+      entries.add(JournalEntry.of(op, b, n, g, route.primary().name(), t.name(), now));
+    }
+    return ctx.journal().append(entries);
+  }
+
+  /**
+   * Applies the acknowledgement rule: waits for the synchronous replicas (all of them, or until
+   * the quorum is reached), journals every replica that failed or has not answered yet, waits
+   * for the journal's fsync when the policy is durable, and fails with 503 naming the sites when
+   * too few acknowledged. A failed write has still reached the primary and will converge.
+   */
+  void settle(Route route, Op op, String b, String n, long g, Map<SiteHandle, CompletableFuture<?>> sync,
+      CompletableFuture<Void> asyncJournal, String what) {
+    int acks = 1;
+    Map<SiteHandle, CompletableFuture<?>> remaining = new LinkedHashMap<>(sync);
+    Map<SiteHandle, Throwable> failed = new LinkedHashMap<>();
+    while (!remaining.isEmpty() && (route.waitForAll() || acks < route.requiredAcks())) {
+      CompletableFuture.anyOf(remaining.values().toArray(CompletableFuture[]::new))
+          .handle((v, t) -> null).join();
+      for (var it = remaining.entrySet().iterator(); it.hasNext(); ) {
+        var e = it.next();
+        if (e.getValue().isDone()) {
+          it.remove();
+          Throwable t = e.getValue().handle((v, x) -> x).join();
+          if (t == null) {
+            acks++;
+          } else {
+            failed.put(e.getKey(), t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
+          }
+        }
+      }
+    }
+    List<SiteHandle> lagging = new ArrayList<>(failed.keySet());
+    lagging.addAll(remaining.keySet()); // still running: journal too, replay is idempotent
+    CompletableFuture<Void> laggingJournal = appendJournal(route, op, b, n, g, lagging);
+    failed.forEach((site, t) -> log.info("{} gs://{}/{}#{} to {} failed; journaled: {}", what, b, n, g, site,
+        t.toString()));
+    if (route.durableJournal() || !lagging.isEmpty()) {
+      awaitDurable(asyncJournal, what, b, n);
+      awaitDurable(laggingJournal, what, b, n);
+    }
+    if (acks < route.requiredAcks()) {
+      String sites = failed.keySet().stream().map(SiteHandle::name).collect(Collectors.joining(", "));
+      Throwable first = failed.values().stream().findFirst().orElse(null);
+      throw new HybridStorageException(503, "replicaUnavailable", what, b, n, sites,
+          acks + " of " + route.requiredAcks() + " required sites acknowledged generation " + g + " (placement '"
+              + route.placement().id() + "', " + route.placement().writePolicy() + "); failed: [" + sites
+              + "]; the change is on " + route.primary().name() + " and journaled for the others", first);
+    }
+  }
+
+  private void awaitDurable(CompletableFuture<Void> f, String what, String b, String n) {
+    try {
+      f.join();
+    } catch (CompletionException e) {
+      throw new HybridStorageException(503, "journalUnavailable", what, b, n, null,
+          "the replication journal could not persist the pending replica changes: " + e.getCause(), e.getCause());
+    }
+  }
+}

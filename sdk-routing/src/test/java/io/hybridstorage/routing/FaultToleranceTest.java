@@ -1,0 +1,151 @@
+package io.hybridstorage.routing;
+
+import static io.hybridstorage.routing.RoutingSmokeTest.get;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hybridstorage.api.BucketSpec;
+import io.hybridstorage.api.Conditions;
+import io.hybridstorage.api.HybridStorageException;
+import io.hybridstorage.api.ObjectId;
+import io.hybridstorage.api.ObjectInfo;
+import io.hybridstorage.api.Placement;
+import io.hybridstorage.api.WritePolicy;
+import io.hybridstorage.api.WriteRequest;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Partitions a replica or the authority while writing, heals, and checks that the sites converge
+ * (the journal drains) and that no acknowledged write is lost.
+ */
+class FaultToleranceTest {
+
+  static final String BUCKET = "bkt";
+  static final int WRITES = 20;
+
+  /** Writes WRITES keys (two versions each); returns the last acknowledged value per key. */
+  static Map<String, String> writeAll(RoutingStore router, String round, Map<String, Integer> failures) {
+    Map<String, String> acked = new LinkedHashMap<>();
+    for (int v = 0; v < 2; v++) {
+      for (int i = 0; i < WRITES; i++) {
+        String key = "k" + i;
+        String value = round + "-" + key + "-v" + v;
+        try {
+          router.write(WriteRequest.of(BUCKET, key), new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8)));
+          acked.put(key, value);
+        } catch (HybridStorageException e) {
+          assertThat(e.code()).as("a site failure is reported as 503: %s", e.getMessage()).isEqualTo(503);
+          failures.merge(round, 1, Integer::sum);
+        }
+      }
+    }
+    return acked;
+  }
+
+  /** After healing: the journal drains and every site holds the authority's generation and every acked value. */
+  static void assertConverged(World w, Map<String, String> acked) throws Exception {
+    assertThat(w.router.drain(Duration.ofSeconds(20))).as("journal drained, depth %d", w.router.journalDepth())
+        .isTrue();
+    for (Map.Entry<String, String> e : acked.entrySet()) {
+      Optional<ObjectInfo> truth = w.site(World.GCP).head(ObjectId.of(BUCKET, e.getKey()), Conditions.none());
+      assertThat(truth).as("authority has %s", e.getKey()).isPresent();
+      for (String site : w.memory.keySet()) {
+        assertThat(w.site(site).head(ObjectId.of(BUCKET, e.getKey()), Conditions.none()))
+            .as("%s on %s", e.getKey(), site)
+            .hasValueSatisfying(i -> assertThat(i.generation()).isEqualTo(truth.get().generation()));
+        assertThat(get(w.site(site), e.getKey())).as("acknowledged %s on %s", e.getKey(), site)
+            .isEqualTo(e.getValue());
+      }
+    }
+    assertThat(w.router.verify(BUCKET, "", null, 0).isClean()).isTrue();
+  }
+
+  private static String getBucketed(World w, String key) throws Exception {
+    return get(w.router, key);
+  }
+
+  @ParameterizedTest
+  @EnumSource(WritePolicy.class)
+  void partitionedReplicaConvergesAfterHeal(WritePolicy policy) throws Exception {
+    try (World w = new World(policy)) {
+      w.router.createBucket(BucketSpec.of(BUCKET));
+      Map<String, Integer> failures = new LinkedHashMap<>();
+      w.faults.get(World.DC2).partition();
+      Map<String, String> acked = writeAll(w.router, "p", failures);
+      if (policy == WritePolicy.DUAL_WRITE_SYNC) {
+        // failWritesWhenReplicaDown=true: the placement declares that writes fail while dc2 is down
+        assertThat(failures.get("p")).isEqualTo(2 * WRITES);
+        assertThat(acked).isEmpty();
+      } else {
+        assertThat(failures).isEmpty();
+        assertThat(acked).hasSize(WRITES);
+        assertThat(w.router.journalDepth(World.DC2)).isPositive();
+        for (String key : acked.keySet()) {
+          assertThat(getBucketed(w, key)).isEqualTo(acked.get(key)); // reads still served
+        }
+      }
+      w.faults.get(World.DC2).heal();
+      Thread.sleep(150); // the breaker's open wait (100 ms) passes, it lets a trial call through
+      Map<String, String> after = writeAll(w.router, "h", failures);
+      assertThat(failures.get("h")).isNull();
+      acked.putAll(after);
+      assertConverged(w, acked);
+    }
+  }
+
+  @Test
+  void dualWriteThatDegradesAcknowledgesAndJournals() throws Exception {
+    Placement degrade = World.placement(WritePolicy.DUAL_WRITE_SYNC).toBuilder()
+        .failWritesWhenReplicaDown(false).build();
+    try (World w = new World(degrade, Clock.systemUTC(), World.testSettings())) {
+      w.router.createBucket(BucketSpec.of(BUCKET));
+      w.faults.get(World.DC2).partition();
+      Map<String, Integer> failures = new LinkedHashMap<>();
+      Map<String, String> acked = writeAll(w.router, "p", failures);
+      assertThat(failures).isEmpty();
+      assertThat(w.router.journalDepth(World.DC2)).isPositive();
+      assertThat(w.site(World.DC1).head(ObjectId.of(BUCKET, "k0"), Conditions.none())).isPresent();
+      w.faults.get(World.DC2).heal();
+      assertConverged(w, acked);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(WritePolicy.class)
+  void partitionedAuthorityBehavesAsDeclared(WritePolicy policy) throws Exception {
+    try (World w = new World(policy)) {
+      w.router.createBucket(BucketSpec.of(BUCKET));
+      Map<String, Integer> failures = new LinkedHashMap<>();
+      Map<String, String> acked = writeAll(w.router, "before", failures);
+      assertThat(failures).isEmpty();
+      w.faults.get(World.GCP).partition();
+      Map<String, String> during = writeAll(w.router, "p", failures);
+      if (policy == WritePolicy.LOCAL_THEN_ASYNC) {
+        // the local site acknowledges; the authority gets the writes through the journal
+        assertThat(failures).isEmpty();
+        assertThat(w.router.journalDepth(World.GCP)).isPositive();
+        assertThat(getBucketed(w, "k0")).isEqualTo(during.get("k0")); // read-your-writes from dc1
+      } else {
+        // the authority decides preconditions and generations: without it writes fail (503)
+        assertThat(during).isEmpty();
+        assertThat(failures.get("p")).isEqualTo(2 * WRITES);
+        assertThatThrownBy(() -> w.router.write(WriteRequest.of(BUCKET, "x"), new ByteArrayInputStream(new byte[1])))
+            .isInstanceOfSatisfying(HybridStorageException.class, e -> assertThat(e.code()).isEqualTo(503));
+      }
+      acked.putAll(during);
+      w.faults.get(World.GCP).heal();
+      Thread.sleep(150); // the breaker's open wait (100 ms) passes, it lets a trial call through
+      acked.putAll(writeAll(w.router, "h", failures));
+      assertConverged(w, acked);
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.hybridstorage.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hybridstorage.api.BucketSpec;
+import io.hybridstorage.api.Conditions;
+import io.hybridstorage.api.HybridStorageException;
+import io.hybridstorage.api.ObjectContent;
+import io.hybridstorage.api.ObjectId;
+import io.hybridstorage.api.ObjectInfo;
+import io.hybridstorage.api.ReadRequest;
+import io.hybridstorage.api.WritePolicy;
+import io.hybridstorage.api.WriteRequest;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class RoutingSmokeTest {
+
+  static ObjectInfo put(RoutingStore store, String name, String body) {
+    return store.write(WriteRequest.of("bkt", name), new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  static String get(io.hybridstorage.api.ObjectStore store, String name) throws IOException {
+    try (ObjectContent c = store.read(ReadRequest.of(ObjectId.of("bkt", name)))) {
+      return new String(c.stream().readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(WritePolicy.class)
+  void writeReadDeleteConvergeOnEverySite(WritePolicy policy) throws Exception {
+    try (World w = new World(policy)) {
+      w.router.createBucket(BucketSpec.of("bkt"));
+      for (String site : w.memory.keySet()) {
+        assertThat(w.site(site).getBucket("bkt")).as(site).isPresent();
+      }
+      ObjectInfo one = put(w.router, "o", "hello");
+      assertThat(get(w.router, "o")).isEqualTo("hello");
+      ObjectInfo two = put(w.router, "o", "world");
+      assertThat(two.generation()).isGreaterThan(one.generation());
+      assertThat(get(w.router, "o")).isEqualTo("world");
+      assertThat(w.router.drain(Duration.ofSeconds(5))).isTrue();
+      for (String site : w.memory.keySet()) {
+        assertThat(w.site(site).head(ObjectId.of("bkt", "o"), Conditions.none())).as(site)
+            .hasValueSatisfying(i -> assertThat(i.generation()).isEqualTo(two.generation()));
+        assertThat(get(w.site(site), "o")).as(site).isEqualTo("world");
+      }
+      assertThatThrownBy(() -> w.router.write(WriteRequest.of("bkt", "o").withConditions(Conditions.doesNotExist()),
+          new ByteArrayInputStream(new byte[1])))
+          .isInstanceOfSatisfying(HybridStorageException.class, e -> assertThat(e.code()).isEqualTo(412));
+      assertThat(w.router.delete(ObjectId.of("bkt", "o"), Conditions.none())).isTrue();
+      assertThat(w.router.head(ObjectId.of("bkt", "o"), Conditions.none())).isEmpty();
+      assertThat(w.router.drain(Duration.ofSeconds(5))).isTrue();
+      for (String site : w.memory.keySet()) {
+        assertThat(w.site(site).head(ObjectId.of("bkt", "o"), Conditions.none())).as(site).isEmpty();
+      }
+    }
+  }
+}

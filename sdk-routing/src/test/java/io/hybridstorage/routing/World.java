@@ -1,0 +1,109 @@
+package io.hybridstorage.routing;
+
+import io.hybridstorage.api.Consistency;
+import io.hybridstorage.api.HybridStorageOptions;
+import io.hybridstorage.api.ObjectStore;
+import io.hybridstorage.api.Placement;
+import io.hybridstorage.api.ReadPolicy;
+import io.hybridstorage.api.SiteConfig;
+import io.hybridstorage.api.WritePolicy;
+import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.testkit.fault.FaultInjectingStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** A three-site in-memory world (gcp authority, dc1 local, dc2 far), each site behind a fault injector. */
+final class World implements AutoCloseable {
+
+  static final String GCP = HybridStorageOptions.GCP;
+  static final String DC1 = HybridStorageOptions.DC1;
+  static final String DC2 = HybridStorageOptions.DC2;
+
+  final Map<String, InMemoryStore> memory = new LinkedHashMap<>();
+  final Map<String, FaultInjectingStore> faults = new LinkedHashMap<>();
+  final Path journalDir;
+  final HybridStorageOptions options;
+  final RoutingStore router;
+
+  /** Fast settings for tests: short waits, quick breakers, frequent replay. */
+  static RoutingSettings testSettings() {
+    return RoutingSettings.defaults()
+        .withCallTimeout(Duration.ofSeconds(5))
+        .withRetry(2, Duration.ofMillis(1))
+        .withBreaker(4, 2, 50f, Duration.ofMillis(100))
+        .withJournal(512, Duration.ofMillis(20), 2);
+  }
+
+  /** The canonical placement per write policy (with a valid read policy and consistency). */
+  static Placement placement(WritePolicy policy) {
+    Placement.Builder b = Placement.builder(Placement.ANY_BUCKET).replicas(GCP, DC1, DC2).authority(GCP);
+    return switch (policy) {
+      case AUTHORITY_ONLY -> b.write(policy).read(ReadPolicy.AUTHORITY).consistency(Consistency.STRONG).build();
+      case DUAL_WRITE_SYNC -> b.write(policy).read(ReadPolicy.NEAREST_VERIFIED).consistency(Consistency.STRONG)
+          .build();
+      case QUORUM -> b.quorum(2).read(ReadPolicy.NEAREST_VERIFIED).consistency(Consistency.STRONG).build();
+      case AUTHORITY_THEN_ASYNC -> b.write(policy).read(ReadPolicy.NEAREST_VERIFIED)
+          .consistency(Consistency.STRONG).build();
+      case LOCAL_THEN_ASYNC -> b.write(policy).read(ReadPolicy.NEAREST).consistency(Consistency.SESSION).build();
+    };
+  }
+
+  World(WritePolicy policy) {
+    this(placement(policy), Clock.systemUTC(), testSettings());
+  }
+
+  World(Placement placement, Clock clock, RoutingSettings settings) {
+    this(placement, clock, settings, tempDir(), DC1, null);
+  }
+
+  /** A world over existing site stores (sharing them with another router) or new ones when {@code shared} is null. */
+  World(Placement placement, Clock clock, RoutingSettings settings, Path journalDir, String localSite,
+      World shared) {
+    this.journalDir = journalDir;
+    if (shared == null) {
+      for (String site : new String[] {GCP, DC1, DC2}) {
+        InMemoryStore store = new InMemoryStore(site, clock);
+        memory.put(site, store);
+        faults.put(site, FaultInjectingStore.builder(store).seed(7).build());
+      }
+    } else {
+      memory.putAll(shared.memory);
+      faults.putAll(shared.faults);
+    }
+    this.options = HybridStorageOptions.newBuilder()
+        .site(SiteConfig.memory(GCP, Duration.ofMillis(20)))
+        .site(SiteConfig.memory(DC1, Duration.ofMillis(1)))
+        .site(SiteConfig.memory(DC2, Duration.ofMillis(30)))
+        .localSite(localSite)
+        .clock(clock)
+        .seed(11)
+        .journalDirectory(journalDir)
+        .placement(placement)
+        .build();
+    this.router = RoutingStore.create(new LinkedHashMap<>(faults), options,
+        shared == null ? settings : settings.withOwnsSites(false));
+  }
+
+  static Path tempDir() {
+    try {
+      return Files.createTempDirectory("routing-test");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  ObjectStore site(String name) {
+    return memory.get(name);
+  }
+
+  @Override
+  public void close() {
+    router.close();
+  }
+}

@@ -1,0 +1,234 @@
+package io.hybridstorage.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.BucketInfo;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageException;
+import io.hybridstorage.testkit.InMemoryStore;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** {@link HybridStorageOptions#getService()} end to end over in-memory sites. */
+class HybridServiceTest {
+
+  static HybridStorageOptions.Builder oneSite(String kind) {
+    return HybridStorageOptions.newBuilder()
+        .projectId("acme-lake")
+        .site(new SiteConfig("dc1", kind, null, null, Duration.ofMillis(1), Map.of()));
+  }
+
+  static List<String> names(Iterable<Blob> blobs) {
+    return StreamSupport.stream(blobs.spliterator(), false).map(Blob::getName).toList();
+  }
+
+  @BeforeEach
+  void clearCalls() {
+    NativeAwareTestProvider.CALLS.clear();
+  }
+
+  @Test
+  void oneMemorySiteServesTheFacadeDirectly() {
+    try (Storage storage = oneSite("memory").build().getService()) {
+      assertThat(storage.getOptions().getProjectId()).isEqualTo("acme-lake");
+      storage.create(BucketInfo.of("sales"));
+      Blob blob = storage.create(BlobInfo.newBuilder("sales", "a.csv").build(), "x,y\n".getBytes(StandardCharsets.UTF_8));
+      assertThat(blob.getGeneration()).isPositive();
+      assertThat(blob.getStorage()).isSameAs(storage);
+      assertThat(new String(storage.readAllBytes("sales", "a.csv"), StandardCharsets.UTF_8)).isEqualTo("x,y\n");
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  void eachGetServiceIsAFreshWorld() throws Exception {
+    HybridStorageOptions options = oneSite("memory").build();
+    try (Storage first = options.getService(); Storage second = options.getService()) {
+      first.create(BucketInfo.of("sales"));
+      assertThat(second.get("sales")).isNull();
+    }
+  }
+
+  @Test
+  void theEmbeddedDefaultIsAValidThreeSiteWorld() {
+    HybridStorageOptions options = HybridStorageOptions.inMemoryThreeSites().build();
+    assertThat(options.sites().keySet()).containsExactly("gcp", "dc1", "dc2");
+    // sdk-testkit has no router on its classpath: the error says which artifact to add
+    assertThatThrownBy(options::getService)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("3 sites [gcp, dc1, dc2] need a router, but no RouterProvider is on the classpath: "
+            + "add the dependency io.hybridstorage:hybrid-storage-routing");
+  }
+
+  @Test
+  void aMissingKindNamesTheSiteTheKindAndTheArtifact() {
+    HybridStorageOptions options = HybridStorageOptions.newBuilder()
+        .site(new SiteConfig("dc1", "vast", "https://vast1", "DC1_S3", Duration.ofMillis(1), Map.of()))
+        .site(new SiteConfig("gcp", "gcs", null, null, Duration.ofMillis(20), Map.of()))
+        .site(new SiteConfig("tape", "tape", null, null, Duration.ofMillis(20), Map.of()))
+        .placement(Placement.builder("*").replicas("gcp", "dc1").build())
+        .build();
+    assertThatThrownBy(options::getService)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("site 'dc1' has kind 'vast', but no StoreProvider of kind 'vast' is on the classpath: "
+            + "add the dependency io.hybridstorage:hybrid-storage-vast")
+        .hasMessageContaining("site 'gcp' has kind 'gcs', but no StoreProvider of kind 'gcs' is on the classpath: "
+            + "add the dependency io.hybridstorage:hybrid-storage-gcs")
+        .hasMessageContaining("site 'tape' has kind 'tape', but no StoreProvider of kind 'tape' is on the "
+            + "classpath: add the dependency the artifact that provides kind 'tape'");
+  }
+
+  @Test
+  void memoryProviderRejectsSettingsThatMeanNothingInMemory() {
+    HybridStorageOptions options = HybridStorageOptions.newBuilder()
+        .site(new SiteConfig("dc1", "memory", "https://x", null, Duration.ZERO, Map.of())).build();
+    assertThatThrownBy(options::getService).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("site 'dc1' (kind memory): an in-memory site takes no endpoint");
+  }
+
+  @Test
+  void configuredKindsIncludeProvidersOnTheClasspath() {
+    assertThat(ServiceAssembly.kinds()).contains("gcs", "memory", "vast", NativeAwareTestProvider.KIND);
+  }
+
+  // ------------------------------------------------------------ control plane
+
+  @Test
+  void aNativeAwareSiteGetsTheControlPlaneCalls() throws Exception {
+    try (Storage storage = oneSite(NativeAwareTestProvider.KIND).build().getService()) {
+      assertThat(storage.getIamPolicy("sales").getEtag()).isEqualTo("etag-of-dc1");
+      assertThat(storage.getServiceAccount("acme-lake").getEmail()).isEqualTo("dc1@example.iam.gserviceaccount.com");
+      assertThat(NativeAwareTestProvider.CALLS).containsExactly("dc1:getIamPolicy:sales",
+          "dc1:getServiceAccount:acme-lake");
+    }
+  }
+
+  @Test
+  void withoutANativeSiteControlPlaneCallsAre501() throws Exception {
+    try (Storage storage = oneSite("memory").build().getService()) {
+      assertThatThrownBy(() -> storage.getIamPolicy("sales"))
+          .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.getCode()).isEqualTo(501));
+    }
+  }
+
+  @Test
+  void controlPlaneFollowsEachBucketsAuthority() {
+    HybridStorageOptions options = HybridStorageOptions.newBuilder()
+        .site(new SiteConfig("gcp", NativeAwareTestProvider.KIND, null, null, Duration.ofMillis(20), Map.of()))
+        .site(SiteConfig.memory("dc1", Duration.ofMillis(1)))
+        .localSite("dc1")
+        .placement(Placement.builder("cloud").replicas("gcp", "dc1").authority("gcp").build())
+        .placement(Placement.builder("onprem").replicas("gcp", "dc1").authority("dc1").build())
+        .build();
+    Map<String, ObjectStore> stores = new LinkedHashMap<>();
+    stores.put("gcp", new NativeAwareTestProvider().open(options.sites().get("gcp"), options));
+    stores.put("dc1", new InMemoryStore("dc1"));
+    Storage gcpNative = ((io.hybridstorage.api.spi.NativeStorageAware) stores.get("gcp")).nativeStorage();
+    assertThat(ServiceAssembly.bucketControlPlane(options, stores, "cloud")).containsSame(gcpNative);
+    assertThat(ServiceAssembly.bucketControlPlane(options, stores, "onprem")).isEmpty();
+    assertThat(ServiceAssembly.bucketControlPlane(options, stores, "unplaced")).isEmpty();
+    assertThat(ServiceAssembly.projectControlPlane(options, stores)).isSameAs(gcpNative);
+    stores.put("gcp", new InMemoryStore("gcp"));
+    assertThat(ServiceAssembly.projectControlPlane(options, stores)).isNull();
+  }
+
+  // ------------------------------------------------------------ BU profiles
+
+  @Test
+  void theProfileGuardForwardsEveryCallItAllows() {
+    Placement everything = Placement.builder(Placement.ANY_BUCKET).replicas("dc1").build();
+    Profile all = new Profile("bu-all", List.of(), List.of(everything.id()));
+    io.hybridstorage.testkit.fault.ForwardingStoreTester.testForwarding(
+        store -> new ProfileGuardStore(store, all, List.of(everything)));
+  }
+
+  static Storage salesBu() {
+    HybridStorageOptions options = oneSite("memory")
+        .placement(Placement.builder("shared").prefix("sales/").replicas("dc1").build())
+        .profile(new Profile("bu-sales", List.of("sales", "scratch/bu-sales/"), List.of("shared/sales/")))
+        .profile("bu-sales")
+        .build();
+    return options.getService();
+  }
+
+  @Test
+  void aProfileGrantsItsBucketsPrefixesAndPlacements() throws Exception {
+    try (Storage storage = salesBu()) {
+      storage.create(BucketInfo.of("sales"));
+      storage.create(BlobInfo.newBuilder("sales", "a").build(), new byte[] {1});
+      assertThat(storage.get("sales", "a").getSize()).isEqualTo(1);
+      assertThat(storage.delete(BlobId.of("sales", "a"))).isTrue();
+    }
+  }
+
+  @Test
+  void callsOutsideTheProfileAre403NamingTheBuAndTheBucket() throws Exception {
+    try (Storage storage = salesBu()) {
+      assertThatThrownBy(() -> storage.create(BlobInfo.newBuilder("finance", "ledger.csv").build(), new byte[] {1}))
+          .isInstanceOfSatisfying(StorageException.class, e -> {
+            assertThat(e.getCode()).isEqualTo(403);
+            assertThat(e.getReason()).isEqualTo("forbidden");
+            assertThat(e.getMessage()).startsWith("write gs://finance/ledger.csv: BU 'bu-sales' may not touch "
+                + "gs://finance/ledger.csv; its profile grants buckets [sales, scratch/bu-sales/] and placements "
+                + "[shared/sales/]");
+          });
+      assertThatThrownBy(() -> storage.get("finance", "ledger.csv")).hasMessageContaining("BU 'bu-sales'")
+          .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+      assertThatThrownBy(() -> storage.create(BucketInfo.of("finance")))
+          .hasMessageContaining("createBucket gs://finance: BU 'bu-sales' may not touch the whole bucket 'finance'");
+      assertThatThrownBy(() -> storage.list("finance")).hasMessageContaining("list gs://finance: BU 'bu-sales'");
+      assertThatThrownBy(() -> storage.getIamPolicy("finance"))
+          .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.getCode()).isEqualTo(403))
+          .hasMessageContaining("BU 'bu-sales' may not change the access control of bucket 'finance'");
+    }
+  }
+
+  @Test
+  void prefixGrantsBoundObjectsAndListings() throws Exception {
+    try (Storage storage = salesBu()) {
+      // the bucket is shared: the BU may not create it, but may use its prefixes
+      assertThatThrownBy(() -> storage.create(BucketInfo.of("scratch")))
+          .isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+    }
+    // a world where the shared buckets exist: the profile guard sits on top of the same store
+    InMemoryStore store = new InMemoryStore("dc1");
+    store.createBucket(BucketSpec.of("scratch"));
+    store.createBucket(BucketSpec.of("shared"));
+    store.createBucket(BucketSpec.of("finance"));
+    HybridStorageOptions options = oneSite("memory")
+        .placement(Placement.builder("shared").prefix("sales/").replicas("dc1").build())
+        .profile(new Profile("bu-sales", List.of("scratch/bu-sales/"), List.of("shared/sales/")))
+        .profile("bu-sales").build();
+    try (Storage storage = io.hybridstorage.api.internal.StorageFacade.over(
+        new ProfileGuardStore(store, options.activeProfile().orElseThrow(), options.placements()), null, "p")) {
+      storage.create(BlobInfo.newBuilder("scratch", "bu-sales/tmp1").build(), new byte[] {1});
+      storage.create(BlobInfo.newBuilder("shared", "sales/x").build(), new byte[] {2});
+      assertThat(names(storage.list("scratch", Storage.BlobListOption.prefix("bu-sales/")).iterateAll()))
+          .containsExactly("bu-sales/tmp1");
+      assertThat(names(storage.list("shared", Storage.BlobListOption.prefix("sales/")).iterateAll()))
+          .containsExactly("sales/x");
+      assertThat(storage.get("scratch")).isNotNull();
+      assertThatThrownBy(() -> storage.create(BlobInfo.newBuilder("scratch", "bu-ops/x").build(), new byte[] {1}))
+          .hasMessageContaining("BU 'bu-sales' may not touch gs://scratch/bu-ops/x");
+      assertThatThrownBy(() -> storage.list("scratch"))
+          .hasMessageContaining("BU 'bu-sales' may not touch gs://scratch/*");
+      assertThatThrownBy(() -> storage.delete("shared"))
+          .hasMessageContaining("BU 'bu-sales' may not touch the whole bucket 'shared'");
+      assertThatThrownBy(() -> storage.copy(Storage.CopyRequest.of("shared", "sales/x", BlobId.of("finance", "x"))))
+          .hasMessageContaining("BU 'bu-sales' may not touch gs://finance/x");
+      assertThat(StreamSupport.stream(storage.list().iterateAll().spliterator(), false)
+          .map(b -> b.getName()).toList()).containsExactly("scratch", "shared");
+    }
+  }
+}
