@@ -40,6 +40,7 @@ import io.hybridstorage.api.ObjectWriter;
 import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.SignUrlRequest;
 import io.hybridstorage.api.WriteRequest;
+import io.hybridstorage.api.spi.NativeStorageAware;
 import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -82,13 +83,13 @@ import org.slf4j.LoggerFactory;
  * resumable {@code BlobWriteSession} finalized only by {@code commit()}).
  *
  * <p>Control-plane calls the SPI does not carry (IAM, ACLs, HMAC keys, notifications) go to
- * {@link #nativeStorage()}.
+ * {@link #nativeStorage()} ({@link NativeStorageAware}).
  *
  * <p>Every failure of the client is translated in one place ({@code GcsErrors}) into a {@link
  * HybridStorageException} with GCS's code and reason and this store's operation, bucket, object
  * and site. Thread-safe, as the GCS client is.
  */
-public final class GcsStore implements ObjectStore {
+public final class GcsStore implements ObjectStore, NativeStorageAware {
 
   private static final Logger log = LoggerFactory.getLogger(GcsStore.class);
 
@@ -182,7 +183,12 @@ public final class GcsStore implements ObjectStore {
     }
   }
 
-  /** The GCS client, for control-plane calls (IAM, ACLs, HMAC keys, notifications). */
+  /**
+   * The GCS client, for control-plane calls (IAM, ACLs, HMAC keys, notifications): the facade
+   * forwards them here when this site is a bucket's authority. Closing this store closes it only
+   * when the store owns it.
+   */
+  @Override
   public Storage nativeStorage() {
     return storage;
   }

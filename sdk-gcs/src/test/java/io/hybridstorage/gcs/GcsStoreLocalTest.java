@@ -68,7 +68,8 @@ class GcsStoreLocalTest {
           assertThat(e.code()).isEqualTo(501);
           assertThat(e.getMessage()).startsWith("signUrl gs://bkt/o on gcp: ");
         });
-    assertThat(store.nativeStorage()).isNotNull();
+    assertThat(store).isInstanceOf(io.hybridstorage.api.spi.NativeStorageAware.class);
+    assertThat(store.nativeStorage().getOptions().getProjectId()).isNotNull();
   }
 
   @Test
