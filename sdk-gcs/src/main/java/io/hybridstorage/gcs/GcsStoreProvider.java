@@ -3,6 +3,7 @@ package io.hybridstorage.gcs;
 import com.google.auth.Credentials;
 import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.HttpStorageOptions;
 import com.google.cloud.storage.StorageOptions;
 import io.hybridstorage.api.HybridStorageOptions;
 import io.hybridstorage.api.ObjectStore;
@@ -58,7 +59,10 @@ public final class GcsStoreProvider implements StoreProvider {
   @Override
   public ObjectStore open(SiteConfig site, HybridStorageOptions options) {
     Map<String, String> props = site.properties();
+    // The factory is set explicitly: with hybrid storage's zero-code swap on, a default-built
+    // client would be the hybrid facade itself, not GCS.
     StorageOptions.Builder b = StorageOptions.http()
+        .setServiceFactory(new HttpStorageOptions.HttpStorageFactory())
         .setProjectId(props.getOrDefault("projectId", options.projectId()))
         .setCredentials(credentials(site));
     if (site.endpoint() != null && !site.endpoint().isBlank()) {

@@ -61,6 +61,22 @@ class GcsStoreProviderTest {
   }
 
   @Test
+  void opensTheRealGcsClientEvenWhenTheZeroCodeSwapIsOn() {
+    String before = System.getProperty("hybrid.storage.enabled");
+    System.setProperty("hybrid.storage.enabled", "true");
+    try (ObjectStore store = new GcsStoreProvider().open(site("none", Map.of()), OPTIONS)) {
+      assertThat(((GcsStore) store).nativeStorage().getClass().getName())
+          .isEqualTo("com.google.cloud.storage.StorageImpl");
+    } finally {
+      if (before == null) {
+        System.clearProperty("hybrid.storage.enabled");
+      } else {
+        System.setProperty("hybrid.storage.enabled", before);
+      }
+    }
+  }
+
+  @Test
   void aServiceAccountFromAnEnvironmentVariableSignsV4Urls() throws Exception {
     String json = serviceAccountJson();
     GcsStoreProvider provider = new GcsStoreProvider(name -> name.equals("GCS_SA") ? json : null);

@@ -5,6 +5,7 @@ import com.google.api.client.util.DateTime;
 import com.google.api.services.storage.model.Bucket;
 import com.google.api.services.storage.model.StorageObject;
 import com.google.cloud.Tuple;
+import com.google.cloud.storage.HttpStorageOptions;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 import com.google.cloud.storage.StorageOptions;
@@ -36,6 +37,14 @@ import java.util.TreeMap;
  */
 final class LocalGcs {
 
+  /** LocalStorageHelper's RPC builds an API client per upload, each warning "Application name is not set". */
+  private static final java.util.logging.Logger QUIET =
+      java.util.logging.Logger.getLogger("com.google.api.client.googleapis.services.AbstractGoogleClient");
+
+  static {
+    QUIET.setLevel(java.util.logging.Level.SEVERE);
+  }
+
   private LocalGcs() {}
 
   /** A fresh (reset) local GCS. */
@@ -44,6 +53,7 @@ final class LocalGcs {
     StorageRpc fake = (StorageRpc) base.getRpc();
     StorageRpc withBuckets = withBuckets(fake);
     return base.toBuilder()
+        .setServiceFactory(new HttpStorageOptions.HttpStorageFactory()) // never the hybrid swap
         .setServiceRpcFactory(options -> withBuckets)
         .build()
         .getService();

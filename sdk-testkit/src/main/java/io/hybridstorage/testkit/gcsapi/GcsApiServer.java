@@ -1,6 +1,7 @@
 package io.hybridstorage.testkit.gcsapi;
 
 import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.HttpStorageOptions;
 import com.google.cloud.storage.StorageOptions;
 import com.sun.net.httpserver.HttpServer;
 import io.hybridstorage.api.ObjectStore;
@@ -73,6 +74,7 @@ public final class GcsApiServer implements AutoCloseable {
   /** Options of the real client pointed at this endpoint, without credentials. */
   public StorageOptions.Builder clientOptions() {
     return StorageOptions.http()
+        .setServiceFactory(new HttpStorageOptions.HttpStorageFactory()) // the real client, swap or not
         .setHost(endpoint)
         .setProjectId("test-project")
         .setCredentials(NoCredentials.getInstance());
