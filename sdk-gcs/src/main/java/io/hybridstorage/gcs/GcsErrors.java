@@ -1,6 +1,10 @@
 package io.hybridstorage.gcs;
 
+import com.google.api.client.http.HttpResponseException;
 import com.google.cloud.storage.StorageException;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.hybridstorage.api.HybridStorageException;
 import java.io.IOException;
 import java.util.concurrent.ExecutionException;
@@ -54,8 +58,27 @@ final class GcsErrors {
         return new HybridStorageException(503, "backendError", op, bucket, object, site,
             firstLine(se.getMessage()), se);
       }
-      String reason = se.getReason() != null ? se.getReason() : reasonOf(code);
-      return new HybridStorageException(code, reason, op, bucket, object, site, detail(se), se);
+      String reason = se.getReason();
+      String detail = detail(se);
+      HttpResponseException http = httpCause(se);
+      if (http != null) {
+        // Failures of resumable uploads carry GCS's JSON error only in the HTTP response.
+        JsonObject error = errorBody(http.getContent());
+        if (error != null) {
+          if (error.has("message")) {
+            detail = error.get("message").getAsString();
+          }
+          if ((reason == null || reason.isEmpty()) && error.has("errors")
+              && error.getAsJsonArray("errors").size() > 0
+              && error.getAsJsonArray("errors").get(0).getAsJsonObject().has("reason")) {
+            reason = error.getAsJsonArray("errors").get(0).getAsJsonObject().get("reason").getAsString();
+          }
+        }
+      }
+      if (reason == null || reason.isEmpty()) {
+        reason = reasonOf(code);
+      }
+      return new HybridStorageException(code, reason, op, bucket, object, site, detail, se);
     }
     if (e instanceof UnsupportedOperationException uoe) {
       return unsupported(op, bucket, object, site, uoe);
@@ -122,6 +145,34 @@ final class GcsErrors {
       }
     }
     return message;
+  }
+
+  @Nullable
+  private static HttpResponseException httpCause(Throwable e) {
+    for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+      if (t instanceof HttpResponseException http) {
+        return http;
+      }
+    }
+    return null;
+  }
+
+  /** The {@code error} object of a JSON API error body, or null when the body is not one. */
+  @Nullable
+  static JsonObject errorBody(@Nullable String content) {
+    if (content == null || content.isBlank()) {
+      return null;
+    }
+    try {
+      JsonElement root = JsonParser.parseString(content);
+      if (root.isJsonObject() && root.getAsJsonObject().has("error")
+          && root.getAsJsonObject().get("error").isJsonObject()) {
+        return root.getAsJsonObject().getAsJsonObject("error");
+      }
+    } catch (RuntimeException notJson) {
+      // an HTML or empty error page: keep the client's message
+    }
+    return null;
   }
 
   /** The first line of a message: HTTP failures carry the whole response after it. */

@@ -49,6 +49,21 @@ class GcsErrorsTest {
   }
 
   @Test
+  void takesMessageAndReasonFromTheJsonErrorOfAFailedUpload() {
+    String body = "{\"error\":{\"code\":412,\"message\":\"ifGenerationMatch=0 failed\","
+        + "\"errors\":[{\"reason\":\"conditionNotMet\",\"message\":\"x\"}]}}";
+    com.google.api.client.http.HttpResponseException http =
+        new com.google.api.client.http.HttpResponseException.Builder(412, "Precondition Failed",
+            new com.google.api.client.http.HttpHeaders()).setContent(body).build();
+    StorageException upload = new StorageException(412, "412 Precondition Failed\n\t|> PUT http://...", "", http);
+
+    HybridStorageException e = GcsErrors.translate(upload, "write", "b", "o", "gcp");
+
+    assertThat(e.reason()).isEqualTo("conditionNotMet");
+    assertThat(e.getMessage()).isEqualTo("write gs://b/o on gcp: ifGenerationMatch=0 failed");
+  }
+
+  @Test
   void transportFailuresOfTheClientAreRetryable503() {
     StorageException cause = new StorageException(new IOException("connection reset"));
 
