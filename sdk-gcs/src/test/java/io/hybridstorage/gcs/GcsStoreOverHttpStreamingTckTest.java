@@ -6,8 +6,10 @@ import io.hybridstorage.testkit.InMemoryStore;
 import io.hybridstorage.testkit.gcsapi.GcsApiServer;
 import io.hybridstorage.testkit.tck.ObjectStoreTck;
 import io.hybridstorage.testkit.tck.Suppress;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * As {@link GcsStoreOverHttpTckTest}, with every write a resumable upload ({@code
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
     reason = "GCS gives an object uploaded without a content type the Content-Type of its media part"
         + " (the client sends application/octet-stream), and so does the endpoint; the TCK expects null."
         + " A TCK strictness beyond GCS: reported to the lead (assert that a/b is gone instead)")
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // a hung HTTP exchange must fail the test, not the build
 class GcsStoreOverHttpStreamingTckTest implements ObjectStoreTck {
 
   private static GcsApiServer server;

@@ -1,6 +1,7 @@
 package io.hybridstorage.testkit.gcsapi;
 
 import com.google.gson.JsonObject;
+import io.hybridstorage.api.Checksums;
 import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectMetadata;
@@ -43,6 +44,7 @@ final class Uploads {
   private static final class Session {
     final ObjectWriter writer;
     final WriteRequest request;
+    final Checksums checksums = new Checksums();
     long persisted;
 
     Session(ObjectWriter writer, WriteRequest request) {
@@ -270,6 +272,7 @@ final class Uploads {
           call.empty(308);
           return;
         }
+        verifyHash(call.header("x-goog-hash"), session);
         sessions.remove(id);
         ObjectInfo info = session.writer.commit();
         session.writer.close();
@@ -287,17 +290,48 @@ final class Uploads {
   /** Appends the chunk to the session, skipping {@code skip} bytes already persisted. */
   private static void copy(InputStream in, Session session, long skip) throws IOException {
     try (in) {
-      in.skipNBytes(skip);
       byte[] buffer = new byte[64 * 1024];
+      long toSkip = skip;
       int n;
       while ((n = in.read(buffer)) > 0) {
-        ByteBuffer b = ByteBuffer.wrap(buffer, 0, n);
+        // Read and drop what was persisted already (the JDK server's body stream must not be
+        // skip()ped: its skip can wait for bytes past the end of the body).
+        int drop = (int) Math.min(toSkip, n);
+        toSkip -= drop;
+        if (drop == n) {
+          continue;
+        }
+        ByteBuffer b = ByteBuffer.wrap(buffer, drop, n - drop);
+        session.checksums.update(b);
         while (b.hasRemaining()) {
           session.writer.write(b);
         }
-        session.persisted += n;
+        session.persisted += n - drop;
       }
     }
+  }
+
+  /**
+   * GCS checks the {@code x-goog-hash} a client sends with the last chunk against the bytes it
+   * received (400, nothing published); so does this endpoint.
+   */
+  private void verifyHash(@Nullable String header, Session session) {
+    if (header == null) {
+      return;
+    }
+    String crc32c = null;
+    String md5 = null;
+    for (String part : header.split(",")) {
+      String p = part.trim();
+      if (p.startsWith("crc32c=")) {
+        crc32c = p.substring("crc32c=".length());
+      } else if (p.startsWith("md5=")) {
+        md5 = p.substring("md5=".length());
+      }
+    }
+    String[] actual = session.checksums.finish();
+    WriteRequest r = session.request;
+    Checksums.verify(crc32c, md5, actual[0], actual[1], "write", r.bucket(), r.name(), store.site());
   }
 
   void abandonAll() {

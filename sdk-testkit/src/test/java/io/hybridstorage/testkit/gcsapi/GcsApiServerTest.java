@@ -28,11 +28,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.StreamSupport;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The real google-cloud-storage client (and plain HTTP) against the embedded endpoint. */
+@Timeout(value = 120, unit = TimeUnit.SECONDS) // a hung HTTP exchange must fail the test, not the build
 class GcsApiServerTest {
 
   private InMemoryStore memory;
@@ -155,6 +158,58 @@ class GcsApiServerTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(HttpURLConnection.HTTP_NOT_IMPLEMENTED);
     assertThat(response.body()).contains("\"code\":501").contains("/storage/v1/b/bkt/iam");
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private String startResumable(String name) throws Exception {
+    HttpResponse<String> start = send(HttpRequest.newBuilder(
+            URI.create(server.endpoint() + "/upload/storage/v1/b/bkt/o?uploadType=resumable"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}")));
+    assertThat(start.statusCode()).isEqualTo(200);
+    return start.headers().firstValue("Location").orElseThrow();
+  }
+
+  @Test
+  void theResumableProtocolOnTheWire() throws Exception {
+    String session = startResumable("wire");
+
+    HttpResponse<String> first = send(HttpRequest.newBuilder(URI.create(session))
+        .header("Content-Range", "bytes 0-2/*").PUT(HttpRequest.BodyPublishers.ofString("abc")));
+    assertThat(first.statusCode()).isEqualTo(308);
+    assertThat(first.headers().firstValue("Range")).hasValue("bytes=0-2");
+    HttpResponse<String> status = send(HttpRequest.newBuilder(URI.create(session))
+        .header("Content-Range", "bytes */*").PUT(HttpRequest.BodyPublishers.noBody()));
+    assertThat(status.statusCode()).isEqualTo(308);
+    assertThat(storage.get(BlobId.of("bkt", "wire"))).isNull();
+
+    // a resent overlap (bytes 1-2) is skipped, as GCS does
+    HttpResponse<String> last = send(HttpRequest.newBuilder(URI.create(session))
+        .header("Content-Range", "bytes 1-4/5")
+        .header("x-goog-hash", "crc32c=" + io.hybridstorage.api.Checksums.crc32c(
+            "abcde".getBytes(StandardCharsets.UTF_8)))
+        .PUT(HttpRequest.BodyPublishers.ofString("bcde")));
+    assertThat(last.statusCode()).isEqualTo(200);
+    assertThat(last.body()).contains("\"name\":\"wire\"").contains("\"size\":\"5\"");
+    assertThat(new String(storage.readAllBytes(BlobId.of("bkt", "wire")), StandardCharsets.UTF_8))
+        .isEqualTo("abcde");
+  }
+
+  @Test
+  void aResumableUploadWhoseHashDoesNotMatchIs400AndPublishesNothing() throws Exception {
+    String session = startResumable("corrupt");
+
+    HttpResponse<String> last = send(HttpRequest.newBuilder(URI.create(session))
+        .header("Content-Range", "bytes 0-2/3")
+        .header("x-goog-hash", "crc32c=AAAAAA==")
+        .PUT(HttpRequest.BodyPublishers.ofString("abc")));
+
+    assertThat(last.statusCode()).isEqualTo(400);
+    assertThat(last.body()).contains("Provided CRC32C");
+    assertThat(storage.get(BlobId.of("bkt", "corrupt"))).isNull();
   }
 
   @Test
