@@ -74,10 +74,13 @@ import org.slf4j.LoggerFactory;
  * carrying a caller-assigned generation fails with 501, since GCS cannot take a generation from
  * a client — placements that include GCS must make it the authority.
  *
- * <p>Reads pin the generation found by the metadata call, so the bytes of one {@link
- * ObjectContent} always belong to {@link ObjectContent#info()}; if that generation is replaced
- * (and not kept by versioning) before its bytes are read, the stream fails with an {@link
- * IOException} naming a 404 rather than returning bytes of another version.
+ * <p>Reads cost two calls: the metadata (which decides the preconditions and the range's 416),
+ * then a download pinned to the generation found, started at once (its first 64 KiB are read in
+ * {@code read()}). So the bytes of one {@link ObjectContent} always belong to {@link
+ * ObjectContent#info()}, and GCS keeps serving a download it has begun even when the object is
+ * overwritten meanwhile. When the live version found is replaced between the two calls, a read of
+ * "the live version" starts again (up to 16 times, with a short back-off), as one GET would have
+ * read the newer version; a read of an explicit generation fails with 404.
  *
  * <p>Writes: see {@link GcsObjectWriter} (small objects in one request, larger ones through a
  * resumable {@code BlobWriteSession} finalized only by {@code commit()}).
