@@ -1,0 +1,129 @@
+package io.hybridstorage.gcs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hybridstorage.api.Capability;
+import io.hybridstorage.api.HybridStorageOptions;
+import io.hybridstorage.api.ObjectStore;
+import io.hybridstorage.api.SignUrlRequest;
+import io.hybridstorage.api.SiteConfig;
+import io.hybridstorage.api.spi.StoreProvider;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GcsStoreProviderTest {
+
+  private static final HybridStorageOptions OPTIONS = HybridStorageOptions.inMemoryThreeSites().build();
+
+  /** A service-account JSON with a freshly generated key: signing is local, no network needed. */
+  private static String serviceAccountJson() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    String pem = "-----BEGIN PRIVATE KEY-----\\n"
+        + Base64.getEncoder().encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
+        + "\\n-----END PRIVATE KEY-----\\n";
+    return "{\"type\":\"service_account\",\"project_id\":\"test-project\",\"private_key_id\":\"k1\","
+        + "\"private_key\":\"" + pem + "\",\"client_email\":\"signer@test-project.iam.gserviceaccount.com\","
+        + "\"client_id\":\"1\",\"token_uri\":\"https://oauth2.googleapis.com/token\"}";
+  }
+
+  private static SiteConfig site(String credentialsRef, Map<String, String> properties) {
+    return new SiteConfig("gcp", "gcs", "http://127.0.0.1:9", credentialsRef, Duration.ofMillis(20), properties);
+  }
+
+  @Test
+  void isFoundByServiceLoaderAsKindGcs() {
+    assertThat(ServiceLoader.load(StoreProvider.class).stream().map(ServiceLoader.Provider::get))
+        .anySatisfy(p -> {
+          assertThat(p).isInstanceOf(GcsStoreProvider.class);
+          assertThat(p.kind()).isEqualTo("gcs");
+        });
+  }
+
+  @Test
+  void noCredentialsOpensAStoreAtTheEndpointThatCannotSign() {
+    try (ObjectStore store = new GcsStoreProvider().open(site("none", Map.of("projectId", "p1")), OPTIONS)) {
+      GcsStore gcs = (GcsStore) store;
+      assertThat(gcs.site()).isEqualTo("gcp");
+      assertThat(gcs.nativeStorage().getOptions().getHost()).isEqualTo("http://127.0.0.1:9");
+      assertThat(gcs.nativeStorage().getOptions().getProjectId()).isEqualTo("p1");
+      assertThat(gcs.capabilities()).doesNotContain(Capability.SIGNED_URLS, Capability.ASSIGNED_GENERATIONS);
+    }
+  }
+
+  @Test
+  void opensTheRealGcsClientEvenWhenTheZeroCodeSwapIsOn() {
+    String before = System.getProperty("hybrid.storage.enabled");
+    System.setProperty("hybrid.storage.enabled", "true");
+    try (ObjectStore store = new GcsStoreProvider().open(site("none", Map.of()), OPTIONS)) {
+      assertThat(((GcsStore) store).nativeStorage().getClass().getName())
+          .isEqualTo("com.google.cloud.storage.StorageImpl");
+    } finally {
+      if (before == null) {
+        System.clearProperty("hybrid.storage.enabled");
+      } else {
+        System.setProperty("hybrid.storage.enabled", before);
+      }
+    }
+  }
+
+  @Test
+  void aServiceAccountFromAnEnvironmentVariableSignsV4Urls() throws Exception {
+    String json = serviceAccountJson();
+    GcsStoreProvider provider = new GcsStoreProvider(name -> name.equals("GCS_SA") ? json : null);
+
+    try (ObjectStore store = provider.open(site("GCS_SA", Map.of()), OPTIONS)) {
+      assertThat(store.capabilities()).contains(Capability.SIGNED_URLS);
+      URL url = store.signUrl(new SignUrlRequest("bkt", "dir/o.txt", "GET", Duration.ofMinutes(10), Map.of()));
+
+      assertThat(url.toString())
+          .contains("/bkt/dir/o.txt?")
+          .contains("X-Goog-Algorithm=GOOG4-RSA-SHA256")
+          .contains("X-Goog-Expires=600")
+          .contains("X-Goog-Signature=");
+    }
+  }
+
+  @Test
+  void aServiceAccountFileNamedByAnEnvironmentVariableOrDirectly(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("sa.json");
+    Files.writeString(file, serviceAccountJson());
+    GcsStoreProvider provider = new GcsStoreProvider(name -> name.equals("SA_PATH") ? file.toString() : null);
+
+    try (ObjectStore viaEnv = provider.open(site("SA_PATH", Map.of()), OPTIONS);
+        ObjectStore viaPath = provider.open(site(file.toString(), Map.of()), OPTIONS)) {
+      assertThat(viaEnv.capabilities()).contains(Capability.SIGNED_URLS);
+      assertThat(viaPath.capabilities()).contains(Capability.SIGNED_URLS);
+    }
+  }
+
+  @Test
+  void aBadReferenceNamesTheSiteAndTheSettingButNeverTheSecret() {
+    String secret = "{\"type\":\"service_account\",\"private_key\":\"TOP-SECRET\"}";
+    GcsStoreProvider provider = new GcsStoreProvider(name -> name.equals("BROKEN") ? secret : null);
+
+    assertThatThrownBy(() -> provider.open(site("NOT_SET_ANYWHERE", Map.of()), OPTIONS))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("site gcp")
+        .hasMessageContaining("credentialsRef 'NOT_SET_ANYWHERE'");
+    assertThatThrownBy(() -> provider.open(site("BROKEN", Map.of()), OPTIONS))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("site gcp")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("TOP-SECRET"));
+  }
+
+  @Test
+  void aBadSingleRequestLimitNamesTheProperty() {
+    assertThatThrownBy(() -> new GcsStoreProvider().open(site("none", Map.of("singleRequestLimit", "lots")), OPTIONS))
+        .hasMessageContaining("site gcp: properties.singleRequestLimit (lots)");
+  }
+}
