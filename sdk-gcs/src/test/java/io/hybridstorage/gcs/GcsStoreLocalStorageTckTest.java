@@ -59,6 +59,7 @@ import io.hybridstorage.testkit.tck.Suppress;
 @Suppress(test = "onlyTheLastPageHasNoToken", reason = LocalStorageDeviations.NO_ORDER_NO_PAGING)
 @Suppress(test = "overwriteInAVersionedBucketKeepsTheOldGenerationReadable", reason = LocalStorageDeviations.NO_VERSIONS)
 @Suppress(test = "overwriteStartsTheMetagenerationAgainAtOne", reason = LocalStorageDeviations.NO_PATCH)
+@Suppress(test = "generationsFollowRealTimeOrderAcrossDeletes", reason = LocalStorageDeviations.DELETE_DURING_UPLOAD)
 @Suppress(test = "overwriteWithoutVersioningDiscardsTheOldGeneration", reason = LocalStorageDeviations.NO_VERSIONS)
 @Suppress(test = "pageSizeLargerThanTheListingGivesOnePage", reason = LocalStorageDeviations.NO_ORDER_NO_PAGING)
 @Suppress(test = "pagedListingUnderConcurrentWritesNeitherSkipsNorRepeats", reason = LocalStorageDeviations.NO_ORDER_NO_PAGING)

@@ -4,7 +4,6 @@ import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.internal.StorageFacade;
 import io.hybridstorage.testkit.InMemoryStore;
 import io.hybridstorage.testkit.tck.ObjectStoreTck;
-import io.hybridstorage.testkit.tck.Suppress;
 
 /**
  * The facade passes the TCK's scenarios through the {@code Storage} API: the TCK drives {@link
@@ -14,10 +13,6 @@ import io.hybridstorage.testkit.tck.Suppress;
  * path ({@code Storage.create(BlobInfo, byte[])}); see {@link GcsStoreOverFacadeStreamingTckTest}
  * for {@code blobWriteSession}.
  */
-@Suppress(test = "overwriteStartsTheMetagenerationAgainAtOne",
-    reason = "GCS gives an object uploaded without a content type application/octet-stream, and so does"
-        + " the facade (Values.DEFAULT_CONTENT_TYPE); the TCK expects null. A TCK strictness beyond GCS,"
-        + " not a facade bug: reported to the lead (assert that a/b is gone instead)")
 class GcsStoreOverFacadeTckTest implements ObjectStoreTck {
 
   private final GcsStore store =

@@ -5,7 +5,6 @@ import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.testkit.InMemoryStore;
 import io.hybridstorage.testkit.gcsapi.GcsApiServer;
 import io.hybridstorage.testkit.tck.ObjectStoreTck;
-import io.hybridstorage.testkit.tck.Suppress;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,10 +19,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS) // a hung HTTP exchange must fail the test, not the build
-@Suppress(test = "overwriteStartsTheMetagenerationAgainAtOne",
-    reason = "GCS gives an object uploaded without a content type the Content-Type of its media part"
-        + " (the client sends application/octet-stream), and so does the endpoint; the TCK expects null."
-        + " A TCK strictness beyond GCS: reported to the lead (assert that a/b is gone instead)")
 abstract class HttpTckSupport implements ObjectStoreTck {
 
   private GcsApiServer server;

@@ -57,6 +57,11 @@ final class LocalStorageDeviations {
       + " as a URL (GenericUrl): a name containing '%' fails with 'URLDecoder: Illegal hex "
       + "characters'";
 
+  static final String DELETE_DURING_UPLOAD =
+      "FakeStorageRpc is @NotThreadSafe and an upload spans open() and the last writeWithResponse():"
+      + " a delete in between removes the upload's metadata, so the finished write has no object and"
+      + " the client reports 404 for an unconditional write (GCS publishes the write)";
+
   static final String NO_PATCH =
       "FakeStorageRpc.patch returns null (and throws on any option): object metadata cannot be "
       + "updated";
