@@ -10,7 +10,7 @@ import io.hybridstorage.api.HybridStorageOptions;
  * configuration. Creates the bucket first when it is missing (the platform team's job, not the
  * BU's). Fails (exit code 1) when a step of the job failed.
  *
- * <p>{@code mvn -B -q -pl samples -am -DskipTests -Prun-sample verify} runs it.
+ * <p>{@code mvn -B -q -pl samples -am -DskipTests -Prun-sample package} runs it.
  */
 public final class SalesJobMain {
 
