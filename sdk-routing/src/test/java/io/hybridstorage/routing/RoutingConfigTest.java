@@ -95,12 +95,12 @@ class RoutingConfigTest {
         if (r.getBucket("bkt").isEmpty()) {
           r.createBucket(io.hybridstorage.api.BucketSpec.of("bkt"));
         }
-        var info = RaceAndTombstoneTest.put(r, "o" + buffer, "hello world");
+        var info = World.put(r, "o" + buffer, "hello world");
         for (ObjectStore s : sites.values()) {
           assertThat(s.head(io.hybridstorage.api.ObjectId.of("bkt", "o" + buffer),
               io.hybridstorage.api.Conditions.none()))
               .hasValueSatisfying(i -> assertThat(i.generation()).isEqualTo(info.generation()));
-          assertThat(RoutingSmokeTest.get(s, "o" + buffer)).isEqualTo("hello world");
+          assertThat(World.get(s, "o" + buffer)).isEqualTo("hello world");
         }
       }
     }
