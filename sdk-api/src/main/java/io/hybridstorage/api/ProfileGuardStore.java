@@ -1,8 +1,9 @@
 package io.hybridstorage.api;
 
+import java.io.InputStream;
+import java.net.URL;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import javax.annotation.Nullable;
 
 /**
@@ -11,32 +12,21 @@ import javax.annotation.Nullable;
  * filtered to the buckets the BU may see. The innermost decision is {@link Profile}'s; this class
  * only maps each {@link ObjectStore} method to the access it needs.
  */
-final class ProfileGuardStore implements ObjectStore {
+final class ProfileGuardStore extends ForwardingObjectStore {
 
-  private final ObjectStore delegate;
   private final Profile profile;
   private final List<Placement> placements;
 
   ProfileGuardStore(ObjectStore delegate, Profile profile, List<Placement> placements) {
-    this.delegate = delegate;
+    super(delegate);
     this.profile = profile;
     this.placements = List.copyOf(placements);
   }
 
   @Override
-  public String site() {
-    return delegate.site();
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    return delegate.capabilities();
-  }
-
-  @Override
   public BucketInfo createBucket(BucketSpec spec) {
     requireWholeBucket("createBucket", spec.name());
-    return delegate.createBucket(spec);
+    return super.createBucket(spec);
   }
 
   @Override
@@ -44,12 +34,12 @@ final class ProfileGuardStore implements ObjectStore {
     if (!profile.allowsAnyOf(bucket, placements)) {
       throw forbidden("getBucket", bucket, null, "bucket '" + bucket + "'");
     }
-    return delegate.getBucket(bucket);
+    return super.getBucket(bucket);
   }
 
   @Override
   public ListPage<BucketInfo> listBuckets(BucketListRequest request) {
-    ListPage<BucketInfo> page = delegate.listBuckets(request);
+    ListPage<BucketInfo> page = super.listBuckets(request);
     List<BucketInfo> visible = page.items().stream().filter(b -> profile.allowsAnyOf(b.name(), placements)).toList();
     return visible.size() == page.items().size() ? page : new ListPage<>(visible, page.prefixes(), page.nextPageToken());
   }
@@ -57,43 +47,43 @@ final class ProfileGuardStore implements ObjectStore {
   @Override
   public BucketInfo updateBucket(String bucket, BucketPatch patch) {
     requireWholeBucket("updateBucket", bucket);
-    return delegate.updateBucket(bucket, patch);
+    return super.updateBucket(bucket, patch);
   }
 
   @Override
   public boolean deleteBucket(String bucket) {
     requireWholeBucket("deleteBucket", bucket);
-    return delegate.deleteBucket(bucket);
+    return super.deleteBucket(bucket);
   }
 
   @Override
   public Optional<ObjectInfo> head(ObjectId id, Conditions conditions) {
     requireObject("head", id.bucket(), id.name());
-    return delegate.head(id, conditions);
+    return super.head(id, conditions);
   }
 
   @Override
   public ObjectContent read(ReadRequest request) {
     requireObject("read", request.id().bucket(), request.id().name());
-    return delegate.read(request);
+    return super.read(request);
   }
 
   @Override
   public ObjectWriter openWrite(WriteRequest request) {
     requireObject("write", request.bucket(), request.name());
-    return delegate.openWrite(request);
+    return super.openWrite(request);
   }
 
   @Override
-  public ObjectInfo write(WriteRequest request, java.io.InputStream data) {
+  public ObjectInfo write(WriteRequest request, InputStream data) {
     requireObject("write", request.bucket(), request.name());
-    return delegate.write(request, data);
+    return super.write(request, data);
   }
 
   @Override
   public boolean delete(ObjectId id, Conditions conditions) {
     requireObject("delete", id.bucket(), id.name());
-    return delegate.delete(id, conditions);
+    return super.delete(id, conditions);
   }
 
   @Override
@@ -102,14 +92,14 @@ final class ProfileGuardStore implements ObjectStore {
       throw forbidden("list", request.bucket(), null, "gs://" + request.bucket() + "/"
           + (request.prefix() == null ? "" : request.prefix()) + "*");
     }
-    return delegate.list(request);
+    return super.list(request);
   }
 
   @Override
   public ObjectInfo copy(CopyRequest request) {
     requireObject("copy", request.source().bucket(), request.source().name());
     requireObject("copy", request.targetBucket(), request.targetName());
-    return delegate.copy(request);
+    return super.copy(request);
   }
 
   @Override
@@ -118,24 +108,19 @@ final class ProfileGuardStore implements ObjectStore {
       requireObject("compose", request.bucket(), source.name());
     }
     requireObject("compose", request.bucket(), request.targetName());
-    return delegate.compose(request);
+    return super.compose(request);
   }
 
   @Override
   public ObjectInfo updateMetadata(ObjectId id, MetadataPatch patch, Conditions conditions) {
     requireObject("updateMetadata", id.bucket(), id.name());
-    return delegate.updateMetadata(id, patch, conditions);
+    return super.updateMetadata(id, patch, conditions);
   }
 
   @Override
-  public java.net.URL signUrl(SignUrlRequest request) {
+  public URL signUrl(SignUrlRequest request) {
     requireObject("signUrl", request.bucket(), request.name());
-    return delegate.signUrl(request);
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
+    return super.signUrl(request);
   }
 
   private void requireObject(String op, String bucket, String name) {

@@ -1,6 +1,8 @@
 package io.hybridstorage.routing;
 
-import static io.hybridstorage.routing.RoutingSmokeTest.get;
+import static io.hybridstorage.routing.World.BUCKET;
+import static io.hybridstorage.routing.World.get;
+import static io.hybridstorage.routing.World.put;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,8 +18,6 @@ import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
 import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,7 +32,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class FaultToleranceTest {
 
-  static final String BUCKET = "bkt";
   static final int WRITES = 20;
 
   /** Writes WRITES keys (two versions each); returns the last acknowledged value per key. */
@@ -43,7 +42,7 @@ class FaultToleranceTest {
         String key = "k" + i;
         String value = round + "-" + key + "-v" + v;
         try {
-          router.write(WriteRequest.of(BUCKET, key), new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8)));
+          put(router, key, value);
           acked.put(key, value);
         } catch (HybridStorageException e) {
           assertThat(e.code()).as("a site failure is reported as 503: %s", e.getMessage()).isEqualTo(503);
@@ -54,9 +53,8 @@ class FaultToleranceTest {
     return acked;
   }
 
-  /** After healing: the journal drains and every site holds the authority's generation and every acked value. */
   /** After convergence, reads every key through the recorded router; the testkit's checker judges the history. */
-  static void assertHistoryValid(World w, ObjectStore recorded, HistoryRecorder recorder, Map<String, String> acked,
+  static void assertHistoryValid(ObjectStore recorded, HistoryRecorder recorder, Map<String, String> acked,
       boolean strong) throws Exception {
     for (String key : acked.keySet()) {
       assertThat(get(recorded, key)).isEqualTo(acked.get(key));
@@ -65,6 +63,7 @@ class FaultToleranceTest {
     (strong ? checker.check(recorder.history()) : checker.checkNoLostWrites(recorder.history())).assertValid();
   }
 
+  /** After healing: the journal drains and every site holds the authority's generation and every acked value. */
   static void assertConverged(World w, Map<String, String> acked) throws Exception {
     assertThat(w.router.drain(Duration.ofSeconds(20))).as("journal drained, depth %d", w.router.journalDepth())
         .isTrue();
@@ -80,10 +79,6 @@ class FaultToleranceTest {
       }
     }
     assertThat(w.router.verify(BUCKET, "", null, 0).isClean()).isTrue();
-  }
-
-  private static String getBucketed(World w, String key) throws Exception {
-    return get(w.router, key);
   }
 
   @ParameterizedTest
@@ -105,7 +100,7 @@ class FaultToleranceTest {
         assertThat(acked).hasSize(WRITES);
         assertThat(w.router.journalDepth(World.DC2)).isPositive();
         for (String key : acked.keySet()) {
-          assertThat(getBucketed(w, key)).isEqualTo(acked.get(key)); // reads still served
+          assertThat(get(w.router, key)).isEqualTo(acked.get(key)); // reads still served
         }
       }
       w.faults.get(World.DC2).heal();
@@ -114,7 +109,7 @@ class FaultToleranceTest {
       assertThat(failures.get("h")).isNull();
       acked.putAll(after);
       assertConverged(w, acked);
-      assertHistoryValid(w, recorded, recorder, acked, policy != WritePolicy.LOCAL_THEN_ASYNC);
+      assertHistoryValid(recorded, recorder, acked, policy != WritePolicy.LOCAL_THEN_ASYNC);
     }
   }
 
@@ -122,7 +117,7 @@ class FaultToleranceTest {
   void dualWriteThatDegradesAcknowledgesAndJournals() throws Exception {
     Placement degrade = World.placement(WritePolicy.DUAL_WRITE_SYNC).toBuilder()
         .failWritesWhenReplicaDown(false).build();
-    try (World w = new World(degrade, Clock.systemUTC(), World.testSettings())) {
+    try (World w = new World(degrade)) {
       w.router.createBucket(BucketSpec.of(BUCKET));
       w.faults.get(World.DC2).partition();
       Map<String, Integer> failures = new LinkedHashMap<>();
@@ -151,7 +146,7 @@ class FaultToleranceTest {
         // the local site acknowledges; the authority gets the writes through the journal
         assertThat(failures).isEmpty();
         assertThat(w.router.journalDepth(World.GCP)).isPositive();
-        assertThat(getBucketed(w, "k0")).isEqualTo(during.get("k0")); // read-your-writes from dc1
+        assertThat(get(w.router, "k0")).isEqualTo(during.get("k0")); // read-your-writes from dc1
       } else {
         // the authority decides preconditions and generations: without it writes fail (503)
         assertThat(during).isEmpty();
@@ -164,7 +159,7 @@ class FaultToleranceTest {
       Thread.sleep(150); // the breaker's open wait (100 ms) passes, it lets a trial call through
       acked.putAll(writeAll(recorded, "h", failures));
       assertConverged(w, acked);
-      assertHistoryValid(w, recorded, recorder, acked, policy != WritePolicy.LOCAL_THEN_ASYNC);
+      assertHistoryValid(recorded, recorder, acked, policy != WritePolicy.LOCAL_THEN_ASYNC);
     }
   }
 }

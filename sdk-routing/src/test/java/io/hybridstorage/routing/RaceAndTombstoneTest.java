@@ -1,6 +1,8 @@
 package io.hybridstorage.routing;
 
-import static io.hybridstorage.routing.RoutingSmokeTest.get;
+import static io.hybridstorage.routing.World.BUCKET;
+import static io.hybridstorage.routing.World.get;
+import static io.hybridstorage.routing.World.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hybridstorage.api.BucketSpec;
@@ -10,9 +12,6 @@ import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.WritePolicy;
-import io.hybridstorage.api.WriteRequest;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,18 +32,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class RaceAndTombstoneTest {
 
-  static final String BUCKET = "bkt";
-
-  static ObjectInfo put(RoutingStore r, String key, String value) {
-    return r.write(WriteRequest.of(BUCKET, key), new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8)));
-  }
-
   @ParameterizedTest
   @EnumSource(WritePolicy.class)
   void twoWritersThroughDifferentSitesEndOnTheNewestGeneration(WritePolicy policy) throws Exception {
     Placement p = World.placement(policy);
-    try (World x = new World(p, Clock.systemUTC(), World.testSettings());
-         World y = new World(p, Clock.systemUTC(), World.testSettings(), World.tempDir(), World.DC2, x)) {
+    try (World x = new World(p); World y = x.peer(World.DC2, World.testSettings())) {
       x.router.createBucket(BucketSpec.of(BUCKET));
       List<Long> acked = Collections.synchronizedList(new ArrayList<>());
       List<Integer> refused = Collections.synchronizedList(new ArrayList<>());
@@ -109,8 +101,7 @@ class RaceAndTombstoneTest {
   void aReplayedOlderWriteDoesNotResurrectANewerDelete() throws Exception {
     Placement p = World.placement(WritePolicy.AUTHORITY_THEN_ASYNC);
     RoutingSettings lazy = World.testSettings().withJournal(512, Duration.ofHours(1), 2); // replay only on drain
-    try (World a = new World(p, Clock.systemUTC(), lazy);
-         World b = new World(p, Clock.systemUTC(), World.testSettings(), World.tempDir(), World.DC2, a)) {
+    try (World a = new World(p, Clock.systemUTC(), lazy); World b = a.peer(World.DC2, World.testSettings())) {
       a.router.createBucket(BucketSpec.of(BUCKET));
       put(a.router, "k", "v1");
       assertThat(a.router.journalDepth()).isEqualTo(2); // dc1 and dc2 pending in A's journal
@@ -128,8 +119,7 @@ class RaceAndTombstoneTest {
   void aReplayedOlderWriteNeverReplacesANewerGeneration() throws Exception {
     Placement p = World.placement(WritePolicy.AUTHORITY_THEN_ASYNC);
     RoutingSettings lazy = World.testSettings().withJournal(512, Duration.ofHours(1), 2);
-    try (World a = new World(p, Clock.systemUTC(), lazy);
-         World b = new World(p, Clock.systemUTC(), World.testSettings(), World.tempDir(), World.DC2, a)) {
+    try (World a = new World(p, Clock.systemUTC(), lazy); World b = a.peer(World.DC2, World.testSettings())) {
       a.router.createBucket(BucketSpec.of(BUCKET));
       ObjectInfo older = put(a.router, "k", "old");
       ObjectInfo newer = put(b.router, "k", "new");

@@ -1,7 +1,8 @@
 package io.hybridstorage.routing;
 
-import static io.hybridstorage.routing.RaceAndTombstoneTest.put;
-import static io.hybridstorage.routing.RoutingSmokeTest.get;
+import static io.hybridstorage.routing.World.BUCKET;
+import static io.hybridstorage.routing.World.get;
+import static io.hybridstorage.routing.World.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hybridstorage.api.BucketSpec;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.Test;
 /** Read policies and consistency levels: NEAREST, HEDGED, READ_THROUGH, SESSION, EVENTUAL. */
 class ReadPolicyTest {
 
-  static final String BUCKET = "bkt";
   /** Replays only when a test asks (drain/replayNow), so replicas lag on purpose. */
   static final RoutingSettings LAZY = World.testSettings().withJournal(512, Duration.ofHours(1), 2);
 
@@ -39,7 +39,7 @@ class ReadPolicyTest {
   @Test
   void nearestReadsTheLowestLatencySiteAndSkipsAnOpenBreaker() throws Exception {
     Placement p = base(WritePolicy.DUAL_WRITE_SYNC, ReadPolicy.NEAREST, Consistency.SESSION).build();
-    try (World w = new World(p, Clock.systemUTC(), World.testSettings())) {
+    try (World w = new World(p)) {
       w.router.createBucket(BucketSpec.of(BUCKET));
       put(w.router, "o", "v");
       assertThat(get(w.router, "o")).isEqualTo("v");
@@ -63,7 +63,7 @@ class ReadPolicyTest {
   void hedgedReadAsksTheSecondSiteWhenTheFirstIsSlow() throws Exception {
     Placement p = base(WritePolicy.DUAL_WRITE_SYNC, ReadPolicy.HEDGED, Consistency.SESSION)
         .hedgeDelay(Duration.ofMillis(20)).build();
-    try (World w = new World(p, Clock.systemUTC(), World.testSettings())) {
+    try (World w = new World(p)) {
       w.router.createBucket(BucketSpec.of(BUCKET));
       put(w.router, "o", "v");
       assertThat(get(w.router, "o")).isEqualTo("v");
@@ -102,8 +102,7 @@ class ReadPolicyTest {
   @Test
   void sessionReadsItsOwnWritesWhileAnotherRouterMaySeeTheReplica() throws Exception {
     Placement p = base(WritePolicy.AUTHORITY_THEN_ASYNC, ReadPolicy.NEAREST, Consistency.SESSION).build();
-    try (World w = new World(p, Clock.systemUTC(), LAZY);
-         World other = new World(p, Clock.systemUTC(), LAZY, World.tempDir(), World.DC1, w)) {
+    try (World w = new World(p, Clock.systemUTC(), LAZY); World other = w.peer(World.DC1, LAZY)) {
       w.router.createBucket(BucketSpec.of(BUCKET));
       put(w.router, "o", "v1");
       assertThat(w.router.drain(Duration.ofSeconds(5))).isTrue();

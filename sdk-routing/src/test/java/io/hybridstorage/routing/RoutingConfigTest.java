@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hybridstorage.api.BucketInfo;
 import io.hybridstorage.api.Capability;
+import io.hybridstorage.api.ForwardingObjectStore;
 import io.hybridstorage.api.Consistency;
 import io.hybridstorage.api.HybridStorageOptions;
 import io.hybridstorage.api.ObjectStore;
@@ -14,7 +15,6 @@ import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.spi.RouterProvider;
 import io.hybridstorage.testkit.InMemoryStore;
 import io.hybridstorage.testkit.fault.ForwardingStoreTester;
-import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -57,20 +57,14 @@ class RoutingConfigTest {
 
   /** A store that cannot take assigned generations (as GCS's cannot) may only be an authority. */
   static ObjectStore withoutAssignedGenerations(String site) {
-    InMemoryStore store = new InMemoryStore(site);
-    return (ObjectStore) Proxy.newProxyInstance(ObjectStore.class.getClassLoader(), new Class<?>[] {ObjectStore.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("capabilities")) {
-            Set<Capability> caps = EnumSet.copyOf(store.capabilities());
-            caps.remove(Capability.ASSIGNED_GENERATIONS);
-            return caps;
-          }
-          try {
-            return method.invoke(store, args);
-          } catch (java.lang.reflect.InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return new ForwardingObjectStore(new InMemoryStore(site)) {
+      @Override
+      public Set<Capability> capabilities() {
+        Set<Capability> caps = EnumSet.copyOf(super.capabilities());
+        caps.remove(Capability.ASSIGNED_GENERATIONS);
+        return caps;
+      }
+    };
   }
 
   @Test
@@ -101,12 +95,12 @@ class RoutingConfigTest {
         if (r.getBucket("bkt").isEmpty()) {
           r.createBucket(io.hybridstorage.api.BucketSpec.of("bkt"));
         }
-        var info = RaceAndTombstoneTest.put(r, "o" + buffer, "hello world");
+        var info = World.put(r, "o" + buffer, "hello world");
         for (ObjectStore s : sites.values()) {
           assertThat(s.head(io.hybridstorage.api.ObjectId.of("bkt", "o" + buffer),
               io.hybridstorage.api.Conditions.none()))
               .hasValueSatisfying(i -> assertThat(i.generation()).isEqualTo(info.generation()));
-          assertThat(RoutingSmokeTest.get(s, "o" + buffer)).isEqualTo("hello world");
+          assertThat(World.get(s, "o" + buffer)).isEqualTo("hello world");
         }
       }
     }

@@ -1,35 +1,25 @@
 package io.hybridstorage.routing;
 
+import static io.hybridstorage.routing.World.get;
+import static io.hybridstorage.routing.World.put;
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.hybridstorage.routing.World.get;
+import static io.hybridstorage.routing.World.put;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hybridstorage.api.BucketSpec;
 import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.HybridStorageException;
-import io.hybridstorage.api.ObjectContent;
 import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
-import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 class RoutingSmokeTest {
-
-  static ObjectInfo put(RoutingStore store, String name, String body) {
-    return store.write(WriteRequest.of("bkt", name), new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)));
-  }
-
-  static String get(io.hybridstorage.api.ObjectStore store, String name) throws IOException {
-    try (ObjectContent c = store.read(ReadRequest.of(ObjectId.of("bkt", name)))) {
-      return new String(c.stream().readAllBytes(), StandardCharsets.UTF_8);
-    }
-  }
 
   @ParameterizedTest
   @EnumSource(WritePolicy.class)

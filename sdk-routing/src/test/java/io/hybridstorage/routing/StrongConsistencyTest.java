@@ -1,5 +1,7 @@
 package io.hybridstorage.routing;
 
+import static io.hybridstorage.routing.World.BUCKET;
+import static io.hybridstorage.routing.World.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hybridstorage.api.BucketSpec;
@@ -14,10 +16,7 @@ import io.hybridstorage.testkit.history.HistoryRecorder;
 import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.WritePolicy;
-import io.hybridstorage.api.WriteRequest;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -41,8 +40,6 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class StrongConsistencyTest {
 
-  static final String BUCKET = "bkt";
-
   record Op(boolean write, String value, long generation, long start, long end, boolean ok) {}
 
   @ParameterizedTest
@@ -50,13 +47,12 @@ class StrongConsistencyTest {
       "AUTHORITY_THEN_ASYNC"})
   void historyIsLinearizableAndNoAcknowledgedWriteIsLost(WritePolicy policy) throws Exception {
     Placement p = World.placement(policy);
-    try (World a = new World(p, Clock.systemUTC(), World.testSettings());
-         World b = new World(p, Clock.systemUTC(), World.testSettings(), World.tempDir(), World.DC2, a)) {
+    try (World a = new World(p); World b = a.peer(World.DC2, World.testSettings())) {
       a.router.createBucket(BucketSpec.of(BUCKET));
       HistoryRecorder recorder = HistoryRecorder.create();
       ObjectStore writer = recorder.record(a.router);
       ObjectStore reader = recorder.record(b.router);
-      writer.write(WriteRequest.of(BUCKET, "r"), new ByteArrayInputStream(bytes("init")));
+      put(writer, "r", "init");
       List<Op> history = Collections.synchronizedList(new ArrayList<>());
       AtomicInteger counter = new AtomicInteger();
       ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -67,7 +63,7 @@ class StrongConsistencyTest {
             String v = "w" + counter.incrementAndGet();
             long start = System.nanoTime();
             try {
-              ObjectInfo info = writer.write(WriteRequest.of(BUCKET, "r"), new ByteArrayInputStream(bytes(v)));
+              ObjectInfo info = put(writer, "r", v);
               history.add(new Op(true, v, info.generation(), start, System.nanoTime(), true));
             } catch (HybridStorageException e) {
               history.add(new Op(true, v, 0, start, Long.MAX_VALUE, false)); // outcome unknown
@@ -128,10 +124,6 @@ class StrongConsistencyTest {
         new Op(true, "w2", 20, 20, 100, true), new Op(false, "w2", 20, 30, 40, true),
         new Op(false, "w1", 10, 50, 60, true)))).hasMessageContaining("back in time");
     assertLinearizable(List.of(w1, w2, new Op(false, "w2", 20, 40, 50, true)));
-  }
-
-  static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 
   /** The register check with the write order given by generations. */

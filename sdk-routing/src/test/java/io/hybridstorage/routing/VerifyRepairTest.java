@@ -1,6 +1,8 @@
 package io.hybridstorage.routing;
 
-import static io.hybridstorage.routing.RoutingSmokeTest.get;
+import static io.hybridstorage.routing.World.BUCKET;
+import static io.hybridstorage.routing.World.get;
+import static io.hybridstorage.routing.World.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hybridstorage.api.BucketSpec;
@@ -22,8 +24,6 @@ import org.junit.jupiter.api.Test;
 /** Verify and repair with injected divergence: missing, stale, corrupted and extra copies. */
 class VerifyRepairTest {
 
-  static final String BUCKET = "bkt";
-
   static ObjectInfo raw(ObjectStore site, String key, String value, long generation) {
     site.delete(ObjectId.of(BUCKET, key), Conditions.none());
     return site.write(WriteRequest.of(BUCKET, key).withGeneration(generation),
@@ -36,7 +36,7 @@ class VerifyRepairTest {
       w.router.createBucket(BucketSpec.of(BUCKET));
       List<ObjectInfo> written = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
-        written.add(RaceAndTombstoneTest.put(w.router, "d/k" + i, "value-" + i));
+        written.add(put(w.router, "d/k" + i, "value-" + i));
       }
       assertThat(w.router.verify(BUCKET, "", null, 0).isClean()).isTrue();
 
@@ -75,7 +75,7 @@ class VerifyRepairTest {
       w.router.createBucket(BucketSpec.of(BUCKET));
       for (String prefix : List.of("a/", "b/")) {
         for (int i = 0; i < 7; i++) {
-          RaceAndTombstoneTest.put(w.router, prefix + i, prefix + i);
+          put(w.router, prefix + i, prefix + i);
         }
       }
       assertThat(w.router.drain(Duration.ofSeconds(10))).isTrue();

@@ -1,14 +1,22 @@
 package io.hybridstorage.routing;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.hybridstorage.api.Consistency;
 import io.hybridstorage.api.HybridStorageOptions;
+import io.hybridstorage.api.ObjectContent;
+import io.hybridstorage.api.ObjectId;
+import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.ReadPolicy;
+import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.SiteConfig;
 import io.hybridstorage.api.WritePolicy;
+import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.testkit.InMemoryStore;
 import io.hybridstorage.testkit.fault.FaultInjectingStore;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,6 +32,8 @@ final class World implements AutoCloseable {
   static final String GCP = HybridStorageOptions.GCP;
   static final String DC1 = HybridStorageOptions.DC1;
   static final String DC2 = HybridStorageOptions.DC2;
+  /** The bucket the tests use. */
+  static final String BUCKET = "bkt";
 
   final Map<String, InMemoryStore> memory = new LinkedHashMap<>();
   final Map<String, FaultInjectingStore> faults = new LinkedHashMap<>();
@@ -55,7 +65,11 @@ final class World implements AutoCloseable {
   }
 
   World(WritePolicy policy) {
-    this(placement(policy), Clock.systemUTC(), testSettings());
+    this(placement(policy));
+  }
+
+  World(Placement placement) {
+    this(placement, Clock.systemUTC(), testSettings());
   }
 
   World(Placement placement, Clock clock, RoutingSettings settings) {
@@ -63,7 +77,7 @@ final class World implements AutoCloseable {
   }
 
   /** A world over existing site stores (sharing them with another router) or new ones when {@code shared} is null. */
-  World(Placement placement, Clock clock, RoutingSettings settings, Path journalDir, String localSite,
+  private World(Placement placement, Clock clock, RoutingSettings settings, Path journalDir, String localSite,
       World shared) {
     this.journalDir = journalDir;
     if (shared == null) {
@@ -98,8 +112,28 @@ final class World implements AutoCloseable {
     }
   }
 
+  /**
+   * A second router over this world's site stores (same placement and clock), local at {@code
+   * localSite}, with its own journal; it does not close the stores.
+   */
+  World peer(String localSite, RoutingSettings settings) {
+    return new World(options.placements().get(0), options.clock(), settings, tempDir(), localSite, this);
+  }
+
   ObjectStore site(String name) {
     return memory.get(name);
+  }
+
+  /** Writes {@code value} as the whole object {@code BUCKET/name}. */
+  static ObjectInfo put(ObjectStore store, String name, String value) {
+    return store.write(WriteRequest.of(BUCKET, name), new ByteArrayInputStream(value.getBytes(UTF_8)));
+  }
+
+  /** The live version of {@code BUCKET/name} as text. */
+  static String get(ObjectStore store, String name) throws IOException {
+    try (ObjectContent content = store.read(ReadRequest.of(ObjectId.of(BUCKET, name)))) {
+      return new String(content.stream().readAllBytes(), UTF_8);
+    }
   }
 
   @Override

@@ -10,7 +10,6 @@ import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.SiteConfig;
 import io.hybridstorage.testkit.fault.FaultInjectingStore;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -6,7 +6,6 @@ import com.google.cloud.storage.Storage;
 import io.hybridstorage.api.spi.NativeStorageAware;
 import io.hybridstorage.api.spi.StoreProvider;
 import io.hybridstorage.testkit.InMemoryStore;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,16 +51,20 @@ public final class NativeAwareTestProvider implements StoreProvider {
             default -> throw new UnsupportedOperationException(method.getName());
           };
         });
-    return (ObjectStore) Proxy.newProxyInstance(ObjectStore.class.getClassLoader(),
-        new Class<?>[] {ObjectStore.class, NativeStorageAware.class}, (proxy, method, args) -> {
-          if (method.getName().equals("nativeStorage")) {
-            return nativeClient;
-          }
-          try {
-            return method.invoke(memory, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return new NativeAwareStore(memory, nativeClient);
+  }
+
+  private static final class NativeAwareStore extends ForwardingObjectStore implements NativeStorageAware {
+    private final Storage nativeClient;
+
+    NativeAwareStore(ObjectStore delegate, Storage nativeClient) {
+      super(delegate);
+      this.nativeClient = nativeClient;
+    }
+
+    @Override
+    public Storage nativeStorage() {
+      return nativeClient;
+    }
   }
 }

@@ -9,8 +9,6 @@ import com.google.cloud.storage.StorageException;
 import io.hybridstorage.api.spi.StoreDecorator;
 import io.hybridstorage.testkit.InMemoryStore;
 import io.hybridstorage.testkit.fault.FaultInjectingStore;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -123,16 +121,12 @@ class StoreDecoratorTest {
 
   /** {@code store}, recording "close site" in {@link #events} when closed. */
   private ObjectStore closeRecording(ObjectStore store) {
-    return (ObjectStore) Proxy.newProxyInstance(ObjectStore.class.getClassLoader(), new Class<?>[] {ObjectStore.class},
-        (proxy, method, args) -> {
-          if (method.getName().equals("close")) {
-            events.add("close " + store.site());
-          }
-          try {
-            return method.invoke(store, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
-        });
+    return new ForwardingObjectStore(store) {
+      @Override
+      public void close() {
+        events.add("close " + store.site());
+        super.close();
+      }
+    };
   }
 }

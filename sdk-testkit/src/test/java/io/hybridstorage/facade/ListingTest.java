@@ -13,9 +13,9 @@ import com.google.cloud.storage.Storage.BucketListOption;
 import com.google.cloud.storage.StorageException;
 import io.hybridstorage.api.BucketSpec;
 import io.hybridstorage.api.Capability;
+import io.hybridstorage.api.ForwardingObjectStore;
 import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.testkit.InMemoryStore;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -123,10 +123,17 @@ class ListingTest {
 
   @Test
   void versionsNeedAVersioningStore() {
-    ObjectStore plain = (ObjectStore) Proxy.newProxyInstance(ObjectStore.class.getClassLoader(),
-        new Class<?>[] {ObjectStore.class}, (proxy, method, args) -> method.getName().equals("capabilities")
-            ? Set.of(Capability.ATOMIC_PRECONDITIONS) : method.getName().equals("site") ? "plain"
-            : method.invoke(memory, args));
+    ObjectStore plain = new ForwardingObjectStore(memory) {
+      @Override
+      public String site() {
+        return "plain";
+      }
+
+      @Override
+      public Set<Capability> capabilities() {
+        return Set.of(Capability.ATOMIC_PRECONDITIONS);
+      }
+    };
     StorageException e = catchThrowableOfType(StorageException.class,
         () -> World.over(plain).list("bkt", BlobListOption.versions(true)));
     assertThat(e.getCode()).isEqualTo(501);

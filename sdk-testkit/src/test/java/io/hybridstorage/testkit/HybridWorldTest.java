@@ -9,6 +9,7 @@ import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
+import io.hybridstorage.api.ForwardingObjectStore;
 import io.hybridstorage.api.HybridStorageOptions;
 import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.SiteConfig;
@@ -182,7 +183,7 @@ class HybridWorldTest {
     StoreDecorator recordClose = new StoreDecorator() {
       @Override
       public ObjectStore service(ObjectStore store) {
-        return new ForwardingStore(store) {
+        return new ForwardingObjectStore(store) {
           @Override
           public void close() {
             closed.add(store.site());

@@ -12,6 +12,7 @@ import com.google.cloud.storage.Storage.BlobRestoreOption;
 import com.google.cloud.storage.Storage.BlobSourceOption;
 import com.google.cloud.storage.Storage.BlobTargetOption;
 import com.google.cloud.storage.Storage.SignUrlOption;
+import com.google.cloud.storage.StorageException;
 import com.google.cloud.storage.spi.v1.StorageRpc;
 import io.hybridstorage.api.ComposeRequest;
 import io.hybridstorage.api.Conditions;
@@ -25,12 +26,14 @@ import io.hybridstorage.api.SignUrlRequest;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import javax.annotation.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,29 +112,16 @@ final class ObjectOps {
 
   /** The batch forms: one call each, in order; a failure answers {@code null}, as in the client. */
   List<Blob> getAll(Iterable<BlobId> ids) {
-    List<Blob> results = new ArrayList<>();
-    for (BlobId id : ids) {
-      results.add(orNull(() -> get(id)));
-    }
-    return java.util.Collections.unmodifiableList(results);
+    return each(ids, this::get);
   }
 
   List<Blob> updateAll(Iterable<BlobInfo> infos) {
-    List<Blob> results = new ArrayList<>();
-    for (BlobInfo info : infos) {
-      results.add(orNull(() -> update(info)));
-    }
-    return java.util.Collections.unmodifiableList(results);
+    return each(infos, this::update);
   }
 
   /** Deletes each; a failure answers {@code false}, as in the client. */
   List<Boolean> deleteAll(Iterable<BlobId> ids) {
-    List<Boolean> results = new ArrayList<>();
-    for (BlobId id : ids) {
-      Boolean deleted = orNull(() -> delete(id));
-      results.add(deleted != null && deleted);
-    }
-    return java.util.Collections.unmodifiableList(results);
+    return each(ids, this::delete).stream().map(Boolean.TRUE::equals).toList();
   }
 
   Blob compose(Storage.ComposeRequest request) {
@@ -291,12 +281,16 @@ final class ObjectOps {
     return value;
   }
 
-  @Nullable
-  private static <T> T orNull(java.util.function.Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (com.google.cloud.storage.StorageException e) {
-      return null;
+  /** {@code call} on each item, in order; an item whose call fails answers {@code null}. */
+  private static <T, R> List<R> each(Iterable<T> items, Function<T, R> call) {
+    List<R> results = new ArrayList<>();
+    for (T item : items) {
+      try {
+        results.add(call.apply(item));
+      } catch (StorageException e) {
+        results.add(null);
+      }
     }
+    return Collections.unmodifiableList(results);
   }
 }

@@ -12,10 +12,10 @@ import io.hybridstorage.api.BucketInfo;
 import io.hybridstorage.api.BucketListRequest;
 import io.hybridstorage.api.BucketPatch;
 import io.hybridstorage.api.BucketSpec;
-import io.hybridstorage.api.Capability;
 import io.hybridstorage.api.ComposeRequest;
 import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.CopyRequest;
+import io.hybridstorage.api.ForwardingObjectStore;
 import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.ListPage;
 import io.hybridstorage.api.ListRequest;
@@ -30,10 +30,10 @@ import io.hybridstorage.api.SignUrlRequest;
 import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.routing.RoutingSettings;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URL;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -65,9 +65,8 @@ import javax.annotation.Nullable;
  * Streams returned by {@code read} and bytes passed to {@code ObjectWriter.write} are not time
  * limited (their size is unbounded); opening the stream and {@code commit} are.
  */
-public final class ResilientStore implements ObjectStore {
+public final class ResilientStore extends ForwardingObjectStore {
 
-  private final ObjectStore delegate;
   private final CircuitBreaker breaker;
   private final Retry retry;
   private final Bulkhead bulkhead;
@@ -75,7 +74,7 @@ public final class ResilientStore implements ObjectStore {
   private final ExecutorService pool;
 
   public ResilientStore(ObjectStore delegate, RoutingSettings settings, ExecutorService pool) {
-    this.delegate = delegate;
+    super(delegate);
     this.pool = pool;
     this.timeout = settings.callTimeout();
     Predicate<Throwable> failure = ResilientStore::isBackendFailure;
@@ -118,8 +117,9 @@ public final class ResilientStore implements ObjectStore {
     return s == CircuitBreaker.State.OPEN || s == CircuitBreaker.State.FORCED_OPEN;
   }
 
+  @Override
   public ObjectStore delegate() {
-    return delegate;
+    return super.delegate();
   }
 
   private <T> T call(String op, @Nullable String bucket, @Nullable String object, boolean idempotent,
@@ -173,55 +173,45 @@ public final class ResilientStore implements ObjectStore {
   }
 
   @Override
-  public String site() {
-    return delegate.site();
-  }
-
-  @Override
-  public Set<Capability> capabilities() {
-    return delegate.capabilities();
-  }
-
-  @Override
   public BucketInfo createBucket(BucketSpec spec) {
-    return call("createBucket", spec.name(), null, false, () -> delegate.createBucket(spec));
+    return call("createBucket", spec.name(), null, false, () -> delegate().createBucket(spec));
   }
 
   @Override
   public Optional<BucketInfo> getBucket(String bucket) {
-    return call("getBucket", bucket, null, true, () -> delegate.getBucket(bucket));
+    return call("getBucket", bucket, null, true, () -> delegate().getBucket(bucket));
   }
 
   @Override
   public ListPage<BucketInfo> listBuckets(BucketListRequest request) {
-    return call("listBuckets", null, null, true, () -> delegate.listBuckets(request));
+    return call("listBuckets", null, null, true, () -> delegate().listBuckets(request));
   }
 
   @Override
   public BucketInfo updateBucket(String bucket, BucketPatch patch) {
-    return call("updateBucket", bucket, null, false, () -> delegate.updateBucket(bucket, patch));
+    return call("updateBucket", bucket, null, false, () -> delegate().updateBucket(bucket, patch));
   }
 
   @Override
   public boolean deleteBucket(String bucket) {
-    return call("deleteBucket", bucket, null, false, () -> delegate.deleteBucket(bucket));
+    return call("deleteBucket", bucket, null, false, () -> delegate().deleteBucket(bucket));
   }
 
   @Override
   public Optional<ObjectInfo> head(ObjectId id, Conditions conditions) {
-    return call("head", id.bucket(), id.name(), true, () -> delegate.head(id, conditions));
+    return call("head", id.bucket(), id.name(), true, () -> delegate().head(id, conditions));
   }
 
   @Override
   public ObjectContent read(ReadRequest request) {
     ObjectId id = request.id();
-    return call("read", id.bucket(), id.name(), true, () -> delegate.read(request));
+    return call("read", id.bucket(), id.name(), true, () -> delegate().read(request));
   }
 
   @Override
   public ObjectWriter openWrite(WriteRequest request) {
     ObjectWriter writer = call("openWrite", request.bucket(), request.name(), false,
-        () -> delegate.openWrite(request));
+        () -> delegate().openWrite(request));
     return new CommitDecoratedWriter(writer, commit -> call("write", request.bucket(), request.name(), false, () -> {
       try {
         return commit.commit();
@@ -233,52 +223,47 @@ public final class ResilientStore implements ObjectStore {
 
   /** The whole stream in one call (the delegate may do it natively); never retried: the stream is consumed. */
   @Override
-  public ObjectInfo write(WriteRequest request, java.io.InputStream data) {
-    return call("write", request.bucket(), request.name(), false, () -> delegate.write(request, data));
+  public ObjectInfo write(WriteRequest request, InputStream data) {
+    return call("write", request.bucket(), request.name(), false, () -> delegate().write(request, data));
   }
 
   @Override
   public boolean delete(ObjectId id, Conditions conditions) {
     boolean idempotent = id.generation() != 0 || conditions.ifGenerationMatch() != null;
-    return call("delete", id.bucket(), id.name(), idempotent, () -> delegate.delete(id, conditions));
+    return call("delete", id.bucket(), id.name(), idempotent, () -> delegate().delete(id, conditions));
   }
 
   @Override
   public ListPage<ObjectInfo> list(ListRequest request) {
-    return call("list", request.bucket(), null, true, () -> delegate.list(request));
+    return call("list", request.bucket(), null, true, () -> delegate().list(request));
   }
 
   @Override
   public ObjectInfo copy(CopyRequest request) {
     boolean idempotent = request.targetConditions().ifGenerationMatch() != null;
-    return call("copy", request.targetBucket(), request.targetName(), idempotent, () -> delegate.copy(request));
+    return call("copy", request.targetBucket(), request.targetName(), idempotent, () -> delegate().copy(request));
   }
 
   @Override
   public ObjectInfo compose(ComposeRequest request) {
     boolean idempotent = request.targetConditions().ifGenerationMatch() != null;
-    return call("compose", request.bucket(), request.targetName(), idempotent, () -> delegate.compose(request));
+    return call("compose", request.bucket(), request.targetName(), idempotent, () -> delegate().compose(request));
   }
 
   @Override
   public ObjectInfo updateMetadata(ObjectId id, MetadataPatch patch, Conditions conditions) {
     boolean idempotent = conditions.ifMetagenerationMatch() != null;
     return call("updateMetadata", id.bucket(), id.name(), idempotent,
-        () -> delegate.updateMetadata(id, patch, conditions));
+        () -> delegate().updateMetadata(id, patch, conditions));
   }
 
   @Override
   public URL signUrl(SignUrlRequest request) {
-    return call("signUrl", request.bucket(), request.name(), true, () -> delegate.signUrl(request));
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
+    return call("signUrl", request.bucket(), request.name(), true, () -> delegate().signUrl(request));
   }
 
   @Override
   public String toString() {
-    return "Resilient(" + delegate + ", breaker=" + breaker.getState() + ")";
+    return "Resilient(" + delegate() + ", breaker=" + breaker.getState() + ")";
   }
 }

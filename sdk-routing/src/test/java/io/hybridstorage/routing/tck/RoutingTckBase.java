@@ -12,12 +12,10 @@ import org.junit.jupiter.api.AfterAll;
  */
 abstract class RoutingTckBase implements ObjectStoreTck {
 
-  private final AutoCloseable world;
   private final ObjectStore store;
 
   RoutingTckBase(WritePolicy policy) {
-    var w = TestWorlds.create(policy);
-    this.world = w;
+    AutoCloseable w = TestWorlds.create(policy);
     this.store = TestWorlds.router(w);
     try {
       closePrevious(w);

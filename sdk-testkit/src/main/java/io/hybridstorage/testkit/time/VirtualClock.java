@@ -193,12 +193,7 @@ public final class VirtualClock extends Clock {
         }
         long amount = SystemSleeper.saturatedNanos(duration);
         if (amount > 0) {
-          lock.lock();
-          try {
-            setLocked(saturatedAdd(nanos, amount));
-          } finally {
-            lock.unlock();
-          }
+          advanceBy(amount);
         }
       }
 

@@ -1,12 +1,12 @@
 package io.hybridstorage.testkit.history;
 
+import io.hybridstorage.api.Checksums;
+import io.hybridstorage.api.ForwardingObjectStore;
 import io.hybridstorage.api.ObjectContent;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectStore;
-import io.hybridstorage.api.ObjectWriter;
 import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.WriteRequest;
-import io.hybridstorage.testkit.fault.FaithfulStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +21,7 @@ final class BuggyStores {
   private BuggyStores() {}
 
   /** Every n-th read returns the version read before (a stale cache). */
-  static final class StaleReads extends FaithfulStore {
+  static final class StaleReads extends ForwardingObjectStore {
     private final int every;
     private final AtomicInteger reads = new AtomicInteger();
     private final Map<String, Snapshot> previous = new ConcurrentHashMap<>();
@@ -51,7 +51,7 @@ final class BuggyStores {
   }
 
   /** Every n-th write is acknowledged with the live version's info but never stored. */
-  static final class DropsWrites extends FaithfulStore {
+  static final class DropsWrites extends ForwardingObjectStore {
     private final int every;
     private final AtomicInteger writes = new AtomicInteger();
 
@@ -66,17 +66,12 @@ final class BuggyStores {
         try {
           byte[] bytes = data.readAllBytes();
           return new ObjectInfo(request.bucket(), request.name(), System.nanoTime(), 1, bytes.length,
-              io.hybridstorage.api.Checksums.crc32c(bytes), null, null, request.metadata(), null, null, null, 0);
+              Checksums.crc32c(bytes), null, null, request.metadata(), null, null, null, 0);
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
       }
       return super.write(request, data);
-    }
-
-    @Override
-    public ObjectWriter openWrite(WriteRequest request) {
-      return super.openWrite(request);
     }
   }
 }
