@@ -65,6 +65,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import javax.annotation.Nullable;
 
 /**
  * An {@link ObjectStore} spanning named sites: each object is placed, written, replicated and read
@@ -123,6 +124,8 @@ public final class RoutingStore implements ObjectStore, Replicating {
   private final ScheduledFuture<?> replayTask;
   private final Set<Capability> capabilities;
   private final String siteName;
+  /** The journal directory this store made itself (none was configured); deleted on close. */
+  @Nullable private final Path temporaryJournal;
   private volatile boolean closed;
 
   private RoutingStore(Map<String, ObjectStore> stores, HybridStorageOptions options, RoutingSettings settings) {
@@ -145,7 +148,9 @@ public final class RoutingStore implements ObjectStore, Replicating {
     this.sites = java.util.Collections.unmodifiableMap(handles);
     this.siteName = "routing[" + String.join(",", handles.keySet()) + "]";
     validate(options, this.sites);
-    this.journal = ReplicationJournal.open(journalDirectory(options), options.clock(), settings.journalBatchMax());
+    this.temporaryJournal = options.journalDirectory().isPresent() ? null : temporaryJournalDirectory();
+    this.journal = ReplicationJournal.open(options.journalDirectory().orElse(temporaryJournal), options.clock(),
+        settings.journalBatchMax());
     journal.onAppended(depth -> listeners.forEach(l -> l.journalAppended(0, depth)));
     Replicator replicator = new Replicator(this::site);
     this.ctx = new RoutingContext(options, settings, sites, journal, replicator,
@@ -201,17 +206,19 @@ public final class RoutingStore implements ObjectStore, Replicating {
     }
   }
 
-  private static Path journalDirectory(HybridStorageOptions options) {
-    return options.journalDirectory().orElseGet(() -> {
-      try {
-        Path dir = Files.createTempDirectory("hybrid-storage-journal");
-        log.warn("no journal directory configured: journaling to {}, which does not survive a restart of the "
-            + "machine; set HybridStorageOptions.journalDirectory", dir);
-        return dir;
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    });
+  /**
+   * A fresh temporary journal directory, for when none is configured. Its random name means no
+   * later process can reopen it, so {@link #close()} deletes it; a restart loses what it held.
+   */
+  private static Path temporaryJournalDirectory() {
+    try {
+      Path dir = Files.createTempDirectory("hybrid-storage-journal");
+      log.warn("no journal directory configured: journaling to {}, which is deleted on close and does not survive "
+          + "a restart; set HybridStorageOptions.journalDirectory", dir);
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static ThreadFactory daemon(String prefix) {
@@ -636,6 +643,13 @@ public final class RoutingStore implements ObjectStore, Replicating {
     replayer.stop();
     scheduler.shutdownNow();
     journal.close();
+    if (temporaryJournal != null) {
+      try {
+        com.google.common.io.MoreFiles.deleteRecursively(temporaryJournal);
+      } catch (IOException e) {
+        log.warn("could not delete the temporary journal {}", temporaryJournal, e);
+      }
+    }
     pool.shutdownNow();
     if (settings.ownsSites()) {
       for (SiteHandle s : sites.values()) {
@@ -646,6 +660,11 @@ public final class RoutingStore implements ObjectStore, Replicating {
         }
       }
     }
+  }
+
+  /** Where the replication journal lives: the configured directory, or a temporary one deleted on close. */
+  public Path journalDirectory() {
+    return options.journalDirectory().orElse(temporaryJournal);
   }
 
   @Override

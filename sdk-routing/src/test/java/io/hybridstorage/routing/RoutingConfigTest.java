@@ -81,6 +81,27 @@ class RoutingConfigTest {
         .hasMessageContaining("ASSIGNED_GENERATIONS");
   }
 
+  @Test
+  void aTemporaryJournalIsDeletedOnCloseAndAConfiguredOneIsKept(@TempDir Path dir) {
+    Map<String, ObjectStore> sites = new LinkedHashMap<>();
+    for (String site : new String[] {"gcp", "dc1", "dc2"}) {
+      sites.put(site, new InMemoryStore(site));
+    }
+    RoutingStore temporary = RoutingStore.create(sites, HybridStorageOptions.inMemoryThreeSites().build(),
+        World.testSettings().withOwnsSites(false));
+    Path made = temporary.journalDirectory();
+    assertThat(made).isDirectory();
+    temporary.close();
+    assertThat(made).as("a temporary journal nobody can reopen").doesNotExist();
+
+    RoutingStore configured = RoutingStore.create(sites,
+        HybridStorageOptions.inMemoryThreeSites().journalDirectory(dir).build(), World.testSettings());
+    assertThat(configured.journalDirectory()).isEqualTo(dir);
+    configured.close();
+    assertThat(dir).as("a configured journal survives close").isDirectory();
+    assertThat(dir.toFile().list()).isNotEmpty();
+  }
+
   /** An authority assigning its own generations (GCS) works: writes go primary first, replicas get its generation. */
   @Test
   void anAuthorityWithItsOwnGenerationsIsWrittenFirst(@TempDir Path dir) throws Exception {

@@ -139,5 +139,10 @@ final class World implements AutoCloseable {
   @Override
   public void close() {
     router.close();
+    try {
+      com.google.common.io.MoreFiles.deleteRecursively(journalDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
