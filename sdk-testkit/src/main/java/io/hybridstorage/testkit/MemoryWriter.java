@@ -1,0 +1,78 @@
+package io.hybridstorage.testkit;
+
+import io.hybridstorage.api.Checksums;
+import io.hybridstorage.api.ObjectInfo;
+import io.hybridstorage.api.ObjectWriter;
+import io.hybridstorage.api.WriteRequest;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.Arrays;
+
+/**
+ * A write into an {@link InMemoryStore}: bytes go to a private buffer, invisible to everyone,
+ * until {@link #commit()} verifies the client checksums (400) and publishes a copy atomically with
+ * the preconditions (412). After commit, or a failed commit, or close, the writer is closed.
+ */
+final class MemoryWriter implements ObjectWriter {
+
+  /** The largest array the JVM reliably allocates. */
+  private static final int MAX_SIZE = Integer.MAX_VALUE - 8;
+
+  private final InMemoryStore store;
+  private final WriteRequest request;
+  private final Checksums checksums = new Checksums();
+  private byte[] buffer = new byte[1024];
+  private int size;
+  private boolean open = true;
+
+  MemoryWriter(InMemoryStore store, WriteRequest request) {
+    this.store = store;
+    this.request = request;
+  }
+
+  @Override
+  public int write(ByteBuffer source) throws IOException {
+    if (!open) {
+      throw new ClosedChannelException();
+    }
+    int n = source.remaining();
+    if (n > MAX_SIZE - size) {
+      throw new IOException("write gs://" + request.bucket() + "/" + request.name() + " on " + store.site()
+          + ": an InMemoryStore object holds at most " + MAX_SIZE + " bytes");
+    }
+    if (size + n > buffer.length) {
+      buffer = Arrays.copyOf(buffer, (int) Math.min(MAX_SIZE, Math.max(size + n, 2L * buffer.length)));
+    }
+    checksums.update(source);
+    source.get(buffer, size, n);
+    size += n;
+    return n;
+  }
+
+  @Override
+  public ObjectInfo commit() throws IOException {
+    if (!open) {
+      throw new ClosedChannelException();
+    }
+    open = false;
+    byte[] data = Arrays.copyOf(buffer, size);
+    buffer = null;
+    String[] sums = checksums.finish();
+    Checksums.verify(request.crc32c(), request.md5(), sums[0], sums[1], "write", request.bucket(), request.name(),
+        store.site());
+    return store.publish("write", request.bucket(), request.name(), request.conditions(), request.generation(),
+        request.metadata(), data, sums[0], sums[1], 0);
+  }
+
+  @Override
+  public boolean isOpen() {
+    return open;
+  }
+
+  @Override
+  public void close() {
+    open = false;
+    buffer = null;
+  }
+}
