@@ -24,6 +24,7 @@ import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.ObjectWriter;
 import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.SignUrlRequest;
+import io.hybridstorage.api.Utf8Order;
 import io.hybridstorage.api.WriteRequest;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -153,6 +154,7 @@ public final class VastStore implements ObjectStore {
   private final S3Presigner presigner;
   private final ExecutorService headExecutor;
   private final Striped<Lock> keyLocks = Striped.lazyWeakLock(4096);
+  private final S3Listing listing;
   private final boolean nativeConditions;
   private final Set<Capability> capabilities;
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -195,6 +197,7 @@ public final class VastStore implements ObjectStore {
         .setNameFormat("vast-" + config.site() + "-upload-%d").setDaemon(true).build());
     this.headExecutor = Executors.newFixedThreadPool(Math.min(16, config.maxConnections()),
         new ThreadFactoryBuilder().setNameFormat("vast-" + config.site() + "-head-%d").setDaemon(true).build());
+    this.listing = new S3Listing(this, headExecutor);
     this.nativeConditions = switch (config.conditionalWrites()) {
       case NATIVE -> true;
       case EMULATED -> false;
@@ -295,11 +298,11 @@ public final class VastStore implements ObjectStore {
       List<software.amazon.awssdk.services.s3.model.Bucket> matching = new ArrayList<>();
       for (var b : all.buckets()) {
         if ((request.prefix() == null || b.name().startsWith(request.prefix()))
-            && (request.pageToken() == null || Utf8Order.compare(b.name(), request.pageToken()) > 0)) {
+            && (request.pageToken() == null || Utf8Order.INSTANCE.compare(b.name(), request.pageToken()) > 0)) {
           matching.add(b);
         }
       }
-      matching.sort((a, b) -> Utf8Order.compare(a.name(), b.name()));
+      matching.sort((a, b) -> Utf8Order.INSTANCE.compare(a.name(), b.name()));
       int size = request.pageSize() == 0 ? ListRequest.DEFAULT_PAGE_SIZE : request.pageSize();
       List<BucketInfo> items = new ArrayList<>();
       for (int i = 0; i < Math.min(size, matching.size()); i++) {
@@ -676,100 +679,8 @@ public final class VastStore implements ObjectStore {
 
   @Override
   public ListPage<ObjectInfo> list(ListRequest request) {
-    String op = "list";
-    if (request.versions()) {
-      throw HybridStorageException.unsupported("list versions", request.bucket(), null, site());
-    }
-    String continuation = decodeToken(op, request);
-    String startAfter = null;
-    if (continuation == null && request.startOffset() != null
-        && (request.prefix() == null || Utf8Order.compare(request.startOffset(), request.prefix()) > 0)) {
-      startAfter = Utf8Order.predecessor(request.startOffset());
-    }
-    String after = startAfter;
-    ListObjectsV2Response r;
-    try {
-      r = s3.listObjectsV2(b -> b.bucket(request.bucket()).prefix(request.prefix()).delimiter(request.delimiter())
-          .maxKeys(request.effectivePageSize()).startAfter(after).continuationToken(continuation));
-    } catch (SdkException e) {
-      throw errors.map(e, op, request.bucket(), null);
-    }
-    Pattern glob = request.matchGlob() == null ? null : Glob.compile(request.matchGlob());
-    boolean pastEnd = false;
-    List<String> names = new ArrayList<>();
-    for (S3Object o : r.contents()) {
-      if (request.endOffset() != null && Utf8Order.compare(o.key(), request.endOffset()) >= 0) {
-        pastEnd = true;
-        continue;
-      }
-      if (request.startOffset() != null && Utf8Order.compare(o.key(), request.startOffset()) < 0) {
-        continue;
-      }
-      if (glob != null && !glob.matcher(o.key()).matches()) {
-        continue;
-      }
-      names.add(o.key());
-    }
-    List<String> prefixes = new ArrayList<>();
-    for (CommonPrefix p : r.commonPrefixes()) {
-      if (request.endOffset() != null && Utf8Order.compare(p.prefix(), request.endOffset()) >= 0) {
-        pastEnd = true;
-        continue;
-      }
-      prefixes.add(p.prefix());
-    }
-    List<ObjectInfo> items = headAll(op, request.bucket(), names);
-    String next = !pastEnd && Boolean.TRUE.equals(r.isTruncated()) && r.nextContinuationToken() != null
-        ? encodeToken(r.nextContinuationToken()) : null;
-    return new ListPage<>(items, prefixes, next);
-  }
-
-  /** HEADs listed names in parallel (S3 lists carry no user metadata); names gone meanwhile are skipped. */
-  private List<ObjectInfo> headAll(String op, String bucket, List<String> names) {
-    List<Future<Optional<Current>>> futures = new ArrayList<>(names.size());
-    for (String name : names) {
-      futures.add(headExecutor.submit(() -> headCurrent(op, bucket, name, false)));
-    }
-    List<ObjectInfo> out = new ArrayList<>(names.size());
-    try {
-      for (Future<Optional<Current>> f : futures) {
-        f.get().ifPresent(c -> out.add(c.info()));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      futures.forEach(f -> f.cancel(true));
-      throw errors.unavailable(op, bucket, null, "interrupted", e);
-    } catch (ExecutionException e) {
-      futures.forEach(f -> f.cancel(true));
-      if (e.getCause() instanceof HybridStorageException h) {
-        throw h;
-      }
-      throw errors.unavailable(op, bucket, null,
-          String.valueOf(e.getCause()), e.getCause());
-    }
-    return out;
-  }
-
-  private static String encodeToken(String continuation) {
-    return Base64.getUrlEncoder().withoutPadding()
-        .encodeToString(("v1:" + continuation).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-  }
-
-  @Nullable
-  private String decodeToken(String op, ListRequest request) {
-    if (request.pageToken() == null) {
-      return null;
-    }
-    try {
-      String s = new String(Base64.getUrlDecoder().decode(request.pageToken()), java.nio.charset.StandardCharsets.UTF_8);
-      if (s.startsWith("v1:")) {
-        return s.substring(3);
-      }
-    } catch (IllegalArgumentException e) {
-      // fall through
-    }
-    throw HybridStorageException.invalid(op, request.bucket(), null, site(),
-        "Invalid page token: " + request.pageToken());
+    ensureOpen("list", request.bucket(), null);
+    return listing.page(request);
   }
 
   // ---------------------------------------------------------------- signed URLs
