@@ -53,9 +53,18 @@ final class S3Listing {
     boolean s3Delimiter = request.delimiter() != null && !request.delimiter().isEmpty()
         && request.matchGlob() == null && request.startOffset() == null && request.endOffset() == null;
     int fetch = Math.min(1000, request.effectivePageSize() + 1);
-    ListPage<Entry> page = Listing.page(request,
-        from -> new Scan(request, s3Delimiter ? request.delimiter() : null, from, fetch),
-        Entry::name, e -> 0L, OP, store.site());
+    Scan[] last = new Scan[1];
+    Listing.Source<Entry> source = from -> {
+      // after a common prefix, Listing asks to scan past it: S3 already skipped what it holds,
+      // so the scan in progress continues (no request per prefix)
+      if (s3Delimiter && last[0] != null && last[0].canContinueFrom(from)) {
+        last[0].floor = from;
+        return last[0];
+      }
+      last[0] = new Scan(request, s3Delimiter ? request.delimiter() : null, from, fetch);
+      return last[0];
+    };
+    ListPage<Entry> page = Listing.page(request, source, Entry::name, e -> 0L, OP, store.site());
     List<String> names = new ArrayList<>();
     for (Entry e : page.items()) {
       names.add(e.name());
@@ -81,12 +90,28 @@ final class S3Listing {
       this.startAfter = from == null ? null : predecessor(from);
     }
 
+    /** Entries below it are skipped (set when the scan continues past a common prefix). */
+    @Nullable String floor;
+    @Nullable private String lastReturned;
+
+    boolean canContinueFrom(@Nullable String from) {
+      return from != null && lastReturned != null && Utf8Order.INSTANCE.compare(from, lastReturned) > 0;
+    }
+
     @Override
     public boolean hasNext() {
-      while (buffered.isEmpty() && !done) {
-        fetchMore();
+      while (true) {
+        while (buffered.isEmpty() && !done) {
+          fetchMore();
+        }
+        if (buffered.isEmpty()) {
+          return false;
+        }
+        if (floor == null || Utf8Order.INSTANCE.compare(buffered.peekFirst().name(), floor) >= 0) {
+          return true;
+        }
+        buffered.removeFirst();
       }
-      return !buffered.isEmpty();
     }
 
     @Override
@@ -94,7 +119,9 @@ final class S3Listing {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      return buffered.removeFirst();
+      Entry e = buffered.removeFirst();
+      lastReturned = e.name();
+      return e;
     }
 
     private void fetchMore() {

@@ -515,7 +515,8 @@ public final class VastStore implements ObjectStore {
    * Makes one change of {@code bucket/name}: under the key's lock, HEADs the live version, checks
    * {@code conditions} (and that an assigned generation is newer than the live one), then runs
    * {@code action}, which sends {@code guard}. When the server refuses the guard (the key changed
-   * since the HEAD, by another client), decides again, up to {@value #PUBLISH_ATTEMPTS} times.
+   * since the HEAD, by another client), decides again, up to {@value #PUBLISH_ATTEMPTS} times; a
+   * 412 that cannot come from a guard (emulated preconditions) is final.
    */
   <T> T publish(String op, String bucket, String name, Conditions conditions, long assignedGeneration,
       boolean mustExist, Publish<T> action) {
@@ -538,7 +539,7 @@ public final class VastStore implements ObjectStore {
         try {
           return action.run(current, guard);
         } catch (SdkException e) {
-          if (S3Errors.isPreconditionFailed(e) && attempt < PUBLISH_ATTEMPTS) {
+          if (guard != null && S3Errors.isPreconditionFailed(e) && attempt < PUBLISH_ATTEMPTS) {
             LOG.debug("{} gs://{}/{} on {}: changed concurrently (attempt {}), deciding again", op, bucket, name,
                 site(), attempt);
             continue;
@@ -607,7 +608,7 @@ public final class VastStore implements ObjectStore {
           });
           return true;
         } catch (SdkException e) {
-          if (S3Errors.isPreconditionFailed(e) && attempt < PUBLISH_ATTEMPTS) {
+          if (nativeConditions && S3Errors.isPreconditionFailed(e) && attempt < PUBLISH_ATTEMPTS) {
             continue;
           }
           if (S3Errors.isNotFound(e) && !S3Errors.isNoSuchBucket(e)) {
