@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  *       matches {@code a/b} and {@code b};
  *   <li>{@code ?} exactly one character other than {@code /};
  *   <li>{@code [abc]}, {@code [a-z]}, {@code [!abc]} (or {@code [^abc]}) one character of, or not
- *       of, a set; a {@code ]} right after the opening bracket is literal;
+ *       of, a set, never {@code /} (as POSIX {@code fnmatch} with {@code FNM_PATHNAME}); a {@code ]}
+ *       right after the opening bracket is literal;
  *   <li>{@code {foo,b*r}} any of the comma-separated alternatives (which may hold wildcards and
  *       nest);
  *   <li>{@code \} escapes the next character.
@@ -166,7 +167,8 @@ public final class Glob {
           set.append(hex(cp));
         }
       }
-      out.append(negate ? "[^" : "[").append(set).append(']');
+      // like '*' and '?', a class never matches the level separator '/'
+      out.append(negate ? "[^/" : "[").append(set).append(negate ? "]" : "&&[^/]]");
     }
 
     private void braces(StringBuilder out, int depth) {

@@ -41,6 +41,9 @@ class GlobTest {
     assertThat(Glob.compile("[^a-c]x").matches("ax")).isFalse();
     assertThat(Glob.compile("[]]").matches("]")).isTrue();
     assertThat(Glob.compile("[.-]").matches("-")).isTrue();
+    assertThat(Glob.compile("a[!x]b").matches("a/b")).as("a class never matches '/'").isFalse();
+    assertThat(Glob.compile("a[/x]b").matches("a/b")).isFalse();
+    assertThat(Glob.compile("a[/x]b").matches("axb")).isTrue();
   }
 
   @Test
