@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * {@code hs-md5} (GCS's base64), {@code hs-ctime} (ISO-8601 creation time of the generation,
  * which a metadata update keeps), {@code hs-mtime} (last metadata change), {@code hs-components} (compose), {@code hs-custom} (the
  * caller's custom metadata, form-encoded so keys keep their case and values may be any UTF-8:
- * S3 lower-cases metadata names and allows only ASCII values) and {@code hs-no-ct} (the caller
- * set no content type; S3 would report its default).
+ * S3 lower-cases metadata names and allows only ASCII values) and {@code hs-ct} (the content
+ * type exactly as the caller set it: S3 reports a default when none was set, and some servers
+ * normalize the header, e.g. drop the space in {@code text/plain; charset=utf-8}).
  *
  * <p>A <b>foreign</b> object (no {@code hs-generation}: written over NFS, by plain S3 tools or
  * by a sync engine) reads as generation 0, metageneration 1 (or {@code hs-metageneration} once we
@@ -42,7 +43,7 @@ final class HsMetadata {
   static final String MTIME = "hs-mtime";
   static final String COMPONENTS = "hs-components";
   static final String CUSTOM = "hs-custom";
-  static final String NO_CONTENT_TYPE = "hs-no-ct";
+  static final String CONTENT_TYPE = "hs-ct";
 
   private HsMetadata() {}
 
@@ -67,8 +68,8 @@ final class HsMetadata {
     if (!metadata.custom().isEmpty()) {
       out.put(CUSTOM, encodeCustom(metadata.custom()));
     }
-    if (metadata.contentType() == null) {
-      out.put(NO_CONTENT_TYPE, "1");
+    if (metadata.contentType() != null) {
+      out.put(CONTENT_TYPE, URLEncoder.encode(metadata.contentType(), StandardCharsets.UTF_8));
     }
     return out;
   }
@@ -156,7 +157,8 @@ final class HsMetadata {
           updated, updated, null, 0);
     }
     Map<String, String> custom = user.containsKey(CUSTOM) ? decodeCustom(user.get(CUSTOM)) : Map.of();
-    String contentType = user.containsKey(NO_CONTENT_TYPE) ? null : h.contentType();
+    String contentType = user.containsKey(CONTENT_TYPE)
+        ? URLDecoder.decode(user.get(CONTENT_TYPE), StandardCharsets.UTF_8) : null;
     ObjectMetadata metadata = new ObjectMetadata(contentType, h.contentEncoding(), h.contentDisposition(),
         h.contentLanguage(), h.cacheControl(), custom);
     Instant created = parseInstant(user.get(CTIME), updated);

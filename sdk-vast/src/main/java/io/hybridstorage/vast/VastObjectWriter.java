@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * A streaming write to a {@link VastStore}: one PutObject at commit when the object fits in
@@ -259,18 +260,37 @@ final class VastObjectWriter implements ObjectWriter {
                 + current.info().generation() + " was committed while this upload (generation " + generation
                 + ") was in progress; retry the write", null);
           }
-          String etag = store.s3.completeMultipartUpload(b -> {
-            b.bucket(request.bucket()).key(request.name()).uploadId(uploadId)
-                .multipartUpload(m -> m.parts(VastStore.sorted(parts)));
-            if (guard != null) {
-              b.ifMatch(guard.ifMatch()).ifNoneMatch(guard.ifNoneMatch());
-            }
-          }).eTag();
+          String etag = complete(guard);
           uploadId = null; // completed: nothing to abort any more
           return new ObjectInfo(request.bucket(), request.name(), generation, 1, size, request.crc32c(), null, etag,
               metadata, createTime, createTime, null, componentCount);
         });
     return stamp ? stampChecksums(published, crc32c, md5) : published;
+  }
+
+  /**
+   * CompleteMultipartUpload. A large completion can outlast the socket timeout; the SDK's retry
+   * then finds the upload gone (NoSuchUpload) although the first attempt succeeded: if the live
+   * version is ours (our generation), that is our success.
+   */
+  private String complete(@Nullable Current.Guard guard) {
+    try {
+      return store.s3.completeMultipartUpload(b -> {
+        b.bucket(request.bucket()).key(request.name()).uploadId(uploadId)
+            .multipartUpload(m -> m.parts(VastStore.sorted(parts)));
+        if (guard != null) {
+          b.ifMatch(guard.ifMatch()).ifNoneMatch(guard.ifNoneMatch());
+        }
+      }).eTag();
+    } catch (S3Exception e) {
+      if ("NoSuchUpload".equals(S3Errors.errorCode(e))) {
+        Current live = store.headCurrent(OP, request.bucket(), request.name(), false).orElse(null);
+        if (live != null && live.info().generation() == generation) {
+          return live.etag();
+        }
+      }
+      throw e;
+    }
   }
 
   /**

@@ -432,7 +432,7 @@ public final class VastStore implements ObjectStore {
     ObjectInfo info = HsMetadata.decode(id.bucket(), id.name(), headers(r, size));
     try {
       if (id.generation() != 0 && id.generation() != info.generation()) {
-        throw HybridStorageException.objectNotFound(op, id.bucket(), id.name() + "#" + id.generation(), site());
+        throw noSuchGeneration(op, id);
       }
       request.conditions().check(info, op, id.bucket(), id.name(), site());
       range.check(size, op, id.bucket(), id.name(), site());
@@ -450,7 +450,7 @@ public final class VastStore implements ObjectStore {
         .orElseThrow(() -> HybridStorageException.objectNotFound(op, id.bucket(), id.name(), site()));
     ObjectInfo info = current.info();
     if (id.generation() != 0 && id.generation() != info.generation()) {
-      throw HybridStorageException.objectNotFound(op, id.bucket(), id.name() + "#" + id.generation(), site());
+      throw noSuchGeneration(op, id);
     }
     request.conditions().check(info, op, id.bucket(), id.name(), site());
     request.range().check(info.size(), op, id.bucket(), id.name(), site());
@@ -459,6 +459,12 @@ public final class VastStore implements ObjectStore {
           "the server refused range " + request.range() + " of " + info.size() + " bytes");
     }
     return ObjectContent.of(info, InputStream.nullInputStream());
+  }
+
+  private HybridStorageException noSuchGeneration(String op, ObjectId id) {
+    return new HybridStorageException(404, "notFound", op, id.bucket(), id.name(), site(),
+        "No such object: " + id.bucket() + "/" + id.name() + "#" + id.generation()
+            + " (this store keeps only the live generation)", null);
   }
 
   /** The object's size: the total of a Content-Range ("bytes 0-9/42"), else the length. */
@@ -628,7 +634,7 @@ public final class VastStore implements ObjectStore {
     return publish(op, id.bucket(), id.name(), conditions, 0, true, (current, guard) -> {
       ObjectInfo live = current.info();
       if (id.generation() != 0 && id.generation() != live.generation()) {
-        throw HybridStorageException.objectNotFound(op, id.bucket(), id.name() + "#" + id.generation(), site());
+        throw noSuchGeneration(op, id);
       }
       ObjectMetadata metadata = live.metadata().apply(patch);
       long metageneration = live.metageneration() + 1;

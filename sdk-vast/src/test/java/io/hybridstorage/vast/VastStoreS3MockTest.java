@@ -103,6 +103,35 @@ class VastStoreS3MockTest {
   }
 
   @Test
+  void concurrentWritersGetDistinctGenerations() throws Exception {
+    String bucket = VastTestSupport.newBucket(store, "race");
+    int writers = 4;
+    int writes = 6;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(writers);
+    List<java.util.concurrent.Future<List<Long>>> futures = new ArrayList<>();
+    for (int t = 0; t < writers; t++) {
+      int id = t;
+      futures.add(pool.submit(() -> {
+        List<Long> mine = new ArrayList<>();
+        for (int i = 0; i < writes; i++) {
+          mine.add(put(bucket, "hot", ("w" + id + "-" + i).getBytes(StandardCharsets.UTF_8)).generation());
+        }
+        return mine;
+      }));
+    }
+    java.util.Set<Long> all = new java.util.HashSet<>();
+    for (var f : futures) {
+      List<Long> mine = f.get();
+      assertThat(mine).isSorted();
+      all.addAll(mine);
+    }
+    pool.shutdown();
+    assertThat(all).hasSize(writers * writes);
+    assertThat(store.head(ObjectId.of(bucket, "hot"), Conditions.none()).orElseThrow().generation())
+        .isEqualTo(all.stream().mapToLong(Long::longValue).max().orElseThrow());
+  }
+
+  @Test
   void assignedGenerationsAreKeptAndMustBeNewer() {
     String bucket = VastTestSupport.newBucket(store, "assigned");
     ObjectInfo v = store.write(WriteRequest.of(bucket, "o").withGeneration(1_700_000_000_000_000L),
