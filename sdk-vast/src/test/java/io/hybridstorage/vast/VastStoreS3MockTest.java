@@ -132,6 +132,43 @@ class VastStoreS3MockTest {
   }
 
   @Test
+  void concurrentConditionalUpdatesLoseNoIncrement() throws Exception {
+    String bucket = VastTestSupport.newBucket(store, "incr");
+    ObjectInfo start = store.write(WriteRequest.of(bucket, "counter")
+        .withMetadata(ObjectMetadata.empty().withCustom(Map.of("n", "0"))), new ByteArrayInputStream(new byte[1]));
+    int threads = 3;
+    int increments = 4;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    List<java.util.concurrent.Future<Integer>> futures = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      futures.add(pool.submit(() -> {
+        int conflicts = 0;
+        for (int i = 0; i < increments; ) {
+          ObjectInfo now = store.head(ObjectId.of(bucket, "counter"), Conditions.none()).orElseThrow();
+          int n = Integer.parseInt(now.metadata().custom().get("n"));
+          try {
+            store.updateMetadata(ObjectId.of(bucket, "counter"), MetadataPatch.ofCustom(Map.of("n", "" + (n + 1))),
+                Conditions.none().withMetagenerationMatch(now.metageneration()));
+            i++;
+          } catch (HybridStorageException e) {
+            assertThat(e.code()).isEqualTo(412);
+            conflicts++;
+          }
+        }
+        return conflicts;
+      }));
+    }
+    for (var f : futures) {
+      f.get();
+    }
+    pool.shutdown();
+    ObjectInfo end = store.head(ObjectId.of(bucket, "counter"), Conditions.none()).orElseThrow();
+    assertThat(end.metadata().custom()).containsEntry("n", String.valueOf(threads * increments));
+    assertThat(end.metageneration()).isEqualTo(1 + threads * increments);
+    assertThat(end.generation()).isEqualTo(start.generation());
+  }
+
+  @Test
   void assignedGenerationsAreKeptAndMustBeNewer() {
     String bucket = VastTestSupport.newBucket(store, "assigned");
     ObjectInfo v = store.write(WriteRequest.of(bucket, "o").withGeneration(1_700_000_000_000_000L),

@@ -33,7 +33,8 @@ final class VastTestSupport {
   }
 
   static VastStore s3MockStore() {
-    return VastStore.create(config(S3MockServer.endpoint()).build());
+    // a GET racing an overwrite in S3Mock can stall (see VastStoreS3MockTckTest): fail it sooner
+    return VastStore.create(config(S3MockServer.endpoint()).socketTimeout(java.time.Duration.ofSeconds(10)).build());
   }
 
   /** A plain SDK client against the shared S3Mock, to plant foreign objects and inspect state. */
