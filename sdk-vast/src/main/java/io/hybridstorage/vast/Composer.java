@@ -130,7 +130,8 @@ final class Composer {
         }
         try (ResponseInputStream<GetObjectResponse> in = store.s3.getObject(b -> b.bucket(request.bucket())
             .key(c.info().name()).ifMatch(c.etag()));
-            InputStream body = new S3BodyStream(in, store.errors, OP, request.bucket(), c.info().name())) {
+            InputStream body = new S3BodyStream(in, store.errors, OP, request.bucket(), c.info().name(),
+                c.info().crc32c())) {
           int n;
           while ((n = body.read(chunk)) >= 0) {
             ByteBuffer buffer = ByteBuffer.wrap(chunk, 0, n);

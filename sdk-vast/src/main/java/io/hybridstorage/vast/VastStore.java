@@ -441,7 +441,8 @@ public final class VastStore implements ObjectStore {
       closeQuietly(in);
       throw e;
     }
-    return ObjectContent.of(info, new S3BodyStream(in, errors, op, id.bucket(), id.name()));
+    String check = range.start(size) == 0 && range.count(size) == size ? info.crc32c() : null;
+    return ObjectContent.of(info, new S3BodyStream(in, errors, op, id.bucket(), id.name(), check));
   }
 
   private ObjectContent emptyRead(String op, ReadRequest request) {

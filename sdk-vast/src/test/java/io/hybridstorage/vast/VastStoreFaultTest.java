@@ -267,6 +267,24 @@ class VastStoreFaultTest {
   }
 
   @Test
+  void aWholeReadWhoseBytesDoNotMatchTheRecordedCrc32cIsA503() {
+    wm.stubFor(get(urlPathEqualTo(OBJECT_PATH)).willReturn(aResponse().withStatus(200)
+        .withHeader("ETag", "\"e\"").withHeader("x-amz-meta-hs-generation", "9")
+        .withHeader("x-amz-meta-hs-crc32c", io.hybridstorage.api.Checksums.crc32c("hellO".getBytes()))
+        .withBody("hello")));
+    try (VastStore store = store(VastStoreConfig.ConditionalWrites.EMULATED)) {
+      assertThatThrownBy(() -> {
+        try (ObjectContent c = store.read(ReadRequest.of(ObjectId.of(BUCKET, "o")))) {
+          c.stream().readAllBytes();
+        }
+      }).isInstanceOfSatisfying(HybridStorageException.class, e -> {
+        assertThat(e.code()).isEqualTo(503);
+        assertThat(e.getMessage()).contains("CRC32C");
+      });
+    }
+  }
+
+  @Test
   void metadataOfForeignObjectsIsNeverGuessed() {
     wm.stubFor(head(urlPathEqualTo(OBJECT_PATH)).willReturn(aResponse().withStatus(200)
         .withHeader("ETag", "\"3858f62230ac3c915f300c664312c11f-2\"").withHeader("Content-Length", "5")
