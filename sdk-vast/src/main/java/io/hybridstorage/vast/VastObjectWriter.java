@@ -252,7 +252,7 @@ final class VastObjectWriter implements ObjectWriter {
     store.verifyChecksums(request, crc32c, md5);
     long size = checksums.size();
     ObjectMetadata metadata = request.metadata();
-    boolean stamp = request.crc32c() == null;
+    boolean stamp = request.crc32c() == null && store.config.recordMultipartChecksums();
     ObjectInfo published = store.publish(OP, request.bucket(), request.name(), request.conditions(),
         request.generation(), false, (current, guard) -> {
           if (current != null && current.info().generation() >= generation) {

@@ -33,21 +33,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
-import java.util.regex.Pattern;
 import javax.annotation.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,17 +57,14 @@ import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
-import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
 import software.amazon.awssdk.services.s3.model.GetBucketVersioningResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListBucketsResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.model.S3Object;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
@@ -112,7 +105,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * mismatch is 400 and leaves nothing (a multipart upload is aborted). They are stored in
  * metadata. A multipart upload fixes its metadata when it starts, so unless the caller gave the
  * CRC32C up front, the computed CRC32C and MD5 are added after completion by a server-side copy
- * of the object onto itself (a reader in between sees the checksums as unknown).
+ * of the object onto itself (a reader in between sees the checksums as unknown); {@link
+ * VastStoreConfig#recordMultipartChecksums()} turns that copy off.
  *
  * <h2>Uploads</h2>
  * Up to {@link VastStoreConfig#multipartThreshold()} bytes are buffered and sent as one
@@ -131,6 +125,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * source but the last has at least 5 MiB, otherwise a streamed download and upload. Signed URLs
  * are S3 presigned URLs (SigV4). Bucket labels are not supported (501); a bucket's
  * metageneration is always 1.
+ *
+ * <p>Reading a whole object checks its bytes against the recorded CRC32C at the end of the stream;
+ * a mismatch (a torn or corrupted body) surfaces as a retryable 503 rather than wrong data.
  *
  * <p>Errors carry GCS codes (see {@link S3Errors}); SlowDown, 5xx and I/O failures are retried
  * by the SDK ({@link VastStoreConfig#maxAttempts()}) and then reported as a retryable 503. An I/O
@@ -286,9 +283,17 @@ public final class VastStore implements ObjectStore {
   }
 
   private BucketInfo bucketInfo(String bucket, @Nullable Instant created) {
-    GetBucketVersioningResponse v = s3.getBucketVersioning(b -> b.bucket(bucket));
-    return new BucketInfo(bucket, v.status() == BucketVersioningStatus.ENABLED, config.region().id(), null,
-        Map.of(), 1, created, null);
+    boolean versioning;
+    try {
+      GetBucketVersioningResponse v = s3.getBucketVersioning(b -> b.bucket(bucket));
+      versioning = v.status() == BucketVersioningStatus.ENABLED;
+    } catch (S3Exception e) {
+      if (e.statusCode() != 501 && e.statusCode() != 405) {
+        throw e;
+      }
+      versioning = false; // a server without bucket versioning
+    }
+    return new BucketInfo(bucket, versioning, config.region().id(), null, Map.of(), 1, created, null);
   }
 
   @Override
@@ -647,7 +652,7 @@ public final class VastStore implements ObjectStore {
       String etag = serverCopy(id.bucket(), id.name(), current.etag(), live.size(), id.bucket(), id.name(), user,
           metadata, guard);
       return new ObjectInfo(id.bucket(), id.name(), live.generation(), metageneration, live.size(), live.crc32c(),
-          live.md5(), etag, metadata, live.createTime(), live.generation() == 0 ? now : now, null,
+          live.md5(), etag, metadata, live.createTime(), now, null,
           live.componentCount());
     });
   }

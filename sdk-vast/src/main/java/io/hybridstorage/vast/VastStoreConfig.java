@@ -57,6 +57,7 @@ public final class VastStoreConfig {
   private final int uploadParallelism;
   private final ConditionalWrites conditionalWrites;
   @Nullable private final String probeBucket;
+  private final boolean recordMultipartChecksums;
 
   private VastStoreConfig(Builder b) {
     this.site = b.site;
@@ -75,6 +76,7 @@ public final class VastStoreConfig {
     this.uploadParallelism = b.uploadParallelism;
     this.conditionalWrites = b.conditionalWrites;
     this.probeBucket = b.probeBucket;
+    this.recordMultipartChecksums = b.recordMultipartChecksums;
   }
 
   public static Builder builder() {
@@ -159,6 +161,16 @@ public final class VastStoreConfig {
     return probeBucket;
   }
 
+  /**
+   * Whether a multipart upload whose CRC32C the caller did not give records the computed CRC32C
+   * and MD5 after completion, by a server-side copy of the object onto itself (default true, so
+   * every object we write has a CRC32C, as in GCS). The copy costs the server a rewrite of the
+   * object (on S3Mock it halves upload throughput); false leaves such objects' checksums unknown.
+   */
+  public boolean recordMultipartChecksums() {
+    return recordMultipartChecksums;
+  }
+
   @Override
   public String toString() {
     return "VastStoreConfig{site=" + site + ", endpoint=" + endpoint + ", region=" + region
@@ -185,6 +197,7 @@ public final class VastStoreConfig {
     private int uploadParallelism = 4;
     private ConditionalWrites conditionalWrites = ConditionalWrites.PROBE;
     @Nullable private String probeBucket;
+    private boolean recordMultipartChecksums = true;
 
     private Builder() {}
 
@@ -205,6 +218,7 @@ public final class VastStoreConfig {
       uploadParallelism = c.uploadParallelism;
       conditionalWrites = c.conditionalWrites;
       probeBucket = c.probeBucket;
+      recordMultipartChecksums = c.recordMultipartChecksums;
     }
 
     public Builder site(String value) {
@@ -285,6 +299,11 @@ public final class VastStoreConfig {
 
     public Builder probeBucket(@Nullable String value) {
       probeBucket = value;
+      return this;
+    }
+
+    public Builder recordMultipartChecksums(boolean value) {
+      recordMultipartChecksums = value;
       return this;
     }
 
