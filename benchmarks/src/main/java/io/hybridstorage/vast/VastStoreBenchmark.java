@@ -34,8 +34,8 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * seconds long, so single-shot timing. Run (nothing is installed in ~/.m2):
  *
  * <pre>
- * mvn -pl benchmarks -am package dependency:build-classpath -Dmdep.outputFile=cp.txt -DskipTests
- * java -cp benchmarks/target/classes:$(cat benchmarks/cp.txt) org.openjdk.jmh.Main VastStoreBenchmark
+ * mvn -pl benchmarks -am package dependency:build-classpath -Dmdep.outputFile=target/cp.txt -DskipTests
+ * java -cp benchmarks/target/classes:$(cat benchmarks/target/cp.txt) org.openjdk.jmh.Main VastStoreBenchmark
  * </pre>
  */
 @State(Scope.Benchmark)
