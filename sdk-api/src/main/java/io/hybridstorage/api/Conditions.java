@@ -72,11 +72,15 @@ public record Conditions(
   @Nullable
   private String failure(@Nullable ObjectInfo current) {
     long generation = current == null ? 0 : current.generation();
+    // a condition on generation 0 means "no live version"; a foreign object (generation 0) is one
+    boolean exists = current != null;
     List<String> failed = new ArrayList<>(2);
-    if (ifGenerationMatch != null && ifGenerationMatch != generation) {
+    if (ifGenerationMatch != null
+        && (ifGenerationMatch == 0 ? exists : ifGenerationMatch != generation)) {
       failed.add("ifGenerationMatch=" + ifGenerationMatch + " failed, current=" + generation);
     }
-    if (ifGenerationNotMatch != null && ifGenerationNotMatch == generation) {
+    if (ifGenerationNotMatch != null
+        && (ifGenerationNotMatch == 0 ? !exists : exists && ifGenerationNotMatch == generation)) {
       failed.add("ifGenerationNotMatch=" + ifGenerationNotMatch + " failed, current=" + generation);
     }
     if (ifMetagenerationMatch != null

@@ -1,0 +1,180 @@
+package io.hybridstorage.vast;
+
+import io.hybridstorage.api.Checksums;
+import io.hybridstorage.api.ObjectContent;
+import io.hybridstorage.api.ObjectId;
+import io.hybridstorage.api.ReadRequest;
+import io.hybridstorage.api.WriteRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+
+/**
+ * A 256 MiB upload and download through {@link VastStore}, against the AWS SDK called directly
+ * (one streamed PutObject, one GetObject) on the same in-JVM S3Mock: the baseline shows what the
+ * store adds (HEADs, multipart, checksums), never absolute S3Mock speed. Each operation is
+ * seconds long, so single-shot timing. Run (nothing is installed in ~/.m2):
+ *
+ * <pre>
+ * mvn -pl benchmarks -am package dependency:build-classpath -Dmdep.outputFile=target/cp.txt -DskipTests
+ * java -cp benchmarks/target/classes:$(cat benchmarks/target/cp.txt) org.openjdk.jmh.Main VastStoreBenchmark
+ * </pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 1)
+@Measurement(iterations = 3)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx1g"})
+public class VastStoreBenchmark {
+
+  static final long SIZE = 256L * 1024 * 1024;
+  static final int PART = 16 * 1024 * 1024;
+
+  private VastStore store;
+  private S3Client direct;
+  private String bucket;
+  private String knownCrc32c;
+
+  /** {@code size} bytes cycling over one random 1 MiB block: no allocation per operation. */
+  static final class Generated extends InputStream {
+    private static final byte[] BLOCK = new byte[1 << 20];
+
+    static {
+      new Random(7).nextBytes(BLOCK);
+    }
+
+    private final long size;
+    private long position;
+
+    Generated(long size) {
+      this.size = size;
+    }
+
+    @Override
+    public int read() {
+      return position < size ? BLOCK[(int) (position++ & (BLOCK.length - 1))] & 0xff : -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (position >= size) {
+        return -1;
+      }
+      int start = (int) (position & (BLOCK.length - 1));
+      int n = (int) Math.min(Math.min(len, size - position), BLOCK.length - start);
+      System.arraycopy(BLOCK, start, b, off, n);
+      position += n;
+      return n;
+    }
+  }
+
+  @Setup(Level.Trial)
+  public void setUp() throws IOException {
+    store = VastStore.create(VastTestSupport.config(S3MockServer.endpoint())
+        .partSize(PART).multipartThreshold(PART).uploadParallelism(4).build());
+    direct = VastTestSupport.rawClient(S3MockServer.endpoint());
+    bucket = VastTestSupport.newBucket(store, "bench");
+    Checksums sums = new Checksums();
+    byte[] chunk = new byte[1 << 20];
+    try (InputStream in = new Generated(SIZE)) {
+      int n;
+      while ((n = in.read(chunk)) >= 0) {
+        sums.update(chunk, 0, n);
+      }
+    }
+    knownCrc32c = sums.finish()[0];
+    store.write(WriteRequest.of(bucket, "read-vast"), new Generated(SIZE));
+    direct.putObject(b -> b.bucket(bucket).key("read-direct"),
+        RequestBody.fromContentProvider(() -> new Generated(SIZE), SIZE, "application/octet-stream"));
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    for (String key : new String[] {"read-vast", "read-direct", "up-vast", "up-vast-crc", "up-direct", "up-direct-mpu"}) {
+      direct.deleteObject(b -> b.bucket(bucket).key(key));
+    }
+    store.deleteBucket(bucket);
+    store.close();
+    direct.close();
+  }
+
+  @Benchmark
+  public long uploadDirect() {
+    return direct.putObject(b -> b.bucket(bucket).key("up-direct"),
+        RequestBody.fromContentProvider(() -> new Generated(SIZE), SIZE, "application/octet-stream"))
+        .eTag().length();
+  }
+
+  /**
+   * The SDK's own multipart upload with the same 16 MiB parts (sequential, as a plain SDK caller
+   * streaming an unknown length would write it): separates what S3Mock's multipart costs (it
+   * concatenates the parts at completion) from what the store adds.
+   */
+  @Benchmark
+  public long uploadDirectMultipart() throws IOException {
+    String id = direct.createMultipartUpload(b -> b.bucket(bucket).key("up-direct-mpu")).uploadId();
+    java.util.List<software.amazon.awssdk.services.s3.model.CompletedPart> parts = new java.util.ArrayList<>();
+    try (InputStream in = new Generated(SIZE)) {
+      byte[] part = new byte[PART];
+      for (int number = 1; ; number++) {
+        int n = in.readNBytes(part, 0, PART);
+        if (n == 0) {
+          break;
+        }
+        int partNumber = number;
+        String etag = direct.uploadPart(b -> b.bucket(bucket).key("up-direct-mpu").uploadId(id)
+            .partNumber(partNumber), RequestBody.fromContentProvider(
+                () -> new java.io.ByteArrayInputStream(part, 0, n), n, "application/octet-stream")).eTag();
+        parts.add(software.amazon.awssdk.services.s3.model.CompletedPart.builder().partNumber(partNumber)
+            .eTag(etag).build());
+      }
+    }
+    return direct.completeMultipartUpload(b -> b.bucket(bucket).key("up-direct-mpu").uploadId(id)
+        .multipartUpload(m -> m.parts(parts))).eTag().length();
+  }
+
+  /** The default path: the CRC32C is computed on the way and recorded after completion (a server-side copy). */
+  @Benchmark
+  public long uploadVast() {
+    return store.write(WriteRequest.of(bucket, "up-vast"), new Generated(SIZE)).size();
+  }
+
+  /** The replication path: the caller gives the CRC32C, so it is verified and recorded up front. */
+  @Benchmark
+  public long uploadVastKnownCrc32c() {
+    return store.write(WriteRequest.of(bucket, "up-vast-crc").withCrc32c(knownCrc32c), new Generated(SIZE)).size();
+  }
+
+  @Benchmark
+  public long downloadDirect() throws IOException {
+    try (ResponseInputStream<GetObjectResponse> in = direct.getObject(b -> b.bucket(bucket).key("read-direct"))) {
+      return in.transferTo(OutputStream.nullOutputStream());
+    }
+  }
+
+  @Benchmark
+  public long downloadVast() throws IOException {
+    try (ObjectContent c = store.read(ReadRequest.of(ObjectId.of(bucket, "read-vast")))) {
+      return c.stream().transferTo(OutputStream.nullOutputStream());
+    }
+  }
+}

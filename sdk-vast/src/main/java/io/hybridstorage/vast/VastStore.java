@@ -1,0 +1,783 @@
+package io.hybridstorage.vast;
+
+import com.google.common.util.concurrent.Striped;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
+import io.hybridstorage.api.BucketInfo;
+import io.hybridstorage.api.BucketListRequest;
+import io.hybridstorage.api.BucketPatch;
+import io.hybridstorage.api.BucketSpec;
+import io.hybridstorage.api.Capability;
+import io.hybridstorage.api.Checksums;
+import io.hybridstorage.api.ComposeRequest;
+import io.hybridstorage.api.Conditions;
+import io.hybridstorage.api.CopyRequest;
+import io.hybridstorage.api.HybridStorageException;
+import io.hybridstorage.api.ListPage;
+import io.hybridstorage.api.ListRequest;
+import io.hybridstorage.api.MetadataPatch;
+import io.hybridstorage.api.Names;
+import io.hybridstorage.api.ObjectContent;
+import io.hybridstorage.api.ObjectId;
+import io.hybridstorage.api.ObjectInfo;
+import io.hybridstorage.api.ObjectMetadata;
+import io.hybridstorage.api.ObjectStore;
+import io.hybridstorage.api.ObjectWriter;
+import io.hybridstorage.api.ReadRequest;
+import io.hybridstorage.api.SignUrlRequest;
+import io.hybridstorage.api.Utf8Order;
+import io.hybridstorage.api.WriteRequest;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.net.URL;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Lock;
+import javax.annotation.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.CopyObjectResponse;
+import software.amazon.awssdk.services.s3.model.GetBucketVersioningResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListBucketsResponse;
+import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/**
+ * An {@link ObjectStore} over an S3-protocol endpoint (a VAST Data cluster, or any S3), with GCS
+ * semantics, built on the AWS SDK v2 {@link S3Client}.
+ *
+ * <h2>Generations</h2>
+ * S3 has no generations, so each version we write carries its logical generation and
+ * metageneration in user metadata ({@code x-amz-meta-hs-generation}, {@code hs-metageneration};
+ * see {@link HsMetadata} for every key). A write gets {@link WriteRequest#generation()} when the
+ * caller (the router, replicating) assigns one, else {@code max(live generation + 1, now in
+ * microseconds)}, so generations grow per object. A metadata update keeps the generation and
+ * bumps the metageneration (an S3 copy of the object onto itself with new metadata).
+ *
+ * <p><b>Foreign objects</b> — written over NFS, by plain S3 tools or a sync engine, so without
+ * {@code hs-generation} — are listed and read like any other, with generation 0 (never a guessed
+ * generation that could win over a real one), metageneration 1, unknown CRC32C and MD5 (an S3
+ * ETag is never an MD5: VAST multipart and NFS-written objects have other ETags), and their raw
+ * {@code x-amz-meta-*} as custom metadata. {@code ifGenerationMatch=0} treats them as existing.
+ *
+ * <h2>Preconditions</h2>
+ * Every change (write, copy, compose, metadata update, delete) is decided by {@link
+ * Conditions#check} against a HEAD of the live version, then published, under a per-key lock of
+ * this process. When the server honours S3 conditional requests ({@link
+ * VastStoreConfig.ConditionalWrites}: probed at start, or configured), the publish also carries
+ * If-Match with the ETag the HEAD saw (If-None-Match: * when the key was absent), so a change by
+ * any other client in between makes the server refuse it; the store then decides again (a few
+ * times). {@link #capabilities()} then includes {@link Capability#ATOMIC_PRECONDITIONS}.
+ * Without it the decision is atomic only among the callers of this process: <b>another process
+ * writing the same key between our HEAD and our PUT (a window of one round trip) can be
+ * overwritten although a precondition no longer holds</b>, and two such writers may both pass
+ * {@code doesNotExist}. Even natively, S3 ETags of single-part objects are content hashes: a
+ * concurrent rewrite of the same key with byte-identical content is not detected.
+ *
+ * <h2>Checksums</h2>
+ * CRC32C and MD5 are computed while the bytes stream in and compared with the caller's
+ * ({@link WriteRequest#crc32c()}, {@link WriteRequest#md5()}) before anything is published: a
+ * mismatch is 400 and leaves nothing (a multipart upload is aborted). They are stored in
+ * metadata. A multipart upload fixes its metadata when it starts, so unless the caller gave the
+ * CRC32C up front, the computed CRC32C and MD5 are added after completion by a server-side copy
+ * of the object onto itself (a reader in between sees the checksums as unknown); {@link
+ * VastStoreConfig#recordMultipartChecksums()} turns that copy off.
+ *
+ * <h2>Uploads</h2>
+ * Up to {@link VastStoreConfig#multipartThreshold()} bytes are buffered and sent as one
+ * PutObject; beyond, a multipart upload with parts of {@link VastStoreConfig#partSize()}, up to
+ * {@link VastStoreConfig#uploadParallelism()} of them in flight, so heap per upload stays at most
+ * {@code partSize × uploadParallelism}. On any failure (and when a writer is closed without
+ * commit) the multipart upload is aborted: no orphaned parts, nothing visible.
+ *
+ * <h2>Other operations</h2>
+ * Reads are streamed ranged GETs. Listing uses ListObjectsV2 (prefix, delimiter, start-after and
+ * continuation token, wrapped in our opaque page token) plus one HEAD per listed object (S3 lists
+ * carry no user metadata, hence no generation); {@code endOffset} and {@code matchGlob} are
+ * filtered here. Listing noncurrent versions is not supported (501): this store has no {@link
+ * Capability#OBJECT_VERSIONING}, although a bucket's S3 versioning flag can be set. Copy is
+ * CopyObject (UploadPartCopy beyond 5 GiB); compose is a multipart UploadPartCopy when every
+ * source but the last has at least 5 MiB, otherwise a streamed download and upload. Signed URLs
+ * are S3 presigned URLs (SigV4). Bucket labels are not supported (501); a bucket's
+ * metageneration is always 1.
+ *
+ * <p>Reading a whole object checks its bytes against the recorded CRC32C at the end of the stream;
+ * a mismatch (a torn or corrupted body) surfaces as a retryable 503 rather than wrong data.
+ *
+ * <p>Errors carry GCS codes (see {@link S3Errors}); SlowDown, 5xx and I/O failures are retried
+ * by the SDK ({@link VastStoreConfig#maxAttempts()}) and then reported as a retryable 503. An I/O
+ * failure while a caller reads an {@link ObjectContent} stream surfaces from {@code read} as an
+ * unchecked {@link HybridStorageException} 503.
+ */
+public final class VastStore implements ObjectStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VastStore.class);
+  /** How often a publish decides again after the server refused its conditional request. */
+  static final int PUBLISH_ATTEMPTS = 5;
+  /** Parts of a server-side multipart copy. */
+  static final long COPY_PART_SIZE = 1024L * 1024 * 1024;
+  private static final Duration MAX_SIGNED_URL_TTL = Duration.ofDays(7);
+
+  final VastStoreConfig config;
+  final S3Client s3;
+  final S3Errors errors;
+  final Clock clock;
+  final ExecutorService uploadExecutor;
+  private final S3Presigner presigner;
+  private final ExecutorService headExecutor;
+  private final Striped<Lock> keyLocks = Striped.lazyWeakLock(4096);
+  private final S3Listing listing;
+  private final boolean nativeConditions;
+  private final Set<Capability> capabilities;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private VastStore(VastStoreConfig config, Clock clock) {
+    this.config = config;
+    this.clock = clock;
+    this.errors = new S3Errors(config.site(), config.endpoint());
+    ApacheHttpClient.Builder http = ApacheHttpClient.builder()
+        .maxConnections(config.maxConnections())
+        .connectionTimeout(config.connectionTimeout())
+        .socketTimeout(config.socketTimeout())
+        .connectionAcquisitionTimeout(config.connectionAcquisitionTimeout())
+        .tcpKeepAlive(true);
+    this.s3 = S3Client.builder()
+        .endpointOverride(config.endpoint())
+        .region(config.region())
+        .forcePathStyle(config.pathStyle())
+        .credentialsProvider(config.credentialsProvider())
+        .httpClientBuilder(http)
+        // VAST and other on-prem S3 servers may not know the flexible (trailer) checksums;
+        // integrity is ours: CRC32C/MD5 computed here, Content-MD5 on single PUTs.
+        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+        .overrideConfiguration(o -> {
+          o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+              .maxAttempts(config.maxAttempts()).build());
+          if (config.apiCallAttemptTimeout() != null) {
+            o.apiCallAttemptTimeout(config.apiCallAttemptTimeout());
+          }
+        })
+        .build();
+    this.presigner = S3Presigner.builder()
+        .endpointOverride(config.endpoint())
+        .region(config.region())
+        .credentialsProvider(config.credentialsProvider())
+        .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.pathStyle()).build())
+        .build();
+    this.uploadExecutor = Executors.newCachedThreadPool(new ThreadFactoryBuilder()
+        .setNameFormat("vast-" + config.site() + "-upload-%d").setDaemon(true).build());
+    this.headExecutor = Executors.newFixedThreadPool(Math.min(16, config.maxConnections()),
+        new ThreadFactoryBuilder().setNameFormat("vast-" + config.site() + "-head-%d").setDaemon(true).build());
+    this.listing = new S3Listing(this, headExecutor);
+    this.nativeConditions = switch (config.conditionalWrites()) {
+      case NATIVE -> true;
+      case EMULATED -> false;
+      case PROBE -> probe();
+    };
+    EnumSet<Capability> caps = EnumSet.of(Capability.ASSIGNED_GENERATIONS, Capability.NATIVE_COPY,
+        Capability.SIGNED_URLS);
+    if (nativeConditions) {
+      caps.add(Capability.ATOMIC_PRECONDITIONS);
+    }
+    this.capabilities = Set.copyOf(caps);
+    LOG.info("VAST store {} at {}: preconditions {}", config.site(), config.endpoint(),
+        nativeConditions ? "native (S3 conditional requests)" : "emulated in this process");
+  }
+
+  /** A store for {@code config}; with {@link VastStoreConfig.ConditionalWrites#PROBE} this probes the server. */
+  public static VastStore create(VastStoreConfig config) {
+    return new VastStore(config, Clock.systemUTC());
+  }
+
+  static VastStore create(VastStoreConfig config, Clock clock) {
+    return new VastStore(config, clock);
+  }
+
+  private boolean probe() {
+    if (config.probeBucket() == null) {
+      LOG.info("VAST store {}: no probeBucket configured, so preconditions are emulated in this process",
+          config.site());
+      return false;
+    }
+    return new ConditionalWriteProbe(this, config.probeBucket()).run();
+  }
+
+  @Override
+  public String site() {
+    return config.site();
+  }
+
+  @Override
+  public Set<Capability> capabilities() {
+    return capabilities;
+  }
+
+  /** Whether preconditions are decided by the server (S3 conditional requests). */
+  boolean nativeConditions() {
+    return nativeConditions;
+  }
+
+  // ---------------------------------------------------------------- buckets
+
+  @Override
+  public BucketInfo createBucket(BucketSpec spec) {
+    String op = "createBucket";
+    Names.checkBucket(op, spec.name(), site());
+    if (!spec.labels().isEmpty()) {
+      throw HybridStorageException.unsupported("bucket labels", spec.name(), null, site());
+    }
+    try {
+      s3.createBucket(b -> b.bucket(spec.name()));
+      if (spec.versioningEnabled()) {
+        putVersioning(spec.name(), true);
+      }
+    } catch (SdkException e) {
+      throw errors.map(e, op, spec.name(), null);
+    }
+    return new BucketInfo(spec.name(), spec.versioningEnabled(), config.region().id(), spec.storageClass(),
+        Map.of(), 1, clock.instant(), null);
+  }
+
+  private void putVersioning(String bucket, boolean enabled) {
+    s3.putBucketVersioning(b -> b.bucket(bucket).versioningConfiguration(v -> v.status(
+        enabled ? BucketVersioningStatus.ENABLED : BucketVersioningStatus.SUSPENDED)));
+  }
+
+  @Override
+  public Optional<BucketInfo> getBucket(String bucket) {
+    try {
+      s3.headBucket(b -> b.bucket(bucket));
+      return Optional.of(bucketInfo(bucket, null));
+    } catch (SdkException e) {
+      if (S3Errors.isNotFound(e)) {
+        return Optional.empty();
+      }
+      throw errors.map(e, "getBucket", bucket, null);
+    }
+  }
+
+  private BucketInfo bucketInfo(String bucket, @Nullable Instant created) {
+    boolean versioning;
+    try {
+      GetBucketVersioningResponse v = s3.getBucketVersioning(b -> b.bucket(bucket));
+      versioning = v.status() == BucketVersioningStatus.ENABLED;
+    } catch (S3Exception e) {
+      if (e.statusCode() != 501 && e.statusCode() != 405) {
+        throw e;
+      }
+      versioning = false; // a server without bucket versioning
+    }
+    return new BucketInfo(bucket, versioning, config.region().id(), null, Map.of(), 1, created, null);
+  }
+
+  @Override
+  public ListPage<BucketInfo> listBuckets(BucketListRequest request) {
+    try {
+      ListBucketsResponse all = s3.listBuckets();
+      List<software.amazon.awssdk.services.s3.model.Bucket> matching = new ArrayList<>();
+      for (var b : all.buckets()) {
+        if ((request.prefix() == null || b.name().startsWith(request.prefix()))
+            && (request.pageToken() == null || Utf8Order.INSTANCE.compare(b.name(), request.pageToken()) > 0)) {
+          matching.add(b);
+        }
+      }
+      matching.sort((a, b) -> Utf8Order.INSTANCE.compare(a.name(), b.name()));
+      int size = request.pageSize() == 0 ? ListRequest.DEFAULT_PAGE_SIZE : request.pageSize();
+      List<BucketInfo> items = new ArrayList<>();
+      for (int i = 0; i < Math.min(size, matching.size()); i++) {
+        items.add(bucketInfo(matching.get(i).name(), matching.get(i).creationDate()));
+      }
+      String next = matching.size() > size ? items.get(items.size() - 1).name() : null;
+      return ListPage.of(items, next);
+    } catch (SdkException e) {
+      throw errors.map(e, "listBuckets", null, null);
+    }
+  }
+
+  @Override
+  public BucketInfo updateBucket(String bucket, BucketPatch patch) {
+    String op = "updateBucket";
+    if (patch.labels() != null && !patch.labels().isEmpty()) {
+      throw HybridStorageException.unsupported("bucket labels", bucket, null, site());
+    }
+    try {
+      s3.headBucket(b -> b.bucket(bucket));
+      if (patch.versioningEnabled() != null) {
+        putVersioning(bucket, patch.versioningEnabled());
+      }
+      return bucketInfo(bucket, null);
+    } catch (SdkException e) {
+      if (S3Errors.isNotFound(e)) {
+        throw HybridStorageException.bucketNotFound(op, bucket, site());
+      }
+      throw errors.map(e, op, bucket, null);
+    }
+  }
+
+  @Override
+  public boolean deleteBucket(String bucket) {
+    try {
+      s3.deleteBucket(b -> b.bucket(bucket));
+      return true;
+    } catch (SdkException e) {
+      if (S3Errors.isNotFound(e)) {
+        return false;
+      }
+      throw errors.map(e, "deleteBucket", bucket, null);
+    }
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  @Override
+  public Optional<ObjectInfo> head(ObjectId id, Conditions conditions) {
+    String op = "head";
+    Optional<Current> current = headCurrent(op, id.bucket(), id.name(), true);
+    if (current.isEmpty() || (id.generation() != 0 && id.generation() != current.get().info().generation())) {
+      return Optional.empty();
+    }
+    conditions.check(current.get().info(), op, id.bucket(), id.name(), site());
+    return Optional.of(current.get().info());
+  }
+
+  /**
+   * The live version of a key, or empty. A HEAD's 404 cannot tell a missing key from a missing
+   * bucket; with {@code checkBucket} a second HEAD (of the bucket) tells, and a missing bucket
+   * is 404.
+   */
+  Optional<Current> headCurrent(String op, String bucket, String name, boolean checkBucket) {
+    try {
+      HeadObjectResponse r = s3.headObject(b -> b.bucket(bucket).key(name));
+      return Optional.of(new Current(HsMetadata.decode(bucket, name, headers(r)), r.eTag()));
+    } catch (SdkException e) {
+      if (S3Errors.isNotFound(e)) {
+        if (checkBucket) {
+          requireBucket(op, bucket);
+        }
+        return Optional.empty();
+      }
+      throw errors.map(e, op, bucket, name);
+    }
+  }
+
+  private void requireBucket(String op, String bucket) {
+    try {
+      s3.headBucket(b -> b.bucket(bucket));
+    } catch (SdkException e) {
+      if (S3Errors.isNotFound(e)) {
+        throw HybridStorageException.bucketNotFound(op, bucket, site());
+      }
+      throw errors.map(e, op, bucket, null);
+    }
+  }
+
+  static HsMetadata.S3Headers headers(HeadObjectResponse r) {
+    return new HsMetadata.S3Headers(r.metadata(), r.contentType(), r.contentEncoding(), r.contentDisposition(),
+        r.contentLanguage(), r.cacheControl(), r.contentLength() == null ? 0 : r.contentLength(), r.eTag(),
+        r.lastModified());
+  }
+
+  static HsMetadata.S3Headers headers(GetObjectResponse r, long size) {
+    return new HsMetadata.S3Headers(r.metadata(), r.contentType(), r.contentEncoding(), r.contentDisposition(),
+        r.contentLanguage(), r.cacheControl(), size, r.eTag(), r.lastModified());
+  }
+
+  @Override
+  public ObjectContent read(ReadRequest request) {
+    String op = "read";
+    ObjectId id = request.id();
+    var range = request.range();
+    if (range.length() == 0) {
+      // "bytes=5-4" is no HTTP range: answer from a HEAD
+      return emptyRead(op, request);
+    }
+    ResponseInputStream<GetObjectResponse> in;
+    try {
+      in = s3.getObject(b -> {
+        b.bucket(id.bucket()).key(id.name());
+        if (!range.isAll()) {
+          b.range(range.toString());
+        }
+      });
+    } catch (SdkException e) {
+      if (e instanceof S3Exception s3e && s3e.statusCode() == 416) {
+        // S3 refuses any range of an empty object; GCS reads nothing from offset 0 (ByteRange.check)
+        return emptyRead(op, request);
+      }
+      throw errors.map(e, op, id.bucket(), id.name());
+    }
+    GetObjectResponse r = in.response();
+    long size = totalSize(r);
+    ObjectInfo info = HsMetadata.decode(id.bucket(), id.name(), headers(r, size));
+    try {
+      if (id.generation() != 0 && id.generation() != info.generation()) {
+        throw noSuchGeneration(op, id);
+      }
+      request.conditions().check(info, op, id.bucket(), id.name(), site());
+      range.check(size, op, id.bucket(), id.name(), site());
+    } catch (HybridStorageException e) {
+      in.abort();
+      closeQuietly(in);
+      throw e;
+    }
+    String check = range.start(size) == 0 && range.count(size) == size ? info.crc32c() : null;
+    return ObjectContent.of(info, new S3BodyStream(in, errors, op, id.bucket(), id.name(), check));
+  }
+
+  private ObjectContent emptyRead(String op, ReadRequest request) {
+    ObjectId id = request.id();
+    Current current = headCurrent(op, id.bucket(), id.name(), true)
+        .orElseThrow(() -> HybridStorageException.objectNotFound(op, id.bucket(), id.name(), site()));
+    ObjectInfo info = current.info();
+    if (id.generation() != 0 && id.generation() != info.generation()) {
+      throw noSuchGeneration(op, id);
+    }
+    request.conditions().check(info, op, id.bucket(), id.name(), site());
+    request.range().check(info.size(), op, id.bucket(), id.name(), site());
+    if (request.range().count(info.size()) != 0) {
+      throw HybridStorageException.rangeNotSatisfiable(op, id.bucket(), id.name(), site(),
+          "the server refused range " + request.range() + " of " + info.size() + " bytes");
+    }
+    return ObjectContent.of(info, InputStream.nullInputStream());
+  }
+
+  private HybridStorageException noSuchGeneration(String op, ObjectId id) {
+    return new HybridStorageException(404, "notFound", op, id.bucket(), id.name(), site(),
+        "No such object: " + id.bucket() + "/" + id.name() + "#" + id.generation()
+            + " (this store keeps only the live generation)", null);
+  }
+
+  /** The object's size: the total of a Content-Range ("bytes 0-9/42"), else the length. */
+  private static long totalSize(GetObjectResponse r) {
+    String contentRange = r.contentRange();
+    if (contentRange != null) {
+      int slash = contentRange.lastIndexOf('/');
+      if (slash >= 0 && !contentRange.endsWith("*")) {
+        return Long.parseLong(contentRange.substring(slash + 1).trim());
+      }
+    }
+    return r.contentLength() == null ? 0 : r.contentLength();
+  }
+
+  private static void closeQuietly(AutoCloseable c) {
+    try {
+      c.close();
+    } catch (Exception ignored) {
+      // already failing
+    }
+  }
+
+  // ---------------------------------------------------------------- writing
+
+  @Override
+  public ObjectWriter openWrite(WriteRequest request) {
+    Names.checkObject("write", request.bucket(), request.name(), site());
+    ensureOpen("write", request.bucket(), request.name());
+    return new VastObjectWriter(this, request, 0);
+  }
+
+  /** The generation of a new version: the assigned one, else {@code max(live + 1, now in µs)}. */
+  long nextGeneration(@Nullable Current current, long assigned) {
+    if (assigned != 0) {
+      return assigned;
+    }
+    long previous = current == null ? 0 : current.info().generation();
+    Instant now = clock.instant();
+    long micros = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
+    return Math.max(previous + 1, micros);
+  }
+
+  /** What a publish does once the preconditions held: the S3 call(s) that make the change. */
+  @FunctionalInterface
+  interface Publish<T> {
+    /**
+     * @param current the live version the decision was made on, or null
+     * @param guard the conditional headers to send, or null when preconditions are emulated
+     */
+    T run(@Nullable Current current, @Nullable Current.Guard guard);
+  }
+
+  /**
+   * Makes one change of {@code bucket/name}: under the key's lock, HEADs the live version, checks
+   * {@code conditions} (and that an assigned generation is newer than the live one), then runs
+   * {@code action}, which sends {@code guard}. When the server refuses the guard (the key changed
+   * since the HEAD, by another client), decides again, up to {@value #PUBLISH_ATTEMPTS} times; a
+   * 412 that cannot come from a guard (emulated preconditions) is final.
+   */
+  <T> T publish(String op, String bucket, String name, Conditions conditions, long assignedGeneration,
+      boolean mustExist, Publish<T> action) {
+    ensureOpen(op, bucket, name);
+    Lock lock = keyLocks.get(bucket + "/" + name);
+    lock.lock();
+    try {
+      for (int attempt = 1; ; attempt++) {
+        Current current = headCurrent(op, bucket, name, mustExist).orElse(null);
+        if (mustExist && current == null) {
+          throw HybridStorageException.objectNotFound(op, bucket, name, site());
+        }
+        conditions.check(current == null ? null : current.info(), op, bucket, name, site());
+        if (assignedGeneration != 0 && current != null && current.info().generation() >= assignedGeneration) {
+          throw HybridStorageException.preconditionFailed(op, bucket, name, site(),
+              "assigned generation " + assignedGeneration + " is not newer than the live generation "
+                  + current.info().generation());
+        }
+        Current.Guard guard = nativeConditions ? Current.Guard.of(current) : null;
+        try {
+          return action.run(current, guard);
+        } catch (SdkException e) {
+          if (guard != null && S3Errors.isPreconditionFailed(e) && attempt < PUBLISH_ATTEMPTS) {
+            LOG.debug("{} gs://{}/{} on {}: changed concurrently (attempt {}), deciding again", op, bucket, name,
+                site(), attempt);
+            continue;
+          }
+          throw errors.map(e, op, bucket, name);
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Copies {@code size} bytes of {@code source} (at ETag {@code sourceEtag}) to {@code bucket/name}
+   * server-side with new metadata: CopyObject up to 5 GiB, UploadPartCopy beyond. Returns the
+   * new ETag. SdkExceptions propagate (publish maps them).
+   */
+  String serverCopy(String sourceBucket, String sourceName, String sourceEtag, long size, String bucket,
+      String name, Map<String, String> user, ObjectMetadata metadata, @Nullable Current.Guard guard) {
+    if (size <= VastStoreConfig.MAX_PART_SIZE) {
+      CopyObjectResponse r = s3.copyObject(b -> {
+        b.sourceBucket(sourceBucket).sourceKey(sourceName).copySourceIfMatch(sourceEtag)
+            .destinationBucket(bucket).destinationKey(name)
+            .metadataDirective(MetadataDirective.REPLACE).metadata(user)
+            .contentType(contentTypeOrDefault(metadata)).contentEncoding(metadata.contentEncoding())
+            .contentDisposition(metadata.contentDisposition()).contentLanguage(metadata.contentLanguage())
+            .cacheControl(metadata.cacheControl());
+        if (guard != null) {
+          b.ifMatch(guard.ifMatch()).ifNoneMatch(guard.ifNoneMatch());
+        }
+      });
+      return r.copyObjectResult().eTag();
+    }
+    List<MultipartCopy.Slice> slices = new ArrayList<>();
+    for (long start = 0; start < size; start += COPY_PART_SIZE) {
+      slices.add(new MultipartCopy.Slice(sourceBucket, sourceName, sourceEtag, start,
+          Math.min(size, start + COPY_PART_SIZE) - 1));
+    }
+    return new MultipartCopy(this, bucket, name).run(slices, user, metadata, guard);
+  }
+
+  static String contentTypeOrDefault(ObjectMetadata metadata) {
+    return metadata.contentType() == null ? "application/octet-stream" : metadata.contentType();
+  }
+
+  @Override
+  public boolean delete(ObjectId id, Conditions conditions) {
+    String op = "delete";
+    ensureOpen(op, id.bucket(), id.name());
+    Lock lock = keyLocks.get(id.bucket() + "/" + id.name());
+    lock.lock();
+    try {
+      for (int attempt = 1; ; attempt++) {
+        Optional<Current> found = headCurrent(op, id.bucket(), id.name(), true);
+        if (found.isEmpty() || (id.generation() != 0 && id.generation() != found.get().info().generation())) {
+          return false;
+        }
+        Current current = found.get();
+        conditions.check(current.info(), op, id.bucket(), id.name(), site());
+        try {
+          s3.deleteObject(b -> {
+            b.bucket(id.bucket()).key(id.name());
+            if (nativeConditions) {
+              b.ifMatch(current.etag());
+            }
+          });
+          return true;
+        } catch (SdkException e) {
+          if (nativeConditions && S3Errors.isPreconditionFailed(e) && attempt < PUBLISH_ATTEMPTS) {
+            continue;
+          }
+          if (S3Errors.isNotFound(e) && !S3Errors.isNoSuchBucket(e)) {
+            return false;
+          }
+          throw errors.map(e, op, id.bucket(), id.name());
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public ObjectInfo updateMetadata(ObjectId id, MetadataPatch patch, Conditions conditions) {
+    String op = "updateMetadata";
+    return publish(op, id.bucket(), id.name(), conditions, 0, true, (current, guard) -> {
+      ObjectInfo live = current.info();
+      if (id.generation() != 0 && id.generation() != live.generation()) {
+        throw noSuchGeneration(op, id);
+      }
+      ObjectMetadata metadata = live.metadata().apply(patch);
+      long metageneration = live.metageneration() + 1;
+      Instant now = clock.instant();
+      Map<String, String> user = live.generation() == 0
+          ? HsMetadata.encodeForeign(metageneration, metadata)
+          : HsMetadata.encode(live.generation(), metageneration, live.crc32c(), live.md5(), live.createTime(), now,
+              live.componentCount(), metadata);
+      String etag = serverCopy(id.bucket(), id.name(), current.etag(), live.size(), id.bucket(), id.name(), user,
+          metadata, guard);
+      return new ObjectInfo(id.bucket(), id.name(), live.generation(), metageneration, live.size(), live.crc32c(),
+          live.md5(), etag, metadata, live.createTime(), now, null,
+          live.componentCount());
+    });
+  }
+
+  @Override
+  public ObjectInfo copy(CopyRequest request) {
+    String op = "copy";
+    ObjectId source = request.source();
+    Names.checkObject(op, request.targetBucket(), request.targetName(), site());
+    return publish(op, request.targetBucket(), request.targetName(), request.targetConditions(), 0, false,
+        (current, guard) -> {
+          Current src = headCurrent(op, source.bucket(), source.name(), true)
+              .filter(c -> source.generation() == 0 || source.generation() == c.info().generation())
+              .orElseThrow(() -> HybridStorageException.objectNotFound(op, source.bucket(), source.name(), site()));
+          request.sourceConditions().check(src.info(), op, source.bucket(), source.name(), site());
+          ObjectInfo s = src.info();
+          ObjectMetadata metadata = request.metadata() == null ? s.metadata() : request.metadata();
+          long generation = nextGeneration(current, 0);
+          Instant now = clock.instant();
+          Map<String, String> user = HsMetadata.encode(generation, 1, s.crc32c(), s.md5(), now, now,
+              s.componentCount(), metadata);
+          String etag = serverCopy(source.bucket(), source.name(), src.etag(), s.size(), request.targetBucket(),
+              request.targetName(), user, metadata, guard);
+          return new ObjectInfo(request.targetBucket(), request.targetName(), generation, 1, s.size(), s.crc32c(),
+              s.md5(), etag, metadata, now, now, null, s.componentCount());
+        });
+  }
+
+  @Override
+  public ObjectInfo compose(ComposeRequest request) {
+    request.validate(site());
+    Names.checkObject("compose", request.bucket(), request.targetName(), site());
+    return new Composer(this, request).run();
+  }
+
+  // ---------------------------------------------------------------- listing
+
+  @Override
+  public ListPage<ObjectInfo> list(ListRequest request) {
+    ensureOpen("list", request.bucket(), null);
+    return listing.page(request);
+  }
+
+  // ---------------------------------------------------------------- signed URLs
+
+  @Override
+  public URL signUrl(SignUrlRequest request) {
+    String op = "signUrl";
+    if (request.ttl().isNegative() || request.ttl().isZero() || request.ttl().compareTo(MAX_SIGNED_URL_TTL) > 0) {
+      throw HybridStorageException.invalid(op, request.bucket(), request.name(), site(),
+          "a signed URL's lifetime (" + request.ttl() + ") must be positive and at most 7 days (SigV4's limit)");
+    }
+    Map<String, String> headers = new HashMap<>(request.headers());
+    String contentType = removeIgnoreCase(headers, "Content-Type");
+    var override = software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration.builder();
+    headers.forEach(override::putHeader);
+    var o = override.build();
+    try {
+      return switch (request.method().toUpperCase(java.util.Locale.ROOT)) {
+        case "GET" -> presigner.presignGetObject(p -> p.signatureDuration(request.ttl())
+            .getObjectRequest(g -> g.bucket(request.bucket()).key(request.name()).overrideConfiguration(o)
+                .responseContentType(null))).url();
+        case "PUT" -> presigner.presignPutObject(p -> p.signatureDuration(request.ttl())
+            .putObjectRequest(g -> g.bucket(request.bucket()).key(request.name()).contentType(contentType)
+                .overrideConfiguration(o))).url();
+        case "HEAD" -> presigner.presignHeadObject(p -> p.signatureDuration(request.ttl())
+            .headObjectRequest(g -> g.bucket(request.bucket()).key(request.name()).overrideConfiguration(o))).url();
+        case "DELETE" -> presigner.presignDeleteObject(p -> p.signatureDuration(request.ttl())
+            .deleteObjectRequest(g -> g.bucket(request.bucket()).key(request.name()).overrideConfiguration(o))).url();
+        default -> throw HybridStorageException.invalid(op, request.bucket(), request.name(), site(),
+            "cannot sign method " + request.method() + " (GET, PUT, HEAD or DELETE)");
+      };
+    } catch (SdkException e) {
+      throw errors.map(e, op, request.bucket(), request.name());
+    }
+  }
+
+  @Nullable
+  private static String removeIgnoreCase(Map<String, String> headers, String name) {
+    for (String key : List.copyOf(headers.keySet())) {
+      if (key.equalsIgnoreCase(name)) {
+        return headers.remove(key);
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  void ensureOpen(String op, @Nullable String bucket, @Nullable String name) {
+    if (closed.get()) {
+      throw errors.unavailable(op, bucket, name, "the store is closed", null);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    uploadExecutor.shutdown();
+    headExecutor.shutdown();
+    try {
+      uploadExecutor.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    presigner.close();
+    s3.close();
+  }
+
+  /** A request body over {@code length} bytes of {@code bytes}, without copying them (retries re-read). */
+  static RequestBody body(byte[] bytes, int length) {
+    return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length), length,
+        "application/octet-stream");
+  }
+
+  /** Verifies the caller's checksums against the computed ones; 400 on a mismatch. */
+  void verifyChecksums(WriteRequest request, String crc32c, String md5) {
+    Checksums.verify(request.crc32c(), request.md5(), crc32c, md5, "write", request.bucket(), request.name(), site());
+  }
+
+  static List<CompletedPart> sorted(Map<Integer, CompletedPart> parts) {
+    List<CompletedPart> list = new ArrayList<>(parts.values());
+    list.sort((a, b) -> Integer.compare(a.partNumber(), b.partNumber()));
+    return list;
+  }
+}
