@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** What the TCK cannot see from outside: the clock, and store independence. */
@@ -73,11 +74,14 @@ class InMemoryStoreTest {
       store.createBucket(BucketSpec.of(bucket));
       ObjectWriter writer = store.openWrite(WriteRequest.of(bucket, "o"));
       writer.write(ByteBuffer.wrap(new byte[] {7}));
+      // the deleter's outcome is asserted on this thread: an AssertionError thrown on the deleter's
+      // own thread would only end that thread and never fail the test
+      AtomicReference<Throwable> deleteFailure = new AtomicReference<>();
       Thread deleter = new Thread(() -> {
         try {
           store.deleteBucket(bucket);
-        } catch (HybridStorageException e) {
-          assertThat(e.code()).isEqualTo(409);
+        } catch (Throwable e) {
+          deleteFailure.set(e);
         }
       });
       deleter.start();
@@ -90,6 +94,10 @@ class InMemoryStoreTest {
         acknowledged = false;
       }
       deleter.join();
+      if (deleteFailure.get() != null) {
+        assertThat(deleteFailure.get()).as("round %d: deleting a bucket with an object in it", round)
+            .isInstanceOfSatisfying(HybridStorageException.class, e -> assertThat(e.code()).isEqualTo(409));
+      }
       boolean bucketExists = store.getBucket(bucket).isPresent();
       if (acknowledged) {
         assertThat(bucketExists).as("round %d: an acknowledged object keeps its bucket", round).isTrue();
