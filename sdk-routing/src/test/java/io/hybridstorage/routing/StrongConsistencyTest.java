@@ -23,9 +23,11 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -55,11 +57,16 @@ class StrongConsistencyTest {
       put(writer, "r", "init");
       List<Op> history = Collections.synchronizedList(new ArrayList<>());
       AtomicInteger counter = new AtomicInteger();
+      // three phases, each task doing a third of its operations in each: healthy, dc2 partitioned,
+      // healed. The tasks meet the test at each phase change (a sleep-timed partition could land
+      // after the whole workload had finished: it runs in a few milliseconds)
+      Phases phases = new Phases(6);
       ExecutorService pool = Executors.newFixedThreadPool(6);
       List<Future<?>> tasks = new ArrayList<>();
       for (int t = 0; t < 3; t++) {
         tasks.add(pool.submit(() -> {
           for (int i = 0; i < 25; i++) {
+            phases.at(i, 25);
             String v = "w" + counter.incrementAndGet();
             long start = System.nanoTime();
             try {
@@ -73,6 +80,7 @@ class StrongConsistencyTest {
         }));
         tasks.add(pool.submit(() -> {
           for (int i = 0; i < 40; i++) {
+            phases.at(i, 40);
             long start = System.nanoTime();
             try (ObjectContent c = reader.read(ReadRequest.of(ObjectId.of(BUCKET, "r")))) {
               String v = new String(c.stream().readAllBytes(), StandardCharsets.UTF_8);
@@ -84,10 +92,8 @@ class StrongConsistencyTest {
           return null;
         }));
       }
-      Thread.sleep(20);
-      a.faults.get(World.DC2).partition();
-      Thread.sleep(60);
-      a.faults.get(World.DC2).heal();
+      phases.next(() -> a.faults.get(World.DC2).partition());
+      phases.next(() -> a.faults.get(World.DC2).heal());
       for (Future<?> f : tasks) {
         f.get();
       }
@@ -124,6 +130,39 @@ class StrongConsistencyTest {
         new Op(true, "w2", 20, 20, 100, true), new Op(false, "w2", 20, 30, 40, true),
         new Op(false, "w1", 10, 50, 60, true)))).hasMessageContaining("back in time");
     assertLinearizable(List.of(w1, w2, new Op(false, "w2", 20, 40, 50, true)));
+  }
+
+  /**
+   * Phase changes of a workload: each of {@code tasks} calls {@link #at} before every operation and
+   * waits, after each third of its operations, until the test has changed the phase with {@link
+   * #next}.
+   */
+  static final class Phases {
+    private final CountDownLatch[] arrived;
+    private final CountDownLatch[] changed = {new CountDownLatch(1), new CountDownLatch(1)};
+    private int next; // the test thread's
+
+    Phases(int tasks) {
+      arrived = new CountDownLatch[] {new CountDownLatch(tasks), new CountDownLatch(tasks)};
+    }
+
+    /** Before operation {@code i} of {@code n}: at a third and at two thirds, waits for the phase change. */
+    void at(int i, int n) throws InterruptedException {
+      int p = i == n / 3 ? 0 : i == 2 * n / 3 ? 1 : -1;
+      if (p >= 0) {
+        arrived[p].countDown();
+        if (!changed[p].await(30, TimeUnit.SECONDS)) {
+          throw new AssertionError("the test never started phase " + (p + 2));
+        }
+      }
+    }
+
+    /** Once every task has finished the current phase, runs {@code change} and lets them go on. */
+    void next(Runnable change) throws InterruptedException {
+      assertThat(arrived[next].await(30, TimeUnit.SECONDS)).as("every task finished phase %d", next + 1).isTrue();
+      change.run();
+      changed[next++].countDown();
+    }
   }
 
   /** The register check with the write order given by generations. */
