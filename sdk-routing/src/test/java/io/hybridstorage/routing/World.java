@@ -16,6 +16,7 @@ import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.testkit.InMemoryStore;
 import io.hybridstorage.testkit.fault.FaultInjectingStore;
+import io.hybridstorage.testkit.time.VirtualClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +38,12 @@ final class World implements AutoCloseable {
 
   final Map<String, InMemoryStore> memory = new LinkedHashMap<>();
   final Map<String, FaultInjectingStore> faults = new LinkedHashMap<>();
+  /**
+   * The time injected delays ({@code Fault.delay}) sleep in: a delayed call is held until the test
+   * advances it, so a test needs no real-time bound to tell a held call from a finished one.
+   * {@link #close} releases whatever is still held.
+   */
+  final VirtualClock faultTime;
   final Path journalDir;
   final HybridStorageOptions options;
   final RoutingStore router;
@@ -81,12 +88,14 @@ final class World implements AutoCloseable {
       World shared) {
     this.journalDir = journalDir;
     if (shared == null) {
+      faultTime = VirtualClock.create();
       for (String site : new String[] {GCP, DC1, DC2}) {
         InMemoryStore store = new InMemoryStore(site, clock);
         memory.put(site, store);
-        faults.put(site, FaultInjectingStore.builder(store).seed(7).build());
+        faults.put(site, FaultInjectingStore.builder(store).seed(7).sleeper(faultTime.sleeper()).build());
       }
     } else {
+      faultTime = shared.faultTime;
       memory.putAll(shared.memory);
       faults.putAll(shared.faults);
     }
@@ -138,6 +147,7 @@ final class World implements AutoCloseable {
 
   @Override
   public void close() {
+    faultTime.advance(Duration.ofDays(365));
     router.close();
     try {
       com.google.common.io.MoreFiles.deleteRecursively(journalDir);
