@@ -31,6 +31,7 @@ import java.util.stream.StreamSupport;
 import javax.annotation.Nullable;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The same scenarios through three {@code Storage}s: google-cloud-nio's LocalStorageHelper (an
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.TestFactory;
  * <p>Every scenario starts from an empty world. LocalStorageHelper shares one static store that
  * {@code getOptions()} resets: these tests must not run concurrently with another test using it.
  */
+@ResourceLock("LocalStorageHelper") // one static store: never two users at once, in any parallel mode
 class DifferentialTest {
 
   static final String B = "diff-bkt";

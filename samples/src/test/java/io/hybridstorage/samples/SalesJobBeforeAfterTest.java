@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The same BU job before the swap (google-cloud-nio's LocalStorageHelper, an independent
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * LocalStorageHelper shares one static store ({@code getOptions()} resets it): no other test in
  * this module may use it concurrently (Surefire runs this module's classes one after another).
  */
+@ResourceLock("LocalStorageHelper") // one static store: never two users at once, in any parallel mode
 class SalesJobBeforeAfterTest {
 
   static final String BUCKET = "acme-sales";

@@ -3,6 +3,7 @@ package io.hybridstorage.gcs;
 import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.testkit.tck.ObjectStoreTck;
 import io.hybridstorage.testkit.tck.Suppress;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The TCK over {@link GcsStore} and google-cloud-nio's LocalStorageHelper, an in-memory GCS
@@ -81,6 +82,7 @@ import io.hybridstorage.testkit.tck.Suppress;
 @Suppress(test = "wrongChecksumOnAnOverwriteKeepsThePreviousVersion", reason = LocalStorageDeviations.UPLOAD_VISIBLE_AT_START)
 @Suppress(test = "wrongCrc32cIs400AndLeavesNothing", reason = LocalStorageDeviations.UPLOAD_VISIBLE_AT_START)
 @Suppress(test = "wrongMd5Is400AndLeavesNothing", reason = LocalStorageDeviations.UPLOAD_VISIBLE_AT_START)
+@ResourceLock("LocalStorageHelper") // one static store: never two users at once, in any parallel mode
 class GcsStoreLocalStorageTckTest implements ObjectStoreTck {
 
   private final GcsStore store = GcsStore.builder(LocalGcs.storage()).site("gcp").singleRequestLimit(0).build();

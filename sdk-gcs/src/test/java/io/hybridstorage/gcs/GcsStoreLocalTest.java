@@ -26,12 +26,14 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * GcsStore's own logic (ranges, bucket checks, listing, 404/416 mapping) over google-cloud-nio's
  * in-memory GCS. Only behaviour that LocalStorageHelper implements faithfully is asserted here;
  * the contract suite runs in {@code GcsStoreLocalStorageTckTest}.
  */
+@ResourceLock("LocalStorageHelper") // one static store: never two users at once, in any parallel mode
 class GcsStoreLocalTest {
 
   private GcsStore store;
