@@ -3,6 +3,7 @@ package io.hybridstorage.gcs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.cloud.storage.Storage;
 import io.hybridstorage.api.BucketListRequest;
 import io.hybridstorage.api.BucketPatch;
 import io.hybridstorage.api.BucketSpec;
@@ -36,12 +37,14 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 @ResourceLock("LocalStorageHelper") // one static store: never two users at once, in any parallel mode
 class GcsStoreLocalTest {
 
+  private Storage client;
   private GcsStore store;
 
   @BeforeEach
   void setUp() {
     // LocalStorageHelper's one-request upload assigns no generation (its resumable one does).
-    store = GcsStore.builder(LocalGcs.storage()).site("gcp").singleRequestLimit(0).build();
+    client = LocalGcs.storage();
+    store = GcsStore.builder(client).site("gcp").singleRequestLimit(0).build();
     store.createBucket(BucketSpec.of("bkt"));
   }
 
@@ -71,7 +74,7 @@ class GcsStoreLocalTest {
           assertThat(e.getMessage()).startsWith("signUrl gs://bkt/o on gcp: ");
         });
     assertThat(store).isInstanceOf(io.hybridstorage.api.spi.NativeStorageAware.class);
-    assertThat(store.nativeStorage().getOptions().getProjectId()).isNotNull();
+    assertThat(store.nativeStorage()).as("the client the store was built on").isSameAs(client);
   }
 
   @Test
