@@ -311,6 +311,9 @@ public final class VastStoreConfig {
     public VastStoreConfig build() {
       require(site != null && !site.isBlank(), "site must be set (e.g. \"dc1\")");
       require(endpoint != null, "endpoint must be set (e.g. http://vast.dc1:9090)");
+      // the endpoint is logged (and in toString); the S3 client never signs with URI user info anyway
+      require(endpoint.getRawUserInfo() == null,
+          "endpoint must not carry user info (it is logged, and it does not authenticate): set credentialsProvider");
       require(endpoint.getScheme() != null
               && (endpoint.getScheme().equals("http") || endpoint.getScheme().equals("https"))
               && endpoint.getHost() != null,

@@ -81,6 +81,9 @@ class VastUnitTest {
     assertThatThrownBy(() -> config.toBuilder().uploadParallelism(0).build()).hasMessageContaining("uploadParallelism");
     assertThatThrownBy(() -> config.toBuilder().endpoint(URI.create("vast.dc1:9000")).build())
         .hasMessageContaining("endpoint");
+    assertThatThrownBy(() -> config.toBuilder().endpoint(URI.create("http://AKIDEXAMPLE:s3cr3t@vast.dc1:9000")).build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("credentialsProvider")
+        .hasMessageNotContaining("s3cr3t");
     assertThatThrownBy(() -> config.toBuilder().site(" ").build()).hasMessageContaining("site");
     assertThatThrownBy(() -> config.toBuilder().maxAttempts(0).build()).hasMessageContaining("maxAttempts");
   }
