@@ -26,6 +26,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class HistoryRecorderTest {
@@ -98,9 +100,8 @@ class HistoryRecorderTest {
     HistoryRecorder recorder = HistoryRecorder.create().initialValue("x", "v0");
     HistoryRecorder.Invocation write = recorder.invokeWrite("dc1", "x", "v1");
     HistoryRecorder.Invocation read = recorder.invokeRead("dc2", "x");
-    Thread other = new Thread(() -> read.ok("v0", 1));
-    other.start();
-    other.join();
+    // on another thread, whose failure get() rethrows here (a plain Thread's would be lost)
+    CompletableFuture.runAsync(() -> read.ok("v0", 1)).get(10, TimeUnit.SECONDS);
     write.okGeneration(2);
     recorder.invokeCas("dc1", "x", "v1", "v2").ok();
     HistoryRecorder.Invocation lost = recorder.invokeDelete("dc2", "x");

@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,7 +35,14 @@ class InMemoryStoreGenerationTest {
     HistoryRecorder recorder = HistoryRecorder.create();
     ObjectStore store = recorder.record(memory);
 
-    Thread slow = new Thread(() -> put(store, "slow"), "slow-writer");
+    AtomicReference<Throwable> slowFailure = new AtomicReference<>(); // a thread's own throw fails no test
+    Thread slow = new Thread(() -> {
+      try {
+        put(store, "slow");
+      } catch (Throwable e) {
+        slowFailure.set(e);
+      }
+    }, "slow-writer");
     clock.pauseSecondReadOf(slow); // publish() reads the clock twice: generation, then times
     slow.start();
     assertThat(clock.paused.await(10, TimeUnit.SECONDS)).isTrue();
@@ -42,6 +50,8 @@ class InMemoryStoreGenerationTest {
     store.delete(ObjectId.of("bkt", "k"), Conditions.none());      // absent again
     clock.resume.countDown();
     slow.join(10_000);
+    assertThat(slow.isAlive()).as("the slow write finished").isFalse();
+    assertThat(slowFailure.get()).as("the slow write is acknowledged").isNull();
     store.head(ObjectId.of("bkt", "k"), Conditions.none());        // observes the slow write
 
     HistoryChecker.create().check(recorder.history()).assertValid();
