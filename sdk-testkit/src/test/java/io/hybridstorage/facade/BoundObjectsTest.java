@@ -43,8 +43,8 @@ class BoundObjectsTest {
     assertThat(text(blob.getContent())).isEqualTo("hello");
     assertThat(blob.getContentType()).isEqualTo("text/plain");
     assertThat(blob.getSize()).isEqualTo(5L);
-    assertThat(blob.getCrc32c()).isNotNull();
-    assertThat(blob.getMd5()).isNotNull();
+    assertThat(blob.getCrc32c()).as("CRC32C of hello, GCS's base64 big-endian form").isEqualTo("mnG7TA==");
+    assertThat(blob.getMd5()).as("MD5 of hello").isEqualTo("XUFAKrxLKna5cZ2REBfFkg==");
     assertThat(blob.getGeneration()).isPositive();
     assertThat(blob.getMetageneration()).isEqualTo(1L);
     assertThat(blob.getCreateTimeOffsetDateTime()).isNotNull();

@@ -293,14 +293,13 @@ class HistoryCheckerTest {
   }
 
   @Test
-  void thousandsOfConcurrentOpsPerKeyAreCheckedQuicklyAndOneWrongValueIsCaught() {
+  void thousandsOfConcurrentOpsPerKeyAreDecidedWithinTheSearchBudgetAndOneWrongValueIsCaught() {
     History valid = SimulatedRegister.history(new Random(7), 5, 4000, 0.05);
-    long start = System.nanoTime();
+    // the search budget bounds the work deterministically: past it the checker answers UNDECIDED,
+    // which isValid() rejects; wall-clock speed belongs in a benchmark, not here
     CheckResult result = checker.check(valid);
-    long millis = (System.nanoTime() - start) / 1_000_000;
     assertThat(result.isValid()).as(result.toString()).isTrue();
     assertThat(valid.size()).isEqualTo(4000);
-    assertThat(millis).as("check time").isLessThan(10_000);
 
     History corrupted = SimulatedRegister.corruptOneRead(valid, new Random(7));
     CheckResult caught = checker.checkLinearizable(corrupted);
