@@ -101,6 +101,12 @@ public final class WriteCoordinator {
     private boolean open = true;
     private boolean committed;
     private final int attempt;
+    /**
+     * Parallel path: the journal entries for the replicas that are not written synchronously,
+     * appended (and held back from replay) as soon as the write is open, so their fsync overlaps
+     * the body's streaming and the primary's commit instead of starting at commit.
+     */
+    @Nullable private CompletableFuture<Void> journal;
 
     RoutedWriter(Route route, WriteRequest request) {
       this(route, request, 0);
@@ -142,6 +148,13 @@ public final class WriteCoordinator {
         throw e;
       }
       this.primaryWriter = primary;
+      if (parallel) {
+        // The generation is fixed already, so the entries can be made durable while the body streams.
+        // If the write never commits (failure, abandon), replay finds no such generation at the
+        // source and skips them; until then hold() keeps replay away from the version in flight.
+        ctx.journal().hold(request.bucket(), request.name(), generation);
+        journal = appendJournal(route, Op.WRITE, request.bucket(), request.name(), generation, route.journaled());
+      }
       opening.forEach((site, f) -> {
         try {
           replicaWriters.put(site, f.get());
@@ -206,19 +219,10 @@ public final class WriteCoordinator {
       }
     }
 
+    /** The journal entries were appended at open and are held until {@link #close()} (after the commit). */
     private ObjectInfo commitParallel() throws IOException {
       String b = request.bucket();
       String n = request.name();
-      ctx.journal().hold(b, n, generation);
-      try {
-        return commitParallelHeld(b, n);
-      } finally {
-        ctx.journal().release(b, n, generation);
-      }
-    }
-
-    private ObjectInfo commitParallelHeld(String b, String n) throws IOException {
-      CompletableFuture<Void> journal = appendJournal(route, Op.WRITE, b, n, generation, route.journaled());
       Map<SiteHandle, CompletableFuture<?>> sync = new LinkedHashMap<>();
       boolean conditional = !request.conditions().isEmpty();
       if (!conditional) {
@@ -340,9 +344,15 @@ public final class WriteCoordinator {
         return;
       }
       open = false;
-      primaryWriter.close();
-      replicaWriters.values().forEach(ObjectWriter::close);
-      replicaWriters.clear();
+      try {
+        primaryWriter.close();
+        replicaWriters.values().forEach(ObjectWriter::close);
+        replicaWriters.clear();
+      } finally {
+        if (journal != null) {
+          ctx.journal().release(request.bucket(), request.name(), generation);
+        }
+      }
     }
   }
 
