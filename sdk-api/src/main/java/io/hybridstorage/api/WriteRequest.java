@@ -15,6 +15,11 @@ import javax.annotation.Nullable;
  *     {@link Capability#ASSIGNED_GENERATIONS}): the version gets exactly this generation, and the
  *     commit fails with 412 when the live version's generation is not lower — so a replica never
  *     replaces a newer generation with an older one.
+ * @param expectedSize the exact size of the content when the caller knows it up front (a byte
+ *     array, a file, a replica of a known version), else {@link #UNKNOWN_SIZE}. Like GCS's {@code
+ *     object_size} of a gRPC write: a write past it fails with 400 at once, and a commit with
+ *     fewer bytes fails with 400; either way nothing is published. A store may use it to choose
+ *     how it uploads (one streamed request instead of parts).
  */
 public record WriteRequest(
     String bucket,
@@ -23,7 +28,11 @@ public record WriteRequest(
     Conditions conditions,
     @Nullable String crc32c,
     @Nullable String md5,
-    long generation) {
+    long generation,
+    long expectedSize) {
+
+  /** {@link #expectedSize()} when the caller does not know the size. */
+  public static final long UNKNOWN_SIZE = -1;
 
   public WriteRequest {
     requireNonNull(bucket, "bucket");
@@ -33,29 +42,66 @@ public record WriteRequest(
     if (generation < 0) {
       throw new IllegalArgumentException("generation (" + generation + ") must be >= 0");
     }
+    if (expectedSize < UNKNOWN_SIZE) {
+      throw new IllegalArgumentException("expectedSize (" + expectedSize + ") must be >= 0, or UNKNOWN_SIZE (-1)");
+    }
   }
 
+  /** The write a caller of GCS semantics starts from: no conditions, checksums or size. */
   public static WriteRequest of(String bucket, String name) {
-    return new WriteRequest(bucket, name, ObjectMetadata.empty(), Conditions.none(), null, null, 0);
+    return new WriteRequest(bucket, name, ObjectMetadata.empty(), Conditions.none(), null, null, 0, UNKNOWN_SIZE);
   }
 
   public WriteRequest withMetadata(ObjectMetadata value) {
-    return new WriteRequest(bucket, name, value, conditions, crc32c, md5, generation);
+    return new WriteRequest(bucket, name, value, conditions, crc32c, md5, generation, expectedSize);
   }
 
   public WriteRequest withConditions(Conditions value) {
-    return new WriteRequest(bucket, name, metadata, value, crc32c, md5, generation);
+    return new WriteRequest(bucket, name, metadata, value, crc32c, md5, generation, expectedSize);
   }
 
   public WriteRequest withCrc32c(@Nullable String value) {
-    return new WriteRequest(bucket, name, metadata, conditions, value, md5, generation);
+    return new WriteRequest(bucket, name, metadata, conditions, value, md5, generation, expectedSize);
   }
 
   public WriteRequest withMd5(@Nullable String value) {
-    return new WriteRequest(bucket, name, metadata, conditions, crc32c, value, generation);
+    return new WriteRequest(bucket, name, metadata, conditions, crc32c, value, generation, expectedSize);
   }
 
   public WriteRequest withGeneration(long value) {
-    return new WriteRequest(bucket, name, metadata, conditions, crc32c, md5, value);
+    return new WriteRequest(bucket, name, metadata, conditions, crc32c, md5, value, expectedSize);
+  }
+
+  public WriteRequest withExpectedSize(long value) {
+    return new WriteRequest(bucket, name, metadata, conditions, crc32c, md5, generation, value);
+  }
+
+  /** Whether the caller declared the size ({@link #expectedSize()} is not {@link #UNKNOWN_SIZE}). */
+  public boolean sizeKnown() {
+    return expectedSize != UNKNOWN_SIZE;
+  }
+
+  /**
+   * For a writer, before it takes more bytes: 400 when {@code total} (the bytes written so far plus
+   * those offered now) exceeds the declared size. The writer must then publish nothing.
+   */
+  public void checkWritable(long total, String site) {
+    if (sizeKnown() && total > expectedSize) {
+      throw HybridStorageException.invalid("write", bucket, name, site, "the write declared " + expectedSize
+          + " bytes (expectedSize) and was given " + total + "; nothing was written");
+    }
+  }
+
+  /**
+   * For a writer's commit, before it publishes: 400 when {@code size} is not the declared size or
+   * a checksum the caller gave does not match ({@code crc32c}/{@code md5} are those computed over
+   * the bytes received).
+   */
+  public void verify(long size, String crc32c, String md5, String site) {
+    if (sizeKnown() && size != expectedSize) {
+      throw HybridStorageException.invalid("write", bucket, name, site, "the write declared " + expectedSize
+          + " bytes (expectedSize) but " + size + " were written; nothing was written");
+    }
+    Checksums.verify(this.crc32c, this.md5, crc32c, md5, "write", bucket, name, site);
   }
 }

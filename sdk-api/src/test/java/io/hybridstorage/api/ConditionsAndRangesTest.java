@@ -82,4 +82,31 @@ class ConditionsAndRangesTest {
         .isInstanceOfSatisfying(HybridStorageException.class, e -> assertThat(e.code()).isEqualTo(400))
         .hasMessage("write gs://b/o on dc2: Provided CRC32C \"AAAAAA==\" doesn't match calculated CRC32C \"BBBBBB==\".");
   }
+
+  @Test
+  void declaredSizeIsCheckedOnWriteAndCommit() {
+    WriteRequest unknown = WriteRequest.of("b", "o");
+    assertThat(unknown.sizeKnown()).isFalse();
+    assertThat(unknown.expectedSize()).isEqualTo(WriteRequest.UNKNOWN_SIZE);
+    unknown.checkWritable(Long.MAX_VALUE, "dc1");
+    unknown.verify(12345, "x", "y", "dc1");
+
+    WriteRequest ten = unknown.withExpectedSize(10);
+    assertThat(ten.sizeKnown()).isTrue();
+    ten.checkWritable(10, "dc1");
+    assertThatThrownBy(() -> ten.checkWritable(11, "dc1"))
+        .isInstanceOfSatisfying(HybridStorageException.class, e -> assertThat(e.code()).isEqualTo(400))
+        .hasMessage("write gs://b/o on dc1: the write declared 10 bytes (expectedSize) and was given 11;"
+            + " nothing was written");
+    ten.verify(10, "x", "y", "dc1");
+    assertThatThrownBy(() -> ten.verify(9, "x", "y", "dc1"))
+        .isInstanceOfSatisfying(HybridStorageException.class, e -> assertThat(e.code()).isEqualTo(400))
+        .hasMessage("write gs://b/o on dc1: the write declared 10 bytes (expectedSize) but 9 were written;"
+            + " nothing was written");
+    assertThatThrownBy(() -> ten.withCrc32c("AAAAAA==").verify(10, "BBBBBB==", "y", "dc1"))
+        .hasMessageContaining("CRC32C");
+    assertThatThrownBy(() -> unknown.withExpectedSize(-2))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expectedSize (-2)");
+    assertThat(ten.withGeneration(5).withConditions(Conditions.doesNotExist()).expectedSize()).isEqualTo(10);
+  }
 }

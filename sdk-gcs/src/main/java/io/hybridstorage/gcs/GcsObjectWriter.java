@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
  * BlobWriteSessionConfig} that makes parts visible (parallel composite uploads) would break this
  * guarantee: {@link GcsStoreProvider} always builds the default (resumable) configuration.
  *
- * <p>Client checksums are verified here, over the bytes that passed, before anything is
+ * <p>The declared size ({@link WriteRequest#expectedSize()}) and client checksums are verified here, over the bytes that passed, before anything is
  * published (400 on mismatch, and nothing is finalized). They are also sent to GCS ({@code
  * crc32cMatch}/{@code md5Match}), which verifies them again against the bytes it received.
  * Preconditions are sent with the upload and decided by GCS atomically with the publish (412).
@@ -76,6 +76,7 @@ final class GcsObjectWriter implements ObjectWriter {
       throw new ClosedChannelException();
     }
     int n = source.remaining();
+    request.checkWritable(checksums.size() + n, store.site());
     checksums.update(source);
     if (channel == null && fitsInOneRequest(buffered + (long) n)) {
       ensureCapacity(buffered + n);
@@ -147,8 +148,7 @@ final class GcsObjectWriter implements ObjectWriter {
     done = true;
     String[] sums = checksums.finish();
     // 400 here publishes nothing: the upload is not finalized.
-    Checksums.verify(request.crc32c(), request.md5(), sums[0], sums[1], "write", request.bucket(),
-        request.name(), store.site());
+    request.verify(checksums.size(), sums[0], sums[1], store.site());
     BlobInfo result;
     if (channel == null && singleRequestLimit > 0) {
       byte[] content = buffered == buffer.length ? buffer : Arrays.copyOf(buffer, buffered);

@@ -12,11 +12,16 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * generation. Each suppression names the LocalStorageHelper deviation, verified against its
  * {@code FakeStorageRpc}.
  */
+@Suppress(test = "aDeclaredLargeWriteWithoutClientChecksumsStillReportsItsCrc32c", reason = LocalStorageDeviations.NO_CHECKSUMS_NO_METAGENERATION)
+@Suppress(test = "aDeclaredWriteHonoursPreconditions", reason = LocalStorageDeviations.WRITE_CONDITIONS)
+@Suppress(test = "aDeclaredWriteWithAWrongCrc32cIs400AndKeepsThePreviousVersion", reason = LocalStorageDeviations.UPLOAD_VISIBLE_AT_START)
+@Suppress(test = "anAbandonedDeclaredWriteLeavesNothing", reason = LocalStorageDeviations.UPLOAD_VISIBLE_AT_START)
 @Suppress(test = "bucketWithOnlyNoncurrentVersionsIsNotEmpty", reason = LocalStorageDeviations.NO_VERSIONS)
 @Suppress(test = "checksumsMatchKnownVectors", reason = LocalStorageDeviations.NO_CHECKSUMS_NO_METAGENERATION)
 @Suppress(test = "checksumsOfALargeObjectMatchTheJdk", reason = LocalStorageDeviations.NO_CHECKSUMS_NO_METAGENERATION)
 @Suppress(test = "checksumsOfAnEmptyObject", reason = LocalStorageDeviations.NO_CHECKSUMS_NO_METAGENERATION)
 @Suppress(test = "clearCustomRemovesEveryCustomKey", reason = LocalStorageDeviations.NO_PATCH)
+@Suppress(test = "committingFewerBytesThanDeclaredIs400AndKeepsThePreviousVersion", reason = LocalStorageDeviations.UPLOAD_VISIBLE_AT_START)
 @Suppress(test = "composeChecksTheTargetConditions", reason = LocalStorageDeviations.NO_COMPOSE)
 @Suppress(test = "composeConcatenatesSourcesInOrder", reason = LocalStorageDeviations.NO_COMPOSE)
 @Suppress(test = "composeOf32SourcesIsAllowed", reason = LocalStorageDeviations.NO_COMPOSE)

@@ -499,7 +499,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
         ObjectInfo src = content.info();
         WriteRequest w = new WriteRequest(request.targetBucket(), request.targetName(),
             request.metadata() == null ? src.metadata() : request.metadata(), request.targetConditions(),
-            src.crc32c(), null, 0);
+            src.crc32c(), null, 0, src.size());
         return write(w, content.stream());
       } catch (IOException e) {
         throw HybridStorageException.io("copy", request.targetBucket(), request.targetName(), null, e);

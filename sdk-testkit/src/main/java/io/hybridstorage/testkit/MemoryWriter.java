@@ -11,7 +11,7 @@ import java.util.Arrays;
 
 /**
  * A write into an {@link InMemoryStore}: bytes go to a private buffer, invisible to everyone,
- * until {@link #commit()} verifies the client checksums (400) and publishes a copy atomically with
+ * until {@link #commit()} verifies the declared size and client checksums (400) and publishes a copy atomically with
  * the preconditions (412). After commit, or a failed commit, or close, the writer is closed.
  */
 final class MemoryWriter implements ObjectWriter {
@@ -19,16 +19,20 @@ final class MemoryWriter implements ObjectWriter {
   /** The largest array the JVM reliably allocates. */
   private static final int MAX_SIZE = Integer.MAX_VALUE - 8;
 
+  /** The most a declared size makes the writer allocate up front. */
+  private static final int MAX_PRESIZE = 64 * 1024 * 1024;
+
   private final InMemoryStore store;
   private final WriteRequest request;
   private final Checksums checksums = new Checksums();
-  private byte[] buffer = new byte[1024];
+  private byte[] buffer;
   private int size;
   private boolean open = true;
 
   MemoryWriter(InMemoryStore store, WriteRequest request) {
     this.store = store;
     this.request = request;
+    this.buffer = new byte[(int) Math.max(1024, Math.min(MAX_PRESIZE, request.expectedSize()))];
   }
 
   @Override
@@ -37,6 +41,7 @@ final class MemoryWriter implements ObjectWriter {
       throw new ClosedChannelException();
     }
     int n = source.remaining();
+    request.checkWritable((long) size + n, store.site());
     if (n > MAX_SIZE - size) {
       throw new IOException("write gs://" + request.bucket() + "/" + request.name() + " on " + store.site()
           + ": an InMemoryStore object holds at most " + MAX_SIZE + " bytes");
@@ -59,8 +64,7 @@ final class MemoryWriter implements ObjectWriter {
     byte[] data = Arrays.copyOf(buffer, size);
     buffer = null;
     String[] sums = checksums.finish();
-    Checksums.verify(request.crc32c(), request.md5(), sums[0], sums[1], "write", request.bucket(), request.name(),
-        store.site());
+    request.verify(data.length, sums[0], sums[1], store.site());
     return store.publish("write", request.bucket(), request.name(), request.conditions(), request.generation(),
         request.metadata(), data, sums[0], sums[1], 0);
   }

@@ -117,11 +117,13 @@ final class Composer {
   /** Reads each source (pinned to its ETag) into one streaming write of the target. */
   private ObjectInfo streamed(List<Current> sources) {
     int components = 0;
+    long size = 0;
     for (Current c : sources) {
       components += Math.max(1, c.info().componentCount());
+      size += c.info().size();
     }
     WriteRequest write = new WriteRequest(request.bucket(), request.targetName(), request.metadata(),
-        request.targetConditions(), null, null, 0);
+        request.targetConditions(), null, null, 0, size);
     try (ObjectWriter writer = new VastObjectWriter(store, write, components)) {
       byte[] chunk = new byte[256 * 1024];
       for (Current c : sources) {

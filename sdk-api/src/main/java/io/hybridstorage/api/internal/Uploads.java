@@ -48,7 +48,7 @@ final class Uploads {
 
   Blob create(BlobInfo info, @Nullable byte[] content, int offset, int length, BlobTargetOption... options) {
     byte[] bytes = content == null ? new byte[0] : content;
-    WriteRequest request = request("create", info, options);
+    WriteRequest request = request("create", info, options).withExpectedSize(length);
     if (request.crc32c() == null) {
       request = request.withCrc32c(Checksums.crc32cBase64(Hashing.crc32c().hashBytes(bytes, offset, length)));
     }
@@ -109,6 +109,6 @@ final class Uploads {
     Values.checkStorable(method, info, HybridBridge.modifiedFields(info), site);
     BlobInfo target = HybridBridge.writeTarget(info, options);
     return new WriteRequest(info.getBucket(), info.getName(), Values.metadata(target, true),
-        opts.conditions(), target.getCrc32c(), target.getMd5(), 0);
+        opts.conditions(), target.getCrc32c(), target.getMd5(), 0, WriteRequest.UNKNOWN_SIZE);
   }
 }

@@ -75,7 +75,8 @@ public final class Replicator {
     }
     try (content) {
       ObjectInfo info = content.info();
-      WriteRequest w = new WriteRequest(bucket, name, info.metadata(), Conditions.none(), info.crc32c(), null, g);
+      WriteRequest w = new WriteRequest(bucket, name, info.metadata(), Conditions.none(), info.crc32c(), null, g,
+          info.size());
       target.store().write(w, content.stream());
     } catch (HybridStorageException e) {
       if (e.code() != 412) {
@@ -105,10 +106,12 @@ public final class Replicator {
     }
   }
 
-  /** The request a replica gets: same metadata and checksums, no preconditions, generation {@code g}. */
+  /**
+   * The request a replica gets: same metadata, checksums and declared size, no preconditions,
+   * generation {@code g}.
+   */
   public static WriteRequest replicaRequest(WriteRequest base, long g) {
-    return new WriteRequest(base.bucket(), base.name(), base.metadata(), Conditions.none(), base.crc32c(),
-        base.md5(), g);
+    return base.withConditions(Conditions.none()).withGeneration(g);
   }
 
   /** Deletes the target's live version if its generation is {@code <= g}. */

@@ -93,7 +93,7 @@ final class Uploads {
       metadata = metadata.withContentType(mediaType);
     }
     return new WriteRequest(bucket, name, metadata, call.conditions("if"), JsonApi.string(resource, "crc32c"),
-        JsonApi.string(resource, "md5Hash"), 0);
+        JsonApi.string(resource, "md5Hash"), 0, WriteRequest.UNKNOWN_SIZE);
   }
 
   private ObjectInfo write(WriteRequest request, byte[] data) throws IOException {

@@ -13,6 +13,7 @@ package io.hybridstorage.testkit.tck;
  *
  * <p>One tester interface per operation area ({@link BucketTester}, {@link WriteReadTester},
  * {@link PreconditionTester}, {@link RangeReadTester}, {@link ChecksumTester}, {@link
+ * DeclaredSizeTester}, {@link
  * ListingTester}, {@link PagingTester}, {@link VersioningTester}, {@link ComposeCopyTester},
  * {@link MetadataTester}, {@link NameTester}, {@link ConcurrencyTester}, {@link
  * CapabilityTester}); a backend may also implement only some of them. Tests needing an optional
@@ -21,6 +22,6 @@ package io.hybridstorage.testkit.tck;
  * mandatory reason. See {@link StoreTester} for buckets and cleanup.
  */
 public interface ObjectStoreTck extends BucketTester, NameTester, WriteReadTester, PreconditionTester,
-    RangeReadTester, ChecksumTester, ListingTester, PagingTester, VersioningTester, ComposeCopyTester,
+    RangeReadTester, ChecksumTester, DeclaredSizeTester, ListingTester, PagingTester, VersioningTester, ComposeCopyTester,
     MetadataTester, ConcurrencyTester, CapabilityTester {
 }
