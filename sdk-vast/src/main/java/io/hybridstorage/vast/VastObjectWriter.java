@@ -87,6 +87,12 @@ final class VastObjectWriter implements ObjectWriter {
     }
     rethrowFailure();
     int n = source.remaining();
+    try {
+      request.checkWritable(checksums.size() + n, store.site());
+    } catch (HybridStorageException e) {
+      close();
+      throw e;
+    }
     checksums.update(source);
     while (source.hasRemaining()) {
       if (uploadId == null && length + (long) source.remaining() <= threshold) {
@@ -218,7 +224,7 @@ final class VastObjectWriter implements ObjectWriter {
   }
 
   private ObjectInfo putSingle(String crc32c, String md5) {
-    store.verifyChecksums(request, crc32c, md5);
+    request.verify(length, crc32c, md5, store.site());
     byte[] bytes = buffer;
     int size = length;
     ObjectMetadata metadata = request.metadata();
@@ -228,16 +234,7 @@ final class VastObjectWriter implements ObjectWriter {
           Instant now = store.clock.instant();
           Map<String, String> user = HsMetadata.encode(gen, 1, crc32c, storedMd5(md5), now, now, componentCount,
               metadata);
-          PutObjectResponse r = store.s3.putObject(b -> {
-            b.bucket(request.bucket()).key(request.name()).metadata(user).contentMD5(md5)
-                .contentLength((long) size)
-                .contentType(VastStore.contentTypeOrDefault(metadata)).contentEncoding(metadata.contentEncoding())
-                .contentDisposition(metadata.contentDisposition()).contentLanguage(metadata.contentLanguage())
-                .cacheControl(metadata.cacheControl());
-            if (guard != null) {
-              b.ifMatch(guard.ifMatch()).ifNoneMatch(guard.ifNoneMatch());
-            }
-          }, VastStore.body(bytes, size));
+          PutObjectResponse r = store.putObject(request, user, md5, size, guard, VastStore.body(bytes, size));
           return new ObjectInfo(request.bucket(), request.name(), gen, 1, size, crc32c, storedMd5(md5), r.eTag(),
               metadata, now, now, null, componentCount);
         });
@@ -249,8 +246,8 @@ final class VastObjectWriter implements ObjectWriter {
     }
     awaitParts();
     rethrowFailure();
-    store.verifyChecksums(request, crc32c, md5);
     long size = checksums.size();
+    request.verify(size, crc32c, md5, store.site());
     ObjectMetadata metadata = request.metadata();
     boolean stamp = request.crc32c() == null && store.config.recordMultipartChecksums();
     ObjectInfo published = store.publish(OP, request.bucket(), request.name(), request.conditions(),
@@ -265,7 +262,7 @@ final class VastObjectWriter implements ObjectWriter {
           return new ObjectInfo(request.bucket(), request.name(), generation, 1, size, request.crc32c(), null, etag,
               metadata, createTime, createTime, null, componentCount);
         });
-    return stamp ? stampChecksums(published, crc32c, md5) : published;
+    return stamp ? store.recordChecksums(published, crc32c, storedMd5(md5)) : published;
   }
 
   /**
@@ -290,31 +287,6 @@ final class VastObjectWriter implements ObjectWriter {
         }
       }
       throw e;
-    }
-  }
-
-  /**
-   * Adds the computed CRC32C and MD5 to a completed multipart object (its metadata was fixed when
-   * the upload started) by copying it onto itself, pinned to the ETag we completed. If the key
-   * changed meanwhile, the newer version stays and ours (already replaced) is reported as written.
-   */
-  private ObjectInfo stampChecksums(ObjectInfo info, String crc32c, String md5) {
-    Map<String, String> user = HsMetadata.encode(info.generation(), 1, crc32c, storedMd5(md5), info.createTime(),
-        info.updateTime(), componentCount, info.metadata());
-    try {
-      String etag = store.serverCopy(info.bucket(), info.name(), info.etag(), info.size(), info.bucket(),
-          info.name(), user, info.metadata(), null);
-      return new ObjectInfo(info.bucket(), info.name(), info.generation(), 1, info.size(), crc32c, storedMd5(md5), etag,
-          info.metadata(), info.createTime(), info.updateTime(), null, componentCount);
-    } catch (SdkException e) {
-      if (S3Errors.isPreconditionFailed(e)) {
-        LOG.debug("gs://{}/{} on {}: replaced before its checksums were recorded", info.bucket(), info.name(),
-            store.site());
-      } else {
-        LOG.warn("gs://{}/{} on {}: written, but recording its CRC32C failed; it reads as unknown: {}",
-            info.bucket(), info.name(), store.site(), e.toString());
-      }
-      return info;
     }
   }
 

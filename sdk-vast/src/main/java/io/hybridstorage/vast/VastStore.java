@@ -64,6 +64,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListBucketsResponse;
 import software.amazon.awssdk.services.s3.model.MetadataDirective;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
@@ -499,6 +500,10 @@ public final class VastStore implements ObjectStore {
   public ObjectWriter openWrite(WriteRequest request) {
     Names.checkObject("write", request.bucket(), request.name(), site());
     ensureOpen("write", request.bucket(), request.name());
+    long size = request.expectedSize();
+    if (size > config.multipartThreshold() && size <= config.singlePutLimit()) {
+      return new StreamedPutWriter(this, request);
+    }
     return new VastObjectWriter(this, request, 0);
   }
 
@@ -770,9 +775,48 @@ public final class VastStore implements ObjectStore {
         "application/octet-stream");
   }
 
-  /** Verifies the caller's checksums against the computed ones; 400 on a mismatch. */
-  void verifyChecksums(WriteRequest request, String crc32c, String md5) {
-    Checksums.verify(request.crc32c(), request.md5(), crc32c, md5, "write", request.bucket(), request.name(), site());
+  /**
+   * PutObject of a new version of {@code request}'s object: its metadata headers, {@code user}
+   * metadata, Content-MD5 when {@code md5} is known (the server verifies it), and {@code guard}.
+   * SdkExceptions propagate (publish maps them).
+   */
+  PutObjectResponse putObject(WriteRequest request, Map<String, String> user, @Nullable String md5, long size,
+      @Nullable Current.Guard guard, RequestBody body) {
+    ObjectMetadata metadata = request.metadata();
+    return s3.putObject(b -> {
+      b.bucket(request.bucket()).key(request.name()).metadata(user).contentMD5(md5).contentLength(size)
+          .contentType(contentTypeOrDefault(metadata)).contentEncoding(metadata.contentEncoding())
+          .contentDisposition(metadata.contentDisposition()).contentLanguage(metadata.contentLanguage())
+          .cacheControl(metadata.cacheControl());
+      if (guard != null) {
+        b.ifMatch(guard.ifMatch()).ifNoneMatch(guard.ifNoneMatch());
+      }
+    }, body);
+  }
+
+  /**
+   * Adds the computed CRC32C and MD5 to an object written without them in its metadata (a
+   * streamed upload fixes its headers before the bytes pass) by copying it onto itself, pinned to
+   * the ETag written. If the key changed meanwhile, the newer version stays and ours (already
+   * replaced) is reported as written.
+   */
+  ObjectInfo recordChecksums(ObjectInfo info, String crc32c, @Nullable String md5) {
+    Map<String, String> user = HsMetadata.encode(info.generation(), 1, crc32c, md5, info.createTime(),
+        info.updateTime(), info.componentCount(), info.metadata());
+    try {
+      String etag = serverCopy(info.bucket(), info.name(), info.etag(), info.size(), info.bucket(), info.name(), user,
+          info.metadata(), null);
+      return new ObjectInfo(info.bucket(), info.name(), info.generation(), 1, info.size(), crc32c, md5, etag,
+          info.metadata(), info.createTime(), info.updateTime(), null, info.componentCount());
+    } catch (SdkException e) {
+      if (S3Errors.isPreconditionFailed(e)) {
+        LOG.debug("gs://{}/{} on {}: replaced before its checksums were recorded", info.bucket(), info.name(), site());
+      } else {
+        LOG.warn("gs://{}/{} on {}: written, but recording its CRC32C failed; it reads as unknown: {}",
+            info.bucket(), info.name(), site(), e.toString());
+      }
+      return info;
+    }
   }
 
   static List<CompletedPart> sorted(Map<Integer, CompletedPart> parts) {

@@ -58,6 +58,7 @@ public final class VastStoreConfig {
   private final ConditionalWrites conditionalWrites;
   @Nullable private final String probeBucket;
   private final boolean recordMultipartChecksums;
+  private final long singlePutLimit;
 
   private VastStoreConfig(Builder b) {
     this.site = b.site;
@@ -77,6 +78,7 @@ public final class VastStoreConfig {
     this.conditionalWrites = b.conditionalWrites;
     this.probeBucket = b.probeBucket;
     this.recordMultipartChecksums = b.recordMultipartChecksums;
+    this.singlePutLimit = b.singlePutLimit;
   }
 
   public static Builder builder() {
@@ -162,8 +164,8 @@ public final class VastStoreConfig {
   }
 
   /**
-   * Whether a multipart upload whose CRC32C the caller did not give records the computed CRC32C
-   * and MD5 after completion, by a server-side copy of the object onto itself (default true, so
+   * Whether a streamed upload (multipart, or a {@link #singlePutLimit() single streamed PUT}) whose
+   * CRC32C the caller did not give records the computed CRC32C and MD5 after it completes, by a server-side copy of the object onto itself (default true, so
    * every object we write has a CRC32C, as in GCS). The copy costs the server a rewrite of the
    * object (on S3Mock it halves upload throughput); false leaves such objects' checksums unknown.
    */
@@ -171,11 +173,24 @@ public final class VastStoreConfig {
     return recordMultipartChecksums;
   }
 
+  /**
+   * Writes whose size the caller declares ({@link io.hybridstorage.api.WriteRequest#expectedSize()})
+   * above {@link #multipartThreshold()} and up to this go up as one PutObject streamed while the
+   * caller writes (heap: {@code partSize}): no multipart completion and, when the caller gives the
+   * CRC32C, no copy to record it. Larger ones, and those of unknown size, are multipart uploads,
+   * whose parts go up in parallel. One PUT is one connection: raise this where a single stream
+   * fills the link, lower it where parallel parts are faster. 0 turns it off; at most 5 GiB.
+   */
+  public long singlePutLimit() {
+    return singlePutLimit;
+  }
+
   @Override
   public String toString() {
     return "VastStoreConfig{site=" + site + ", endpoint=" + endpoint + ", region=" + region
         + ", pathStyle=" + pathStyle + ", maxConnections=" + maxConnections
         + ", partSize=" + partSize + ", uploadParallelism=" + uploadParallelism
+        + ", singlePutLimit=" + singlePutLimit
         + ", conditionalWrites=" + conditionalWrites + "}";
   }
 
@@ -198,6 +213,7 @@ public final class VastStoreConfig {
     private ConditionalWrites conditionalWrites = ConditionalWrites.PROBE;
     @Nullable private String probeBucket;
     private boolean recordMultipartChecksums = true;
+    private long singlePutLimit = 1024L * 1024 * 1024;
 
     private Builder() {}
 
@@ -219,6 +235,7 @@ public final class VastStoreConfig {
       conditionalWrites = c.conditionalWrites;
       probeBucket = c.probeBucket;
       recordMultipartChecksums = c.recordMultipartChecksums;
+      singlePutLimit = c.singlePutLimit;
     }
 
     public Builder site(String value) {
@@ -307,6 +324,11 @@ public final class VastStoreConfig {
       return this;
     }
 
+    public Builder singlePutLimit(long value) {
+      singlePutLimit = value;
+      return this;
+    }
+
     /** Validates and builds; an {@link IllegalArgumentException} names the field and what to change. */
     public VastStoreConfig build() {
       require(site != null && !site.isBlank(), "site must be set (e.g. \"dc1\")");
@@ -338,6 +360,9 @@ public final class VastStoreConfig {
       require(multipartThreshold >= 0 && multipartThreshold <= partSize,
           "multipartThreshold (" + multipartThreshold + ") must be between 0 and partSize (" + partSize
               + "): the bytes below it are held as the first part");
+      require(singlePutLimit >= 0 && singlePutLimit <= MAX_PART_SIZE,
+          "singlePutLimit (" + singlePutLimit + ") must be between 0 (off) and " + MAX_PART_SIZE
+              + " (5 GiB), S3's largest PutObject");
       require(uploadParallelism >= 1, "uploadParallelism (" + uploadParallelism + ") must be at least 1");
       requireNonNull(conditionalWrites, "conditionalWrites");
       return new VastStoreConfig(this);

@@ -191,6 +191,63 @@ class VastStoreFaultTest {
   }
 
   @Test
+  void aDeclaredSizeWriteIsOneStreamedPutWithTheCrc32cUpFront() throws Exception {
+    objectAbsent();
+    wm.stubFor(put(urlPathEqualTo(OBJECT_PATH)).willReturn(aResponse().withStatus(200).withHeader("ETag", "\"e1\"")));
+    byte[] data = new byte[3 * 1024 * 1024 + 5];
+    new java.util.Random(3).nextBytes(data);
+    String crc32c = io.hybridstorage.api.Checksums.crc32c(data);
+    try (VastStore store = store(VastStoreConfig.ConditionalWrites.EMULATED)) {
+      ObjectInfo info = store.write(WriteRequest.of(BUCKET, "o").withExpectedSize(data.length).withCrc32c(crc32c),
+          new ByteArrayInputStream(data));
+      assertThat(info.size()).isEqualTo(data.length);
+      assertThat(info.crc32c()).isEqualTo(crc32c);
+      assertThat(info.etag()).isEqualTo("\"e1\"");
+    }
+    // one PutObject (no multipart, no copy to record the CRC32C), its metadata sent before the body
+    wm.verify(1, putRequestedFor(urlPathEqualTo(OBJECT_PATH)).withHeader("x-amz-meta-hs-crc32c", equalTo(crc32c)));
+    wm.verify(0, postRequestedFor(urlPathEqualTo(OBJECT_PATH)));
+    // over http the SDK signs the body chunk by chunk as it streams (aws-chunked): one pass, no replay
+    wm.verify(1, putRequestedFor(urlPathEqualTo(OBJECT_PATH))
+        .withHeader("x-amz-decoded-content-length", equalTo(Integer.toString(data.length))));
+  }
+
+  @Test
+  void aResetDuringAStreamedPutIsARetryable503AndTheBodyIsNeverResent() {
+    objectAbsent();
+    wm.stubFor(put(urlPathEqualTo(OBJECT_PATH)).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+    byte[] data = new byte[3 * 1024 * 1024];
+    try (VastStore store = store(VastStoreConfig.ConditionalWrites.EMULATED)) {
+      assertThatThrownBy(() -> store.write(WriteRequest.of(BUCKET, "o").withExpectedSize(data.length),
+          new ByteArrayInputStream(data)))
+          .isInstanceOfSatisfying(HybridStorageException.class, e -> {
+            assertThat(e.code()).isEqualTo(503);
+            assertThat(e.isRetryable()).isTrue();
+            assertThat(e.getMessage()).contains("write gs://bkt/o on dc1");
+          });
+    }
+    // the SDK's retry finds the body already read: it cannot send a truncated or empty copy
+    wm.verify(1, putRequestedFor(urlPathEqualTo(OBJECT_PATH)));
+  }
+
+  @Test
+  void aSlowDownOnAStreamedPutIsARetryable503() {
+    objectAbsent();
+    wm.stubFor(put(urlPathEqualTo(OBJECT_PATH)).willReturn(aResponse().withStatus(503).withBody(error("SlowDown"))));
+    byte[] data = new byte[3 * 1024 * 1024];
+    try (VastStore store = store(VastStoreConfig.ConditionalWrites.EMULATED)) {
+      assertThatThrownBy(() -> store.write(WriteRequest.of(BUCKET, "o").withExpectedSize(data.length),
+          new ByteArrayInputStream(data)))
+          .isInstanceOfSatisfying(HybridStorageException.class, e -> {
+            assertThat(e.code()).isEqualTo(503);
+            assertThat(e.isRetryable()).isTrue();
+            assertThat(e.getMessage()).contains("write gs://bkt/o on dc1");
+          });
+    }
+    wm.verify(1, putRequestedFor(urlPathEqualTo(OBJECT_PATH)));
+  }
+
+  @Test
   void connectionResetInTheMiddleOfADownloadIsARetryable503() {
     wm.stubFor(get(urlPathEqualTo(OBJECT_PATH)).willReturn(aResponse().withStatus(200)
         .withHeader("Content-Length", "1000000").withHeader("ETag", "\"e\"")

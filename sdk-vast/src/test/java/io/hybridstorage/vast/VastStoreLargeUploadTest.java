@@ -24,9 +24,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * 1 GiB generated on the fly (never held in memory) streamed through VastStore into S3Mock and
- * back, in a JVM of {@code -Xmx256m} (its own Surefire execution, see the pom): the upload's heap
- * is bounded by {@code partSize × uploadParallelism} whatever the object size, and the CRC32C
- * round-trips.
+ * back, in a JVM of {@code -Xmx256m} (its own Surefire execution, see the pom), once as a multipart
+ * upload and once, with its size declared, as one streamed PutObject: the upload's heap is bounded
+ * by {@code partSize × uploadParallelism} whatever the object size, and the CRC32C round-trips.
  */
 @Tag("large")
 class VastStoreLargeUploadTest {
@@ -74,11 +74,23 @@ class VastStoreLargeUploadTest {
 
   @Test
   void oneGibStreamsThroughBoundedHeapAndTheCrc32cRoundTrips() throws Exception {
+    // a multipart upload: the size is not declared
+    roundTrip("big", crc32c -> WriteRequest.of("unused", "big").withCrc32c(crc32c));
+  }
+
+  @Test
+  void aDeclaredGibStreamsAsOnePutThroughBoundedHeap() throws Exception {
+    // one streamed PutObject: the size is declared (and within singlePutLimit, 1 GiB by default)
+    roundTrip("declared", crc32c -> WriteRequest.of("unused", "declared").withCrc32c(crc32c).withExpectedSize(SIZE));
+  }
+
+  private void roundTrip(String name, java.util.function.Function<String, WriteRequest> request) throws Exception {
     long maxHeap = Runtime.getRuntime().maxMemory();
     assertThat(maxHeap).as("run in the -Xmx256m execution").isLessThanOrEqualTo(300L * 1024 * 1024);
     // S3Mock concatenates and hashes the parts of a 1 GiB completion for tens of seconds here
     VastStoreConfig config = VastTestSupport.config(S3MockServer.endpoint()).socketTimeout(Duration.ofMinutes(3))
         .partSize(PART).multipartThreshold(PART).uploadParallelism(4).build();
+    assertThat(config.singlePutLimit()).isGreaterThanOrEqualTo(SIZE);
     String bucket = VastTestSupport.bucketName("large");
     try (VastStore store = VastStore.create(config);
         S3Client raw = VastTestSupport.rawClient(S3MockServer.endpoint())) {
@@ -89,20 +101,23 @@ class VastStoreLargeUploadTest {
       first.transferTo(OutputStream.nullOutputStream());
       resetPeaks();
       Generated data = new Generated(SIZE, 42);
-      ObjectInfo info = store.write(WriteRequest.of(bucket, "big").withCrc32c(first.crc32c()), data);
+      WriteRequest base = request.apply(first.crc32c());
+      ObjectInfo info = store.write(new WriteRequest(bucket, name, base.metadata(), base.conditions(), base.crc32c(),
+          base.md5(), base.generation(), base.expectedSize()), data);
       long peakAfterGc = peakUsedAfterGc();
 
       assertThat(info.size()).isEqualTo(SIZE);
       assertThat(info.crc32c()).isEqualTo(data.crc32c());
-      assertThat(store.head(ObjectId.of(bucket, "big"), Conditions.none()).orElseThrow().crc32c())
+      assertThat(store.head(ObjectId.of(bucket, name), Conditions.none()).orElseThrow().crc32c())
           .isEqualTo(data.crc32c());
       assertThat(raw.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
-      // parts in flight: 4 × 8 MiB; S3Mock shares this JVM, so allow it and the SDK their share
+      // parts in flight: 4 × 8 MiB (a declared PUT: one 8 MiB pipe); S3Mock shares this JVM, so
+      // allow it and the SDK their share
       assertThat(peakAfterGc).as("peak heap used after GC").isLessThan(160L * 1024 * 1024);
 
       CRC32C back = new CRC32C();
       long read = 0;
-      try (ObjectContent c = store.read(ReadRequest.of(ObjectId.of(bucket, "big")))) {
+      try (ObjectContent c = store.read(ReadRequest.of(ObjectId.of(bucket, name)))) {
         byte[] chunk = new byte[1 << 20];
         int n;
         while ((n = c.stream().read(chunk)) >= 0) {
@@ -115,7 +130,7 @@ class VastStoreLargeUploadTest {
           .isEqualTo(data.crc32c());
     } finally {
       try (VastStore cleanup = VastStore.create(config)) {
-        cleanup.delete(ObjectId.of(bucket, "big"), Conditions.none());
+        cleanup.delete(ObjectId.of(bucket, name), Conditions.none());
         cleanup.deleteBucket(bucket);
       }
     }
