@@ -7,7 +7,6 @@ import io.hybridstorage.api.BucketListRequest;
 import io.hybridstorage.api.BucketPatch;
 import io.hybridstorage.api.BucketSpec;
 import io.hybridstorage.api.Capability;
-import io.hybridstorage.api.Checksums;
 import io.hybridstorage.api.ComposeRequest;
 import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.CopyRequest;
@@ -47,6 +46,7 @@ import java.util.concurrent.locks.Lock;
 import javax.annotation.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -107,14 +107,20 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * metadata. A multipart upload fixes its metadata when it starts, so unless the caller gave the
  * CRC32C up front, the computed CRC32C and MD5 are added after completion by a server-side copy
  * of the object onto itself (a reader in between sees the checksums as unknown); {@link
- * VastStoreConfig#recordMultipartChecksums()} turns that copy off.
+ * VastStoreConfig#recordMultipartChecksums()} turns that copy off. When the caller gives the
+ * CRC32C of such an upload, its MD5 is not recorded (GCS reports none for composite objects
+ * either).
  *
  * <h2>Uploads</h2>
  * Up to {@link VastStoreConfig#multipartThreshold()} bytes are buffered and sent as one
  * PutObject; beyond, a multipart upload with parts of {@link VastStoreConfig#partSize()}, up to
  * {@link VastStoreConfig#uploadParallelism()} of them in flight, so heap per upload stays at most
  * {@code partSize × uploadParallelism}. On any failure (and when a writer is closed without
- * commit) the multipart upload is aborted: no orphaned parts, nothing visible.
+ * commit) the multipart upload is aborted: no orphaned parts, nothing visible. A write whose size
+ * the caller declares ({@link WriteRequest#expectedSize()}, as the facade's {@code create(BlobInfo,
+ * byte[])} and replication do) above the threshold and up to {@link
+ * VastStoreConfig#singlePutLimit()} is instead one PutObject streamed while the caller writes (see
+ * {@code StreamedPutWriter}): no completion step, and no copy when the CRC32C is given.
  *
  * <h2>Other operations</h2>
  * Reads are streamed ranged GETs. Listing uses ListObjectsV2 (prefix, delimiter, start-after and
@@ -154,6 +160,13 @@ public final class VastStore implements ObjectStore {
   private final Striped<Lock> keyLocks = Striped.lazyWeakLock(4096);
   private final S3Listing listing;
   private final boolean nativeConditions;
+  /**
+   * Whether the SDK reads a PutObject body once, as it streams: signed requests over http are
+   * signed chunk by chunk (aws-chunked), over https the payload is not signed. An anonymous
+   * request hashes the whole body before sending it (a second read), which a streamed body
+   * cannot give.
+   */
+  private final boolean streamedPuts;
   private final Set<Capability> capabilities;
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -196,6 +209,7 @@ public final class VastStore implements ObjectStore {
     this.headExecutor = Executors.newFixedThreadPool(Math.min(16, config.maxConnections()),
         new ThreadFactoryBuilder().setNameFormat("vast-" + config.site() + "-head-%d").setDaemon(true).build());
     this.listing = new S3Listing(this, headExecutor);
+    this.streamedPuts = !(config.credentialsProvider() instanceof AnonymousCredentialsProvider);
     this.nativeConditions = switch (config.conditionalWrites()) {
       case NATIVE -> true;
       case EMULATED -> false;
@@ -501,7 +515,7 @@ public final class VastStore implements ObjectStore {
     Names.checkObject("write", request.bucket(), request.name(), site());
     ensureOpen("write", request.bucket(), request.name());
     long size = request.expectedSize();
-    if (size > config.multipartThreshold() && size <= config.singlePutLimit()) {
+    if (streamedPuts && size > config.multipartThreshold() && size <= config.singlePutLimit()) {
       return new StreamedPutWriter(this, request);
     }
     return new VastObjectWriter(this, request, 0);

@@ -179,7 +179,9 @@ public final class VastStoreConfig {
    * caller writes (heap: {@code partSize}): no multipart completion and, when the caller gives the
    * CRC32C, no copy to record it. Larger ones, and those of unknown size, are multipart uploads,
    * whose parts go up in parallel. One PUT is one connection: raise this where a single stream
-   * fills the link, lower it where parallel parts are faster. 0 turns it off; at most 5 GiB.
+   * fills the link, lower it where parallel parts are faster. 0 turns it off; at most 5 GiB. With
+   * anonymous credentials the SDK reads a body twice (it hashes it first), so such a store never
+   * streams a PUT.
    */
   public long singlePutLimit() {
     return singlePutLimit;
