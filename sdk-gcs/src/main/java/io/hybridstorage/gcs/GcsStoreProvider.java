@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import javax.annotation.Nullable;
@@ -40,6 +41,7 @@ public final class GcsStoreProvider implements StoreProvider {
 
   public static final String KIND = "gcs";
   public static final String NO_CREDENTIALS = "none";
+  static final List<String> PROPERTIES = List.of("projectId", "singleRequestLimit");
 
   private final UnaryOperator<String> environment;
 
@@ -58,6 +60,7 @@ public final class GcsStoreProvider implements StoreProvider {
 
   @Override
   public ObjectStore open(SiteConfig site, HybridStorageOptions options) {
+    site.checkProperties(PROPERTIES);
     Map<String, String> props = site.properties();
     // The factory is set explicitly: with hybrid storage's zero-code swap on, a default-built
     // client would be the hybrid facade itself, not GCS.
@@ -68,16 +71,7 @@ public final class GcsStoreProvider implements StoreProvider {
     if (site.endpoint() != null && !site.endpoint().isBlank()) {
       b.setHost(site.endpoint());
     }
-    int limit = GcsStore.DEFAULT_SINGLE_REQUEST_LIMIT;
-    String limitValue = props.get("singleRequestLimit");
-    if (limitValue != null) {
-      try {
-        limit = Integer.parseInt(limitValue.trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("site " + site.name() + ": properties.singleRequestLimit ("
-            + limitValue + ") must be a number of bytes", e);
-      }
-    }
+    int limit = site.intProperty("singleRequestLimit", GcsStore.DEFAULT_SINGLE_REQUEST_LIMIT);
     return GcsStore.builder(b.build().getService())
         .site(site.name())
         .singleRequestLimit(limit)

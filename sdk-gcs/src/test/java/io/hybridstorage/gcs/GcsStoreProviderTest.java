@@ -124,6 +124,8 @@ class GcsStoreProviderTest {
   @Test
   void aBadSingleRequestLimitNamesTheProperty() {
     assertThatThrownBy(() -> new GcsStoreProvider().open(site("none", Map.of("singleRequestLimit", "lots")), OPTIONS))
-        .hasMessageContaining("site gcp: properties.singleRequestLimit (lots)");
+        .hasMessageContaining("site gcp: properties.singleRequestLimit ('lots') must be a whole number");
+    assertThatThrownBy(() -> new GcsStoreProvider().open(site("none", Map.of("singleRequestLimt", "1")), OPTIONS))
+        .hasMessageContaining("site gcp: unknown properties [singleRequestLimt]");
   }
 }
