@@ -53,6 +53,8 @@ public class VastStoreBenchmark {
   private S3Client direct;
   private String bucket;
   private String knownCrc32c;
+  private byte[] content;
+  private com.google.cloud.storage.Storage facade;
   private java.util.concurrent.ExecutorService pool;
 
   /** {@code size} bytes cycling over one random 1 MiB block: no allocation per operation. */
@@ -108,17 +110,20 @@ public class VastStoreBenchmark {
       }
     }
     knownCrc32c = sums.finish()[0];
+    content = new Generated(SIZE).readAllBytes();
+    facade = io.hybridstorage.api.internal.StorageFacade.over(store, null, "bench");
     store.write(WriteRequest.of(bucket, "read-vast"), new Generated(SIZE));
     direct.putObject(b -> b.bucket(bucket).key("read-direct"),
         RequestBody.fromContentProvider(() -> new Generated(SIZE), SIZE, "application/octet-stream"));
   }
 
   @TearDown(Level.Trial)
-  public void tearDown() {
-    for (String key : new String[] {"read-vast", "read-direct", "up-vast", "up-vast-crc", "up-direct", "up-direct-mpu", "up-direct-pmpu"}) {
+  public void tearDown() throws Exception {
+    for (String key : new String[] {"read-vast", "read-direct", "up-vast", "up-vast-crc", "up-vast-declared", "up-facade", "up-direct", "up-direct-mpu", "up-direct-pmpu"}) {
       direct.deleteObject(b -> b.bucket(bucket).key(key));
     }
     store.deleteBucket(bucket);
+    facade.close();
     store.close();
     direct.close();
     pool.shutdownNow();
@@ -214,6 +219,27 @@ public class VastStoreBenchmark {
   @Benchmark
   public long uploadVastKnownCrc32c() {
     return store.write(WriteRequest.of(bucket, "up-vast-crc").withCrc32c(knownCrc32c), new Generated(SIZE)).size();
+  }
+
+  /**
+   * A write that declares its size and CRC32C (what the facade's {@code create(BlobInfo, byte[])}
+   * and replication send): one PutObject streamed while the caller writes, as {@link #uploadDirect}.
+   */
+  @Benchmark
+  public long uploadVastDeclared() {
+    return store.write(WriteRequest.of(bucket, "up-vast-declared").withExpectedSize(SIZE).withCrc32c(knownCrc32c),
+        new Generated(SIZE)).size();
+  }
+
+  /**
+   * A business unit's call: {@code Storage.create(BlobInfo, byte[])} on the drop-in facade over
+   * VastStore, which computes the CRC32C of the bytes and declares their size (all inside the
+   * measurement).
+   */
+  @Benchmark
+  public long uploadFacadeCreateBytes() {
+    return facade.create(com.google.cloud.storage.BlobInfo.newBuilder(bucket, "up-facade").build(), content)
+        .getSize();
   }
 
   @Benchmark
