@@ -16,13 +16,34 @@ import javax.annotation.Nullable;
 public final class Checksums {
 
   private final Hasher crc32c = Hashing.crc32c().newHasher();
-  private final Hasher md5 = Hashing.md5().newHasher();
+  @Nullable private final Hasher md5;
   private long size;
+
+  /** CRC32C and MD5. */
+  public Checksums() {
+    this(true);
+  }
+
+  private Checksums(boolean md5) {
+    this.md5 = md5 ? Hashing.md5().newHasher() : null;
+  }
+
+  /**
+   * CRC32C only, for a writer that will neither verify nor record an MD5: MD5 costs about 35
+   * times the CRC32C's CPU (360 vs 10 ms per 256 MiB here). {@link #finish()} then gives a null MD5.
+   */
+  public static Checksums withoutMd5() {
+    return new Checksums(false);
+  }
 
   /** Adds the buffer's remaining bytes; leaves its position unchanged. */
   public void update(ByteBuffer bytes) {
     ByteBuffer view = bytes.duplicate();
     size += view.remaining();
+    if (md5 == null) {
+      crc32c.putBytes(view);
+      return;
+    }
     crc32c.putBytes(view.duplicate());
     md5.putBytes(view);
   }
@@ -35,9 +56,10 @@ public final class Checksums {
     return size;
   }
 
-  /** Finishes: {@code [crc32c, md5]} in base64. Call once. */
+  /** Finishes: {@code [crc32c, md5]} in base64 (md5 null {@link #withoutMd5() without it}). Call once. */
   public String[] finish() {
-    return new String[] {crc32cBase64(crc32c.hash()), BaseEncoding.base64().encode(md5.hash().asBytes())};
+    return new String[] {crc32cBase64(crc32c.hash()), md5 == null ? null : BaseEncoding.base64().encode(
+        md5.hash().asBytes())};
   }
 
   /** The GCS base64 form of a CRC32C hash (big-endian, unlike Guava's byte order). */

@@ -109,4 +109,21 @@ class ConditionsAndRangesTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expectedSize (-2)");
     assertThat(ten.withGeneration(5).withConditions(Conditions.doesNotExist()).expectedSize()).isEqualTo(10);
   }
+
+  @Test
+  void checksumsWithoutMd5GiveTheSameCrc32cAndNoMd5() {
+    byte[] data = "123456789".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    Checksums both = new Checksums();
+    Checksums crcOnly = Checksums.withoutMd5();
+    both.update(data, 0, 4);
+    both.update(java.nio.ByteBuffer.wrap(data, 4, 5));
+    crcOnly.update(data, 0, 4);
+    crcOnly.update(java.nio.ByteBuffer.wrap(data, 4, 5));
+    assertThat(crcOnly.size()).isEqualTo(both.size()).isEqualTo(9);
+    String[] full = both.finish();
+    String[] partial = crcOnly.finish();
+    assertThat(partial[0]).isEqualTo(full[0]).isEqualTo("4waSgw==");
+    assertThat(full[1]).isEqualTo("JfnnlDI7RTiF9RgfG2JNCw==");
+    assertThat(partial[1]).isNull();
+  }
 }

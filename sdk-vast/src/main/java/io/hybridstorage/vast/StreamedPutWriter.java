@@ -42,7 +42,7 @@ final class StreamedPutWriter implements ObjectWriter {
 
   private final VastStore store;
   private final WriteRequest request;
-  private final Checksums checksums = new Checksums();
+  private final Checksums checksums;
   private final ChunkPipe pipe;
   @Nullable private Future<ObjectInfo> put;
   private boolean committed;
@@ -52,6 +52,9 @@ final class StreamedPutWriter implements ObjectWriter {
     this.store = store;
     this.request = request;
     this.pipe = new ChunkPipe(CHUNK_SIZE, (int) Math.max(2, store.config.partSize() / CHUNK_SIZE));
+    // the MD5 is needed only to check the caller's, or to record it with a CRC32C we compute
+    boolean md5 = request.md5() != null || (request.crc32c() == null && store.config.recordMultipartChecksums());
+    this.checksums = md5 ? new Checksums() : Checksums.withoutMd5();
   }
 
   @Override
