@@ -76,7 +76,12 @@ final class GcsObjectWriter implements ObjectWriter {
       throw new ClosedChannelException();
     }
     int n = source.remaining();
-    request.checkWritable(checksums.size() + n, store.site());
+    try {
+      request.checkWritable(checksums.size() + n, store.site());
+    } catch (RuntimeException e) {
+      close(); // a write past the declared size ends the write, as on GCS: nothing is finalized
+      throw e;
+    }
     checksums.update(source);
     if (channel == null && fitsInOneRequest(buffered + (long) n)) {
       ensureCapacity(buffered + n);

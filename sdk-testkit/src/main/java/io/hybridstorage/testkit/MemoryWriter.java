@@ -41,7 +41,12 @@ final class MemoryWriter implements ObjectWriter {
       throw new ClosedChannelException();
     }
     int n = source.remaining();
-    request.checkWritable((long) size + n, store.site());
+    try {
+      request.checkWritable((long) size + n, store.site());
+    } catch (RuntimeException e) {
+      close(); // a write past the declared size ends the write, as on GCS
+      throw e;
+    }
     if (n > MAX_SIZE - size) {
       throw new IOException("write gs://" + request.bucket() + "/" + request.name() + " on " + store.site()
           + ": an InMemoryStore object holds at most " + MAX_SIZE + " bytes");

@@ -173,6 +173,13 @@ public final class WriteCoordinator {
         throw new IOException("write of gs://" + request.bucket() + "/" + request.name() + " is closed");
       }
       int n = source.remaining();
+      try {
+        // decided once here, not by each site: a 400 is the caller's, not a replica failure
+        request.checkWritable(checksums.size() + n, route.primary().name());
+      } catch (RuntimeException e) {
+        close();
+        throw e;
+      }
       checksums.update(source);
       for (var it = replicaWriters.entrySet().iterator(); it.hasNext(); ) {
         var e = it.next();
@@ -210,6 +217,9 @@ public final class WriteCoordinator {
     public ObjectInfo commit() throws IOException {
       if (committed) {
         throw new IllegalStateException("commit() called twice for gs://" + request.bucket() + "/" + request.name());
+      }
+      if (!open) {
+        throw new java.nio.channels.ClosedChannelException(); // abandoned (closed, or failed on a write)
       }
       committed = true;
       try {

@@ -5,6 +5,7 @@ import static io.hybridstorage.testkit.tck.Tck.bytes;
 import static io.hybridstorage.testkit.tck.Tck.expect;
 import static io.hybridstorage.testkit.tck.Tck.put;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.HybridStorageException;
@@ -82,6 +83,9 @@ public interface DeclaredSizeTester extends StoreTester {
       });
       assertNames(e, store(), bucket, "over");
       assertThat(e.getMessage()).contains("expectedSize").contains(String.valueOf(LARGE - 1));
+      // the write is over: it cannot be completed with fewer bytes either
+      assertThat(writer.isOpen()).isFalse();
+      assertThatThrownBy(writer::commit).isInstanceOfAny(java.io.IOException.class, IllegalStateException.class);
     }
     assertThat(store().head(ObjectId.of(bucket, "over"), Conditions.none())).isEmpty();
     assertThat(store().list(ListRequest.of(bucket)).items()).isEmpty();
