@@ -32,7 +32,9 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
  * atomically with the PUT, as for every publish). A body cannot be sent twice: when the server
  * refuses a request after reading from the body, the write fails with a retryable 503. The
  * caller's pace drives the connection, so it must keep writing: a pause longer than the server's
- * idle timeout fails the write. The MD5 is recorded only when the caller gave it; the CRC32C, when
+ * idle timeout, or than {@link VastStoreConfig#socketTimeout()}, fails the write (the store's
+ * thread then stops waiting, so a writer dropped without close holds neither it nor the key's
+ * lock for longer). The MD5 is recorded only when the caller gave it; the CRC32C, when
  * the caller did not give it, is recorded after the PUT by {@link VastStore#recordChecksums}.
  */
 final class StreamedPutWriter implements ObjectWriter {
@@ -51,7 +53,8 @@ final class StreamedPutWriter implements ObjectWriter {
   StreamedPutWriter(VastStore store, WriteRequest request) {
     this.store = store;
     this.request = request;
-    this.pipe = new ChunkPipe(CHUNK_SIZE, (int) Math.max(2, store.config.partSize() / CHUNK_SIZE));
+    this.pipe = new ChunkPipe(CHUNK_SIZE, (int) Math.max(2, store.config.partSize() / CHUNK_SIZE),
+        store.config.socketTimeout());
     // the MD5 is needed only to check the caller's, or to record it with a CRC32C we compute
     boolean md5 = request.md5() != null || (request.crc32c() == null && store.config.recordMultipartChecksums());
     this.checksums = md5 ? new Checksums() : Checksums.withoutMd5();

@@ -1,0 +1,53 @@
+package io.hybridstorage.vast;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.hybridstorage.api.Conditions;
+import io.hybridstorage.api.HybridStorageException;
+import io.hybridstorage.api.ObjectContent;
+import io.hybridstorage.api.ObjectId;
+import io.hybridstorage.api.ObjectInfo;
+import io.hybridstorage.api.ObjectWriter;
+import io.hybridstorage.api.ReadRequest;
+import io.hybridstorage.api.WriteRequest;
+import java.io.ByteArrayInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** Streamed PUTs (declared size) against S3Mock: what a caller that misbehaves leaves behind. */
+class StreamedPutWriterTest {
+
+  private static final int SIZE = 3 * 1024 * 1024;
+
+  @Test
+  void aWriterDroppedWithoutCloseDoesNotHoldItsKeyForever() throws Exception {
+    try (VastStore store = VastStore.create(VastTestSupport.config(S3MockServer.endpoint())
+        .socketTimeout(Duration.ofMillis(500)).build())) {
+      String bucket = VastTestSupport.newBucket(store, "dropped");
+      ObjectWriter dropped = store.openWrite(WriteRequest.of(bucket, "o").withExpectedSize(SIZE));
+      assertThat(dropped).isInstanceOf(StreamedPutWriter.class);
+      dropped.write(ByteBuffer.wrap(new byte[SIZE - 1])); // the PUT is under way; then the caller is gone
+      CompletableFuture<ObjectInfo> next = CompletableFuture.supplyAsync(() -> store.write(
+          WriteRequest.of(bucket, "o"), new ByteArrayInputStream("next".getBytes(StandardCharsets.UTF_8))));
+      // without a bound on the wait for the caller's bytes, the dropped write's PUT holds the key's
+      // lock forever and this never returns (the bound is only against hanging the build)
+      assertThat(next.get(60, TimeUnit.SECONDS).size()).isEqualTo(4);
+      // the dropped write gave up: it cannot complete, and left nothing
+      dropped.write(ByteBuffer.wrap(new byte[1]));
+      assertThatThrownBy(dropped::commit).isInstanceOfSatisfying(HybridStorageException.class, e -> {
+        assertThat(e.code()).isEqualTo(503);
+        assertThat(e.getMessage()).contains("write gs://" + bucket + "/o on dc1");
+      });
+      try (ObjectContent c = store.read(ReadRequest.of(ObjectId.of(bucket, "o")))) {
+        assertThat(c.stream().readAllBytes()).asString(StandardCharsets.UTF_8).isEqualTo("next");
+      }
+      store.delete(ObjectId.of(bucket, "o"), Conditions.none());
+      store.deleteBucket(bucket);
+    }
+  }
+}
