@@ -50,4 +50,29 @@ class StreamedPutWriterTest {
       store.deleteBucket(bucket);
     }
   }
+
+  @Test
+  void aStreamedWriteReportsItsPreconditionFailureFromWriteOnceTheBodyOutgrowsThePipe() throws Exception {
+    try (VastStore store = VastTestSupport.s3MockStore()) {
+      String bucket = VastTestSupport.newBucket(store, "early412");
+      store.write(WriteRequest.of(bucket, "o").withGeneration(100),
+          new ByteArrayInputStream("live".getBytes(StandardCharsets.UTF_8)));
+      int size = 7 * 1024 * 1024; // more than the pipe holds (partSize, 5 MiB here): the caller waits on the PUT
+      try (ObjectWriter writer = store.openWrite(WriteRequest.of(bucket, "o").withGeneration(50)
+          .withExpectedSize(size))) {
+        assertThat(writer).isInstanceOf(StreamedPutWriter.class);
+        ByteBuffer body = ByteBuffer.wrap(new byte[size]);
+        // decided when the PUT starts (at the first write), not at commit: the router reads it as a skip
+        assertThatThrownBy(() -> {
+          while (body.hasRemaining()) {
+            writer.write(body);
+          }
+        }).isInstanceOfSatisfying(HybridStorageException.class, e -> assertThat(e.code()).isEqualTo(412));
+        assertThat(writer.isOpen()).isFalse();
+      }
+      assertThat(store.head(ObjectId.of(bucket, "o"), Conditions.none()).orElseThrow().generation()).isEqualTo(100);
+      store.delete(ObjectId.of(bucket, "o"), Conditions.none());
+      store.deleteBucket(bucket);
+    }
+  }
 }

@@ -95,6 +95,8 @@ public final class WriteCoordinator {
     private final ObjectWriter primaryWriter;
     private final Map<SiteHandle, ObjectWriter> replicaWriters = new LinkedHashMap<>();
     private final Map<SiteHandle, Throwable> replicaFailures = new LinkedHashMap<>();
+    /** Replicas that refused this generation while the body streamed: they hold it or newer. */
+    private final List<SiteHandle> replicasSkipped = new ArrayList<>();
     private final Checksums checksums = new Checksums();
     @Nullable private byte[] buffer;
     private int buffered;
@@ -189,7 +191,12 @@ public final class WriteCoordinator {
             e.getValue().write(copy);
           }
         } catch (IOException | RuntimeException failure) {
-          replicaFailures.put(e.getKey(), failure);
+          if (failure instanceof HybridStorageException h && h.code() == 412) {
+            // a store may decide at the first bytes (a streamed PUT): as a 412 at commit, a skip
+            replicasSkipped.add(e.getKey());
+          } else {
+            replicaFailures.put(e.getKey(), failure);
+          }
           e.getValue().close();
           it.remove();
         }
@@ -257,6 +264,7 @@ public final class WriteCoordinator {
         replicaWriters.forEach((site, w) -> sync.put(site, commitAsync(w)));
       }
       replicaFailures.forEach((site, t) -> sync.put(site, CompletableFuture.failedFuture(t)));
+      replicasSkipped.forEach(site -> sync.put(site, CompletableFuture.completedFuture(Replicator.Outcome.SKIPPED)));
       replicaWriters.clear();
       settle(route, Op.WRITE, b, n, info.generation(), sync, journal, "write");
       session.wrote(b, n, info.generation());
