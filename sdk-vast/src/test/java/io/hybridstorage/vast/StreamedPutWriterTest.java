@@ -3,6 +3,7 @@ package io.hybridstorage.vast;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.common.util.concurrent.Striped;
 import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.ObjectContent;
@@ -17,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 import org.junit.jupiter.api.Test;
 
 /** Streamed PUTs (declared size) against S3Mock: what a caller that misbehaves leaves behind. */
@@ -72,6 +74,38 @@ class StreamedPutWriterTest {
       }
       assertThat(store.head(ObjectId.of(bucket, "o"), Conditions.none()).orElseThrow().generation()).isEqualTo(100);
       store.delete(ObjectId.of(bucket, "o"), Conditions.none());
+      store.deleteBucket(bucket);
+    }
+  }
+
+  @Test
+  void aStreamedWriteInProgressDoesNotHoldUpAWriteOfAnotherKey() throws Exception {
+    try (VastStore store = VastStore.create(VastTestSupport.config(S3MockServer.endpoint())
+        .socketTimeout(Duration.ofSeconds(5)).build())) {
+      String bucket = VastTestSupport.newBucket(store, "otherkey");
+      // two keys a table of 4096 striped locks (as VastStore had) maps to one lock
+      Striped<Lock> stripes = Striped.lazyWeakLock(4096);
+      Lock first = stripes.get(bucket + "/a");
+      String other = null;
+      for (int i = 0; other == null; i++) {
+        if (stripes.get(bucket + "/b" + i) == first) {
+          other = "b" + i;
+        }
+      }
+      int size = 8 * 1024 * 1024;
+      try (ObjectWriter streamed = store.openWrite(WriteRequest.of(bucket, "a").withExpectedSize(size))) {
+        // more than the pipe holds (5 MiB): when this returns, the PUT is under way, under its key's lock
+        streamed.write(ByteBuffer.wrap(new byte[size - 1]));
+        // the same thread writes another key in the meantime: it must not wait for the streamed PUT,
+        // which waits for this thread (a stall until socketTimeout fails the streamed write)
+        assertThat(store.write(WriteRequest.of(bucket, other), new ByteArrayInputStream(new byte[3])).size())
+            .isEqualTo(3);
+        streamed.write(ByteBuffer.wrap(new byte[1]));
+        assertThat(streamed.commit().size()).isEqualTo(size);
+      }
+      for (String key : new String[] {"a", other}) {
+        store.delete(ObjectId.of(bucket, key), Conditions.none());
+      }
       store.deleteBucket(bucket);
     }
   }
