@@ -114,6 +114,17 @@ final class ChunkPipe {
     }
   }
 
+  /** Why the pipe failed, or null. */
+  @Nullable
+  IOException failure() {
+    lock.lock();
+    try {
+      return failure;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Whether the reader has taken any byte (a request that has not may be sent again). */
   boolean readStarted() {
     lock.lock();

@@ -118,8 +118,15 @@ final class StreamedPutWriter implements ObjectWriter {
     }
   }
 
-  /** The body, for the SDK: the pipe, which it may open again only while nothing was read from it. */
+  /**
+   * The body, for the SDK: the pipe, which it may open again only while nothing was read from it
+   * and it has not failed (an SDK retry then reports why, not that the body cannot be resent).
+   */
   private InputStream body() {
+    IOException failed = pipe.failure();
+    if (failed != null) {
+      throw new UncheckedIOException(failed);
+    }
     if (pipe.readStarted()) {
       throw new UncheckedIOException(new IOException("write gs://" + request.bucket() + "/" + request.name()
           + " on " + store.site() + ": a streamed body cannot be sent again; retry the write"));

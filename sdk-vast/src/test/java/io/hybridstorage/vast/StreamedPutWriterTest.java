@@ -43,7 +43,8 @@ class StreamedPutWriterTest {
       dropped.write(ByteBuffer.wrap(new byte[1]));
       assertThatThrownBy(dropped::commit).isInstanceOfSatisfying(HybridStorageException.class, e -> {
         assertThat(e.code()).isEqualTo(503);
-        assertThat(e.getMessage()).contains("write gs://" + bucket + "/o on dc1");
+        assertThat(e.getMessage()).contains("write gs://" + bucket + "/o on dc1")
+            .contains("no bytes from the writer for PT0.5S (socketTimeout)");
       });
       try (ObjectContent c = store.read(ReadRequest.of(ObjectId.of(bucket, "o")))) {
         assertThat(c.stream().readAllBytes()).asString(StandardCharsets.UTF_8).isEqualTo("next");
