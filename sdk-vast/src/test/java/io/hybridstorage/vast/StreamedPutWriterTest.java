@@ -110,4 +110,35 @@ class StreamedPutWriterTest {
       store.deleteBucket(bucket);
     }
   }
+
+  @Test
+  void aWriterClosedWhileItsPutWaitsForTheKeyLeavesNothingAndItsThreadEnds() throws Exception {
+    try (VastStore store = VastTestSupport.s3MockStore()) {
+      String bucket = VastTestSupport.newBucket(store, "waiting");
+      int size = 8 * 1024 * 1024;
+      byte[] first = new byte[size];
+      first[0] = 1;
+      try (ObjectWriter holder = store.openWrite(WriteRequest.of(bucket, "o").withExpectedSize(size))) {
+        // more than the pipe holds: when this returns, holder's PUT is under way, under the key's lock
+        holder.write(ByteBuffer.wrap(first, 0, size - 1));
+        ObjectWriter waiting = store.openWrite(WriteRequest.of(bucket, "o").withExpectedSize(size));
+        waiting.write(ByteBuffer.wrap(new byte[2 * 1024 * 1024])); // its PUT thread waits for the key's lock
+        waiting.close();
+        holder.write(ByteBuffer.wrap(first, size - 1, 1));
+        holder.commit();
+      }
+      // the closed writer's thread gets the lock, finds its body abandoned and ends without a trace
+      java.util.concurrent.ThreadPoolExecutor uploads = (java.util.concurrent.ThreadPoolExecutor) store.uploadExecutor;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // only against hanging the build
+      while (uploads.getActiveCount() > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(uploads.getActiveCount()).isZero();
+      try (ObjectContent c = store.read(ReadRequest.of(ObjectId.of(bucket, "o")))) {
+        assertThat(c.stream().readAllBytes()).isEqualTo(first);
+      }
+      store.delete(ObjectId.of(bucket, "o"), Conditions.none());
+      store.deleteBucket(bucket);
+    }
+  }
 }
