@@ -83,16 +83,13 @@ class EarlyPreconditionTest {
     }
   }
 
-  @ParameterizedTest(name = "replica decides at first write: {0}")
-  @ValueSource(booleans = {false, true})
-  void aReplicaHoldingANewerGenerationIsSkippedWhereverItsPreconditionIsDecided(boolean early, @TempDir Path dir)
-      throws Exception {
-    Map<String, InMemoryStore> memory = new LinkedHashMap<>();
+  /** Three in-memory sites, {@code early} deciding at the first write, under DUAL_WRITE_SYNC. */
+  private static RoutingStore router(Map<String, InMemoryStore> memory, String early, Path dir) {
     Map<String, ObjectStore> sites = new LinkedHashMap<>();
     for (String site : new String[] {World.GCP, World.DC1, World.DC2}) {
       InMemoryStore store = new InMemoryStore(site);
       memory.put(site, store);
-      sites.put(site, early && site.equals(World.DC2) ? new DecidesAtFirstWrite(store) : store);
+      sites.put(site, site.equals(early) ? new DecidesAtFirstWrite(store) : store);
     }
     HybridStorageOptions options = HybridStorageOptions.newBuilder()
         .site(SiteConfig.memory(World.GCP, Duration.ofMillis(20)))
@@ -102,7 +99,15 @@ class EarlyPreconditionTest {
         .journalDirectory(dir)
         .placement(World.placement(WritePolicy.DUAL_WRITE_SYNC))
         .build();
-    try (RoutingStore router = RoutingStore.create(sites, options, World.testSettings())) {
+    return RoutingStore.create(sites, options, World.testSettings());
+  }
+
+  @ParameterizedTest(name = "replica decides at first write: {0}")
+  @ValueSource(booleans = {false, true})
+  void aReplicaHoldingANewerGenerationIsSkippedWhereverItsPreconditionIsDecided(boolean early, @TempDir Path dir)
+      throws Exception {
+    Map<String, InMemoryStore> memory = new LinkedHashMap<>();
+    try (RoutingStore router = router(memory, early ? World.DC2 : null, dir)) {
       router.createBucket(BucketSpec.of(BUCKET));
       // dc2 already holds a newer generation (a concurrent writer's, say, that reached it first)
       long newer = Long.MAX_VALUE / 2;
@@ -116,6 +121,34 @@ class EarlyPreconditionTest {
       assertThat(get(memory.get(World.GCP), "o")).isEqualTo("routed");
       assertThat(get(memory.get(World.DC1), "o")).isEqualTo("routed");
       assertThat(get(memory.get(World.DC2), "o")).isEqualTo("newer");
+    }
+  }
+
+  /**
+   * The authority already holds a newer generation than the one the router issued (another
+   * writer's, that went live in between): an unconditional write must still succeed, as on GCS,
+   * again with a newer generation, whether the authority refuses at commit or at the first write.
+   */
+  @ParameterizedTest(name = "authority decides at first write: {0}")
+  @ValueSource(booleans = {false, true})
+  void anUnconditionalWriteThatLostTheRaceAtTheAuthorityIsRetriedWhereverItIsDecided(boolean early,
+      @TempDir Path dir) throws Exception {
+    Map<String, InMemoryStore> memory = new LinkedHashMap<>();
+    try (RoutingStore router = router(memory, early ? World.GCP : null, dir)) {
+      router.createBucket(BucketSpec.of(BUCKET));
+      long newer = Long.MAX_VALUE / 4;
+      memory.get(World.GCP).write(WriteRequest.of(BUCKET, "o").withGeneration(newer),
+          new ByteArrayInputStream("newer".getBytes(StandardCharsets.UTF_8)));
+
+      ObjectInfo written = router.write(WriteRequest.of(BUCKET, "o"),
+          new ByteArrayInputStream("routed".getBytes(StandardCharsets.UTF_8)));
+
+      assertThat(written.generation()).isGreaterThan(newer);
+      for (String site : new String[] {World.GCP, World.DC1, World.DC2}) {
+        assertThat(get(memory.get(site), "o")).as(site).isEqualTo("routed");
+        assertThat(memory.get(site).head(ObjectId.of(BUCKET, "o"), Conditions.none()).orElseThrow().generation())
+            .as(site).isEqualTo(written.generation());
+      }
     }
   }
 }
