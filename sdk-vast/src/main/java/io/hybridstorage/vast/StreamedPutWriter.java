@@ -34,7 +34,10 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
  * caller's pace drives the connection, so it must keep writing: a pause longer than the server's
  * idle timeout, or than {@link VastStoreConfig#socketTimeout()}, fails the write (the store's
  * thread then stops waiting, so a writer dropped without close holds neither it nor the key's
- * lock for longer). The MD5 is recorded only when the caller gave it; the CRC32C, when
+ * lock for longer). The key's lock is held while the caller writes: other writers of the key in
+ * this process wait for this one, and two callers that each stream one key to two stores (the
+ * router's tee) can take the stores' locks in opposite orders; that cycle lasts until one PUT
+ * gives up after socketTimeout (503). The MD5 is recorded only when the caller gave it; the CRC32C, when
  * the caller did not give it, is recorded after the PUT by {@link VastStore#recordChecksums}.
  */
 final class StreamedPutWriter implements ObjectWriter {

@@ -141,4 +141,73 @@ class StreamedPutWriterTest {
       store.deleteBucket(bucket);
     }
   }
+
+  /**
+   * The router's tee writes each buffer to a writer on every site; two callers teeing the same key
+   * can have their PUTs take the two stores' key locks in opposite orders, each caller then
+   * blocked on the PUT that waits for the other. The bound on the wait for a caller's bytes
+   * (socketTimeout) breaks the cycle: a PUT holding a lock fails, the one waiting for it proceeds.
+   */
+  @Test
+  void twoCallersWritingOneKeyToTwoStoresInOppositeLockOrderAreNotStuckForever() throws Exception {
+    VastStoreConfig.Builder config = VastTestSupport.config(S3MockServer.endpoint()).socketTimeout(Duration.ofSeconds(1));
+    try (VastStore x = VastStore.create(config.site("dc1").build());
+        VastStore y = VastStore.create(config.site("dc2").build())) {
+      String bx = VastTestSupport.newBucket(x, "cyclex");
+      String by = VastTestSupport.newBucket(y, "cycley");
+      int size = 8 * 1024 * 1024;
+      byte[] body = new byte[size];
+      java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(2);
+      try {
+        java.util.concurrent.CountDownLatch bothHoldALock = new java.util.concurrent.CountDownLatch(2);
+        CompletableFuture<String> a = CompletableFuture.supplyAsync(
+            () -> teeTo(x, bx, y, by, body, bothHoldALock), callers);
+        CompletableFuture<String> b = CompletableFuture.supplyAsync(
+            () -> teeTo(y, by, x, bx, body, bothHoldALock), callers);
+        // both end (the 60 s are only against hanging the build): a PUT holding a lock failed after
+        // socketTimeout, which let the other caller through; that caller's first PUT may then have
+        // completed before its own socketTimeout
+        java.util.List<String> outcomes = java.util.List.of(a.get(60, TimeUnit.SECONDS), b.get(60, TimeUnit.SECONDS));
+        assertThat(outcomes).isSubsetOf("first 503, second committed", "first committed")
+            .contains("first 503, second committed");
+      } finally {
+        callers.shutdownNow();
+      }
+      for (VastStore store : new VastStore[] {x, y}) {
+        String bucket = store == x ? bx : by;
+        assertThat(store.head(ObjectId.of(bucket, "o"), Conditions.none()).orElseThrow().size()).isEqualTo(size);
+        store.delete(ObjectId.of(bucket, "o"), Conditions.none());
+        store.deleteBucket(bucket);
+      }
+    }
+  }
+
+  /** Streams most of {@code body} to {@code first}, then all of it to {@code second}, then commits both. */
+  private static String teeTo(VastStore first, String firstBucket, VastStore second, String secondBucket, byte[] body,
+      java.util.concurrent.CountDownLatch bothHoldALock) {
+    WriteRequest request = WriteRequest.of("unused", "o").withExpectedSize(body.length);
+    try (ObjectWriter one = first.openWrite(new WriteRequest(firstBucket, "o", request.metadata(),
+            request.conditions(), null, null, 0, body.length));
+        ObjectWriter two = second.openWrite(new WriteRequest(secondBucket, "o", request.metadata(),
+            request.conditions(), null, null, 0, body.length))) {
+      // more than the pipe holds: when this returns, this caller's PUT on `first` holds its key's lock
+      one.write(ByteBuffer.wrap(body, 0, body.length - 1));
+      bothHoldALock.countDown();
+      bothHoldALock.await();
+      ByteBuffer all = ByteBuffer.wrap(body);
+      while (all.hasRemaining()) {
+        two.write(all); // blocks: `second`'s lock is the other caller's, whose PUT waits for it
+      }
+      two.commit();
+      try {
+        one.write(ByteBuffer.wrap(body, body.length - 1, 1));
+        one.commit();
+        return "first committed";
+      } catch (HybridStorageException e) {
+        return "first " + e.code() + ", second committed";
+      }
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
 }
