@@ -102,20 +102,24 @@ class EarlyPreconditionTest {
     return RoutingStore.create(sites, options, World.testSettings());
   }
 
+  /** Puts "newer" as generation {@code newer} at {@code site}, then writes "routed" through the router. */
+  private static ObjectInfo routedWriteOver(RoutingStore router, InMemoryStore site, long newer) {
+    router.createBucket(BucketSpec.of(BUCKET));
+    site.write(WriteRequest.of(BUCKET, "o").withGeneration(newer),
+        new ByteArrayInputStream("newer".getBytes(StandardCharsets.UTF_8)));
+    return router.write(WriteRequest.of(BUCKET, "o"),
+        new ByteArrayInputStream("routed".getBytes(StandardCharsets.UTF_8)));
+  }
+
   @ParameterizedTest(name = "replica decides at first write: {0}")
   @ValueSource(booleans = {false, true})
   void aReplicaHoldingANewerGenerationIsSkippedWhereverItsPreconditionIsDecided(boolean early, @TempDir Path dir)
       throws Exception {
     Map<String, InMemoryStore> memory = new LinkedHashMap<>();
     try (RoutingStore router = router(memory, early ? World.DC2 : null, dir)) {
-      router.createBucket(BucketSpec.of(BUCKET));
       // dc2 already holds a newer generation (a concurrent writer's, say, that reached it first)
       long newer = Long.MAX_VALUE / 2;
-      memory.get(World.DC2).write(WriteRequest.of(BUCKET, "o").withGeneration(newer),
-          new ByteArrayInputStream("newer".getBytes(StandardCharsets.UTF_8)));
-
-      ObjectInfo written = router.write(WriteRequest.of(BUCKET, "o"),
-          new ByteArrayInputStream("routed".getBytes(StandardCharsets.UTF_8)));
+      ObjectInfo written = routedWriteOver(router, memory.get(World.DC2), newer);
 
       assertThat(written.generation()).isLessThan(newer);
       assertThat(get(memory.get(World.GCP), "o")).isEqualTo("routed");
@@ -135,13 +139,8 @@ class EarlyPreconditionTest {
       @TempDir Path dir) throws Exception {
     Map<String, InMemoryStore> memory = new LinkedHashMap<>();
     try (RoutingStore router = router(memory, early ? World.GCP : null, dir)) {
-      router.createBucket(BucketSpec.of(BUCKET));
       long newer = Long.MAX_VALUE / 4;
-      memory.get(World.GCP).write(WriteRequest.of(BUCKET, "o").withGeneration(newer),
-          new ByteArrayInputStream("newer".getBytes(StandardCharsets.UTF_8)));
-
-      ObjectInfo written = router.write(WriteRequest.of(BUCKET, "o"),
-          new ByteArrayInputStream("routed".getBytes(StandardCharsets.UTF_8)));
+      ObjectInfo written = routedWriteOver(router, memory.get(World.GCP), newer);
 
       assertThat(written.generation()).isGreaterThan(newer);
       for (String site : new String[] {World.GCP, World.DC1, World.DC2}) {
