@@ -12,7 +12,12 @@ import java.nio.channels.WritableByteChannel;
  */
 public interface ObjectWriter extends WritableByteChannel {
 
-  /** Appends the buffer's remaining bytes. */
+  /**
+   * Appends the buffer's remaining bytes. 400 past a {@linkplain WriteRequest#expectedSize()
+   * declared size}. A store that sends the body as one request while it is written (VastStore's
+   * streamed PUT) decides the preconditions and an assigned generation when the request starts, and
+   * may report their 412 here rather than from {@link #commit()}; either way nothing is published.
+   */
   @Override
   int write(ByteBuffer source) throws IOException;
 

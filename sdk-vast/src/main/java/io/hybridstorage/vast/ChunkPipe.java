@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -18,12 +19,18 @@ import javax.annotation.Nullable;
  * of the body before the writer decides it is complete, and {@link #fail} at any point before
  * {@code finish} leaves the body short: the request is torn and the server keeps nothing.
  *
+ * <p>The reader waits at most {@code readerPatience} for each next chunk; then it fails the pipe
+ * (the body is torn, the writer's next call throws). A writer that stops without {@link #fail}
+ * (a caller that dropped its writer without closing it) would otherwise block the reading thread
+ * forever, and with it whatever that thread holds (the key's lock of a publish).
+ *
  * <p>One writer thread and one reader thread; {@link #fail} from any thread.
  */
 final class ChunkPipe {
 
   private final int chunkSize;
   private final int maxChunks;
+  private final Duration readerPatience;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   /** Filled chunks, oldest first, for the reader (guarded by lock). */
@@ -48,12 +55,14 @@ final class ChunkPipe {
     }
   }
 
-  ChunkPipe(int chunkSize, int maxChunks) {
-    if (chunkSize <= 0 || maxChunks < 2) {
-      throw new IllegalArgumentException("chunkSize " + chunkSize + ", maxChunks " + maxChunks);
+  ChunkPipe(int chunkSize, int maxChunks, Duration readerPatience) {
+    if (chunkSize <= 0 || maxChunks < 2 || readerPatience.isNegative() || readerPatience.isZero()) {
+      throw new IllegalArgumentException("chunkSize " + chunkSize + ", maxChunks " + maxChunks + ", readerPatience "
+          + readerPatience);
     }
     this.chunkSize = chunkSize;
     this.maxChunks = maxChunks;
+    this.readerPatience = readerPatience;
   }
 
   /** Copies all of {@code bytes} in; blocks while every chunk is full and unread. */
@@ -100,6 +109,17 @@ final class ChunkPipe {
       ready.clear();
       free.clear();
       changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Why the pipe failed, or null. */
+  @Nullable
+  IOException failure() {
+    lock.lock();
+    try {
+      return failure;
     } finally {
       lock.unlock();
     }
@@ -193,10 +213,14 @@ final class ChunkPipe {
       return n;
     }
 
-    /** Recycles the read chunk and waits for the next; false at the end of the body. */
+    /**
+     * Recycles the read chunk and waits for the next, at most {@code readerPatience}; false at the
+     * end of the body.
+     */
     private boolean next() throws IOException {
       lock.lock();
       try {
+        long left = readerPatience.toNanos();
         if (current != null) {
           if (failure == null) {
             free.add(current.bytes);
@@ -216,7 +240,20 @@ final class ChunkPipe {
           if (finished) {
             return false;
           }
-          awaitChange();
+          if (left <= 0) {
+            failure = new IOException("no bytes from the writer for " + readerPatience
+                + " (socketTimeout): it was dropped without close, or it is too slow");
+            ready.clear();
+            free.clear();
+            changed.signalAll();
+            throwIfFailed();
+          }
+          try {
+            left = changed.awaitNanos(left);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while waiting on the upload pipe");
+          }
         }
       } finally {
         lock.unlock();

@@ -32,7 +32,12 @@ import software.amazon.awssdk.services.s3.model.PutObjectResponse;
  * atomically with the PUT, as for every publish). A body cannot be sent twice: when the server
  * refuses a request after reading from the body, the write fails with a retryable 503. The
  * caller's pace drives the connection, so it must keep writing: a pause longer than the server's
- * idle timeout fails the write. The MD5 is recorded only when the caller gave it; the CRC32C, when
+ * idle timeout, or than {@link VastStoreConfig#socketTimeout()}, fails the write (the store's
+ * thread then stops waiting, so a writer dropped without close holds neither it nor the key's
+ * lock for longer). The key's lock is held while the caller writes: other writers of the key in
+ * this process wait for this one, and two callers that each stream one key to two stores (the
+ * router's tee) can take the stores' locks in opposite orders; that cycle lasts until one PUT
+ * gives up after socketTimeout (503). The MD5 is recorded only when the caller gave it; the CRC32C, when
  * the caller did not give it, is recorded after the PUT by {@link VastStore#recordChecksums}.
  */
 final class StreamedPutWriter implements ObjectWriter {
@@ -51,7 +56,8 @@ final class StreamedPutWriter implements ObjectWriter {
   StreamedPutWriter(VastStore store, WriteRequest request) {
     this.store = store;
     this.request = request;
-    this.pipe = new ChunkPipe(CHUNK_SIZE, (int) Math.max(2, store.config.partSize() / CHUNK_SIZE));
+    this.pipe = new ChunkPipe(CHUNK_SIZE, (int) Math.max(2, store.config.partSize() / CHUNK_SIZE),
+        store.config.socketTimeout());
     // the MD5 is needed only to check the caller's, or to record it with a CRC32C we compute
     boolean md5 = request.md5() != null || (request.crc32c() == null && store.config.recordMultipartChecksums());
     this.checksums = md5 ? new Checksums() : Checksums.withoutMd5();
@@ -115,8 +121,15 @@ final class StreamedPutWriter implements ObjectWriter {
     }
   }
 
-  /** The body, for the SDK: the pipe, which it may open again only while nothing was read from it. */
+  /**
+   * The body, for the SDK: the pipe, which it may open again only while nothing was read from it
+   * and it has not failed (an SDK retry then reports why, not that the body cannot be resent).
+   */
   private InputStream body() {
+    IOException failed = pipe.failure();
+    if (failed != null) {
+      throw new UncheckedIOException(failed);
+    }
     if (pipe.readStarted()) {
       throw new UncheckedIOException(new IOException("write gs://" + request.bucket() + "/" + request.name()
           + " on " + store.site() + ": a streamed body cannot be sent again; retry the write"));

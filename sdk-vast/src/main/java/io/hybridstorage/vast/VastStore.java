@@ -1,6 +1,8 @@
 package io.hybridstorage.vast;
 
-import com.google.common.util.concurrent.Striped;
+import com.google.common.cache.CacheBuilder;
+import com.google.common.cache.CacheLoader;
+import com.google.common.cache.LoadingCache;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.hybridstorage.api.BucketInfo;
 import io.hybridstorage.api.BucketListRequest;
@@ -43,6 +45,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.annotation.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -157,7 +160,13 @@ public final class VastStore implements ObjectStore {
   final ExecutorService uploadExecutor;
   private final S3Presigner presigner;
   private final ExecutorService headExecutor;
-  private final Striped<Lock> keyLocks = Striped.lazyWeakLock(4096);
+  /**
+   * One lock per key, dropped when unused: not striped, because a streamed PUT holds its key's lock
+   * while its caller writes, and a stripe shared with another key would hold that key's writers up
+   * for as long (and deadlock a thread that writes both).
+   */
+  private final LoadingCache<String, Lock> keyLocks = CacheBuilder.newBuilder().weakValues()
+      .build(CacheLoader.from(key -> new ReentrantLock()));
   private final S3Listing listing;
   private final boolean nativeConditions;
   /**
@@ -552,7 +561,7 @@ public final class VastStore implements ObjectStore {
   <T> T publish(String op, String bucket, String name, Conditions conditions, long assignedGeneration,
       boolean mustExist, Publish<T> action) {
     ensureOpen(op, bucket, name);
-    Lock lock = keyLocks.get(bucket + "/" + name);
+    Lock lock = keyLocks.getUnchecked(bucket + "/" + name);
     lock.lock();
     try {
       for (int attempt = 1; ; attempt++) {
@@ -620,7 +629,7 @@ public final class VastStore implements ObjectStore {
   public boolean delete(ObjectId id, Conditions conditions) {
     String op = "delete";
     ensureOpen(op, id.bucket(), id.name());
-    Lock lock = keyLocks.get(id.bucket() + "/" + id.name());
+    Lock lock = keyLocks.getUnchecked(id.bucket() + "/" + id.name());
     lock.lock();
     try {
       for (int attempt = 1; ; attempt++) {

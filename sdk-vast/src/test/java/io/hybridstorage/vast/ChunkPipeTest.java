@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 /** The pipe of a streamed PUT, with a real writer thread and a real reader thread. */
 class ChunkPipeTest {
 
+  private static final java.time.Duration PATIENCE = java.time.Duration.ofMinutes(5);
+
   private final ExecutorService threads = Executors.newCachedThreadPool();
 
   @AfterEach
@@ -37,7 +39,7 @@ class ChunkPipeTest {
   @Test
   void everyByteArrivesInOrderThroughFewChunksWhateverTheWriteSizes() throws Exception {
     byte[] data = random(5 * 1024 * 1024 + 17, 1);
-    ChunkPipe pipe = new ChunkPipe(64 * 1024, 3);
+    ChunkPipe pipe = new ChunkPipe(64 * 1024, 3, PATIENCE);
     Future<byte[]> read = threads.submit(() -> pipe.source().readAllBytes());
     Random sizes = new Random(2);
     int position = 0;
@@ -52,7 +54,7 @@ class ChunkPipeTest {
 
   @Test
   void theReaderCannotReachTheEndBeforeFinishBecauseTheLastChunkIsHeldBack() throws Exception {
-    ChunkPipe pipe = new ChunkPipe(1024, 4);
+    ChunkPipe pipe = new ChunkPipe(1024, 4, PATIENCE);
     byte[] data = random(3000, 3);
     pipe.write(ByteBuffer.wrap(data));
     ByteArrayOutputStream got = new ByteArrayOutputStream();
@@ -80,7 +82,7 @@ class ChunkPipeTest {
 
   @Test
   void failingTheWriterSideTearsTheBodyBeforeItsEnd() throws Exception {
-    ChunkPipe pipe = new ChunkPipe(1024, 4);
+    ChunkPipe pipe = new ChunkPipe(1024, 4, PATIENCE);
     pipe.write(ByteBuffer.wrap(random(4000, 4)));
     Future<byte[]> read = threads.submit(() -> pipe.source().readAllBytes());
     // whenever the failure lands (before or after the reader took the full chunks), the body never ends
@@ -92,7 +94,7 @@ class ChunkPipeTest {
 
   @Test
   void aWriterBlockedOnAFullPipeWakesWhenTheReaderSideFails() throws Exception {
-    ChunkPipe pipe = new ChunkPipe(1024, 2);
+    ChunkPipe pipe = new ChunkPipe(1024, 2, PATIENCE);
     CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
       try {
         pipe.write(ByteBuffer.wrap(random(10_000, 5))); // more than two chunks, nobody reads
@@ -108,7 +110,7 @@ class ChunkPipeTest {
 
   @Test
   void anInterruptedBlockedWriterGetsAnInterruptedIoException() throws Exception {
-    ChunkPipe pipe = new ChunkPipe(1024, 2);
+    ChunkPipe pipe = new ChunkPipe(1024, 2, PATIENCE);
     java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
     java.util.concurrent.atomic.AtomicBoolean stillInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
     Thread writer = new Thread(() -> {
@@ -131,7 +133,7 @@ class ChunkPipeTest {
 
   @Test
   void readStartedTellsWhetherTheBodyCanStillBeSentAgain() throws Exception {
-    ChunkPipe pipe = new ChunkPipe(1024, 2);
+    ChunkPipe pipe = new ChunkPipe(1024, 2, PATIENCE);
     assertThat(pipe.readStarted()).isFalse();
     pipe.write(ByteBuffer.wrap(random(2000, 7)));
     assertThat(pipe.readStarted()).isFalse();
@@ -140,8 +142,19 @@ class ChunkPipeTest {
   }
 
   @Test
+  void aReaderLeftWithoutBytesGivesUpAfterItsPatienceAndTheWriterLearnsIt() throws Exception {
+    ChunkPipe pipe = new ChunkPipe(1024, 2, java.time.Duration.ofMillis(50));
+    pipe.write(ByteBuffer.wrap(random(1500, 8))); // one chunk for the reader, the rest held back
+    // the writer goes silent without fail() or finish(): the reader must not wait forever
+    Future<byte[]> read = threads.submit(() -> pipe.source().readAllBytes());
+    assertThatThrownBy(() -> read.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(IOException.class)
+        .hasMessageContaining("no bytes from the writer for PT0.05S");
+    assertThatThrownBy(pipe::finish).isInstanceOf(IOException.class).hasMessageContaining("no bytes from the writer");
+  }
+
+  @Test
   void anEmptyBodyEndsAtFinish() throws Exception {
-    ChunkPipe pipe = new ChunkPipe(1024, 2);
+    ChunkPipe pipe = new ChunkPipe(1024, 2, PATIENCE);
     pipe.finish();
     assertThat(pipe.source().read()).isEqualTo(-1);
   }

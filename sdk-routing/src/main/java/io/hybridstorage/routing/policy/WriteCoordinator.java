@@ -95,6 +95,14 @@ public final class WriteCoordinator {
     private final ObjectWriter primaryWriter;
     private final Map<SiteHandle, ObjectWriter> replicaWriters = new LinkedHashMap<>();
     private final Map<SiteHandle, Throwable> replicaFailures = new LinkedHashMap<>();
+    /** Replicas that refused this generation while the body streamed: they hold it or newer. */
+    private final List<SiteHandle> replicasSkipped = new ArrayList<>();
+    /**
+     * The primary's 412 for this generation when it came from {@code write} (a store that decides
+     * as the bytes start, e.g. a streamed PUT) and the write can be retried from the buffer: the
+     * rest of the body is only buffered, and commit retries.
+     */
+    @Nullable private HybridStorageException lostRace;
     private final Checksums checksums = new Checksums();
     @Nullable private byte[] buffer;
     private int buffered;
@@ -181,6 +189,15 @@ public final class WriteCoordinator {
         throw e;
       }
       checksums.update(source);
+      if (lostRace != null) {
+        keep(source, n);
+        if (buffer == null) {
+          close();
+          throw lostRace; // the body outgrew the buffer: it cannot be retried
+        }
+        source.position(source.limit());
+        return n;
+      }
       for (var it = replicaWriters.entrySet().iterator(); it.hasNext(); ) {
         var e = it.next();
         try {
@@ -189,11 +206,38 @@ public final class WriteCoordinator {
             e.getValue().write(copy);
           }
         } catch (IOException | RuntimeException failure) {
-          replicaFailures.put(e.getKey(), failure);
+          if (failure instanceof HybridStorageException h && h.code() == 412) {
+            // a store may decide at the first bytes (a streamed PUT): as a 412 at commit, a skip
+            replicasSkipped.add(e.getKey());
+          } else {
+            replicaFailures.put(e.getKey(), failure);
+          }
           e.getValue().close();
           it.remove();
         }
       }
+      keep(source, n);
+      try {
+        while (source.hasRemaining()) {
+          primaryWriter.write(source);
+        }
+      } catch (HybridStorageException e) {
+        if (!canRetry(e)) {
+          throw e;
+        }
+        // as a 412 at commit (below), but decided as the bytes started: nothing was committed
+        // anywhere, so the replicas' copies are dropped now and commit retries from the buffer
+        lostRace = e;
+        primaryWriter.close();
+        replicaWriters.values().forEach(ObjectWriter::close);
+        replicaWriters.clear();
+        source.position(source.limit());
+      }
+      return n;
+    }
+
+    /** Adds the buffer's {@code n} remaining bytes to the kept copy, or drops it past {@code teeBufferBytes}. */
+    private void keep(ByteBuffer source, int n) {
       if (buffer != null) {
         if (buffered + n <= ctx.settings().teeBufferBytes()) {
           if (buffered + n > buffer.length) {
@@ -207,10 +251,16 @@ public final class WriteCoordinator {
           buffered = -1;
         }
       }
-      while (source.hasRemaining()) {
-        primaryWriter.write(source);
-      }
-      return n;
+    }
+
+    /**
+     * Whether the primary's {@code failure} means that a newer generation went live between issuing
+     * ours and publishing it (another writer won the race), and this write can be retried: an
+     * unconditional write must still succeed, as on GCS — again, newer.
+     */
+    private boolean canRetry(Exception failure) {
+      return parallel && request.conditions().isEmpty() && request.generation() == 0
+          && failure instanceof HybridStorageException h && h.code() == 412 && buffer != null && attempt < 8;
     }
 
     @Override
@@ -235,6 +285,10 @@ public final class WriteCoordinator {
       String n = request.name();
       Map<SiteHandle, CompletableFuture<?>> sync = new LinkedHashMap<>();
       boolean conditional = !request.conditions().isEmpty();
+      if (lostRace != null) {
+        observeAfterFailure(lostRace);
+        return retryFromBuffer();
+      }
       if (!conditional) {
         replicaWriters.forEach((site, w) -> sync.put(site, commitAsync(w)));
       }
@@ -244,10 +298,7 @@ public final class WriteCoordinator {
       } catch (IOException | RuntimeException e) {
         compensate(sync, b, n);
         observeAfterFailure(e);
-        if (!conditional && request.generation() == 0 && e instanceof HybridStorageException h && h.code() == 412
-            && buffer != null && attempt < 8) {
-          // a newer generation went live between issuing ours and committing (another writer won
-          // the race): an unconditional write must still succeed, as on GCS — again, newer
+        if (canRetry(e)) {
           return retryFromBuffer();
         }
         throw e;
@@ -257,6 +308,7 @@ public final class WriteCoordinator {
         replicaWriters.forEach((site, w) -> sync.put(site, commitAsync(w)));
       }
       replicaFailures.forEach((site, t) -> sync.put(site, CompletableFuture.failedFuture(t)));
+      replicasSkipped.forEach(site -> sync.put(site, CompletableFuture.completedFuture(Replicator.Outcome.SKIPPED)));
       replicaWriters.clear();
       settle(route, Op.WRITE, b, n, info.generation(), sync, journal, "write");
       session.wrote(b, n, info.generation());
