@@ -556,10 +556,15 @@ public final class RoutingStore implements ObjectStore, Replicating {
     return journal.depth();
   }
 
-  /** Pending replica changes towards {@code site}. */
+  /**
+   * Pending replica changes towards {@code site}.
+   *
+   * @throws IllegalArgumentException when this router has no such site (a misspelt name must not
+   *     read as an empty backlog)
+   */
   @Override
   public int journalDepth(String site) {
-    return journal.depth(site);
+    return journal.depth(known(site));
   }
 
   /** Age of the oldest pending replica change (zero when none), by the options' clock. */
@@ -567,9 +572,13 @@ public final class RoutingStore implements ObjectStore, Replicating {
     return journal.oldestAge();
   }
 
-  /** Age of the oldest pending replica change towards {@code site}. */
+  /**
+   * Age of the oldest pending replica change towards {@code site} (zero when none).
+   *
+   * @throws IllegalArgumentException when this router has no such site
+   */
   public Duration journalAge(String site) {
-    return journal.oldestAge(site);
+    return journal.oldestAge(known(site));
   }
 
   /** Runs one replay pass now (besides the periodic ones); returns the entries replayed or skipped. */
@@ -601,9 +610,21 @@ public final class RoutingStore implements ObjectStore, Replicating {
     return true;
   }
 
-  /** Whether a site's circuit breaker currently rejects calls. */
+  /**
+   * Whether a site's circuit breaker currently rejects calls (open or forced open; a half-open
+   * breaker lets trial calls through and is not open).
+   *
+   * @throws IllegalArgumentException when this router has no such site
+   */
   public boolean isSiteOpen(String site) {
-    return site(site).isOpen();
+    return site(known(site)).isOpen();
+  }
+
+  private String known(String site) {
+    if (!sites.containsKey(site)) {
+      throw new IllegalArgumentException("no site '" + site + "' in this router; its sites are " + sites.keySet());
+    }
+    return site;
   }
 
   /**

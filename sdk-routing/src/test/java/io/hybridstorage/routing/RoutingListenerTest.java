@@ -22,7 +22,10 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** {@link RoutingStore#addListener}: journal, replay and breaker events, and listeners that throw. */
+/**
+ * {@link RoutingStore#addListener}: journal, replay and breaker events, and listeners that throw;
+ * and the per-site metric getters.
+ */
 class RoutingListenerTest {
 
   /** Replays only when a test asks, so every replay event comes from the test's own replayNow. */
@@ -172,10 +175,19 @@ class RoutingListenerTest {
   }
 
   @Test
-  void aNullListenerIsRefused() {
+  void aNullListenerAndUnknownSiteNamesAreRefused() {
     try (World w = new World(WritePolicy.AUTHORITY_ONLY)) {
       assertThatThrownBy(() -> w.router.addListener(null)).isInstanceOf(NullPointerException.class)
           .hasMessageContaining("listener");
+      // the metrics and health getters: a misspelt site must not read as "no backlog" or "closed"
+      for (Runnable call : List.<Runnable>of(() -> w.router.journalDepth("dc3"), () -> w.router.journalAge("dc3"),
+          () -> w.router.isSiteOpen("dc3"))) {
+        assertThatThrownBy(call::run).isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("no site 'dc3' in this router; its sites are [gcp, dc1, dc2]");
+      }
+      assertThat(w.router.journalDepth(DC2)).isZero();
+      assertThat(w.router.journalAge(DC2)).isZero();
+      assertThat(w.router.isSiteOpen(DC2)).isFalse();
     }
   }
 }
