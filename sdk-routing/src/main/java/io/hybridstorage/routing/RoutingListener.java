@@ -2,18 +2,31 @@ package io.hybridstorage.routing;
 
 /**
  * Events of a {@link RoutingStore}, for metrics and logs outside the core (a Micrometer binder
- * lives outside this module). Callbacks run on routing threads: they must be fast and must not
- * throw (an exception is logged and ignored). Every method has an empty default.
+ * lives outside this module); register with {@link RoutingStore#addListener}. Callbacks run on the
+ * thread where the event happened — the journal's committer, a replay lane, the caller whose call
+ * moved a circuit breaker, or Resilience4j's timer for a breaker's automatic half-open — so they
+ * must be fast and must not block. One that throws is logged and ignored. Every method has an
+ * empty default.
  */
 public interface RoutingListener {
 
-  /** Entries became durable in the journal (one group commit). */
+  /**
+   * {@code entries} replica changes became durable in the journal in one group commit (one
+   * fsync, possibly for several writes); {@code depth} is the pending count after it ({@link
+   * RoutingStore#journalDepth()}).
+   */
   default void journalAppended(int entries, int depth) {}
 
-  /** A journal entry was replayed to {@code site}; {@code skipped} when superseded or already there. */
+  /**
+   * A journal entry was replayed to {@code site} and removed; {@code skipped} when nothing had to
+   * be copied (superseded at the source, or the site already held that generation or newer).
+   */
   default void replayed(String site, String bucket, String name, long generation, boolean skipped) {}
 
-  /** A replay attempt failed and will be retried. */
+  /**
+   * A replay of an entry to {@code site} failed; the entry stays and is retried on a later pass.
+   * {@code attempt} counts this entry's failed attempts, from 1.
+   */
   default void replayFailed(String site, String bucket, String name, long generation, int attempt, Throwable error) {}
 
   /** A site's circuit breaker changed state ({@code CLOSED}, {@code OPEN}, {@code HALF_OPEN} …). */

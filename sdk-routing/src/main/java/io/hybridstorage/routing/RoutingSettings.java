@@ -8,10 +8,18 @@ import java.time.Duration;
  * Tuning of a {@link RoutingStore} that is not part of the placement model: per-site resilience
  * (time limit, retries, circuit breaker, bulkhead), the write tee, the replication journal and
  * the session memory. Immutable; start from {@link #defaults()} and change with the {@code with}
- * methods.
+ * methods, each of which returns a copy with only its own fields changed. Impossible values fail
+ * at construction with {@link IllegalArgumentException} naming the field and value.
  *
- * @param callTimeout time limit of one metadata call or commit on a site; {@link Duration#ZERO}
- *     disables the time limiter (and its thread hop)
+ * <p>Pass them to {@link RoutingStore#create(java.util.Map, io.hybridstorage.api.HybridStorageOptions,
+ * RoutingSettings)}; a router built from the configuration file ({@code
+ * HybridStorageOptions.getService()}) uses {@link #defaults()}.
+ *
+ * @param callTimeout time limit of one call to a site: a metadata call, opening a read or a write,
+ *     a commit (waiting for a bulkhead permit included). Bodies are not limited: a read's stream,
+ *     a write's bytes and a whole-stream replica copy take as long as their bytes take (the
+ *     backend's socket time-outs bound them). {@link Duration#ZERO} disables the time limiter
+ *     (and its thread hop); a call that times out fails with 503 {@code timeout}
  * @param retryAttempts attempts of an idempotent call (1 = no retry); only reads, heads, lists and
  *     writes/deletes guarded by a generation precondition are retried (the GCS client's rule)
  * @param retryWait wait between attempts
@@ -19,8 +27,14 @@ import java.time.Duration;
  * @param breakerMinimumCalls calls before the breaker computes a failure rate
  * @param breakerFailureRate failure percentage (0-100) that opens the breaker
  * @param breakerOpenWait how long an open breaker rejects calls before it lets trial calls through
- * @param bulkheadMaxConcurrent concurrent calls allowed per site
- * @param bulkheadMaxWait how long a call waits for a bulkhead permit
+ * @param bulkheadMaxConcurrent calls in flight to one site at once (each site has its own
+ *     bulkhead; a write's open and its commit are separate calls, its bytes are not calls). A call
+ *     the time limiter abandoned keeps its permit until the site answers, so a hung site ties up at
+ *     most this many routing threads
+ * @param bulkheadMaxWait how long a call waits for a permit when all are taken (zero: not at all);
+ *     then it fails with 503 {@code bulkheadFull}, retryable, naming the site. Idempotent calls
+ *     are retried per {@code retryAttempts}; a full bulkhead does not count against the site's
+ *     circuit breaker
  * @param teeBufferBytes when the primary site cannot take a caller-assigned generation: how many
  *     bytes of a body are kept to write the synchronous replicas after the primary committed;
  *     larger bodies are read back from the primary instead
@@ -30,7 +44,10 @@ import java.time.Duration;
  * @param journalBatchMax most entries in one group commit (one fsync)
  * @param replayInterval how often the journal replays pending entries to healthy sites
  * @param replayThreads parallel replay lanes (entries of one object stay in one lane, in order)
- * @param sessionCapacity objects remembered for SESSION read-your-writes
+ * @param sessionCapacity objects whose last change this router remembers for SESSION
+ *     read-your-writes; beyond it the least recently used is forgotten, and a read of a forgotten
+ *     object may again be served by a replica that lags (as for another session). Memory: one
+ *     small entry per object
  * @param ownsSites whether closing the router closes the site stores
  */
 public record RoutingSettings(
@@ -57,6 +74,10 @@ public record RoutingSettings(
     requireNonNull(breakerOpenWait, "breakerOpenWait");
     requireNonNull(bulkheadMaxWait, "bulkheadMaxWait");
     requireNonNull(replayInterval, "replayInterval");
+    check(!callTimeout.isNegative(), "callTimeout (" + callTimeout + ") must not be negative");
+    check(!retryWait.isNegative(), "retryWait (" + retryWait + ") must not be negative");
+    check(breakerOpenWait.toMillis() >= 1, "breakerOpenWait (" + breakerOpenWait + ") must be at least 1 ms");
+    check(!bulkheadMaxWait.isNegative(), "bulkheadMaxWait (" + bulkheadMaxWait + ") must not be negative");
     check(retryAttempts >= 1, "retryAttempts (" + retryAttempts + ") must be >= 1");
     check(breakerWindow >= 1, "breakerWindow (" + breakerWindow + ") must be >= 1");
     check(breakerMinimumCalls >= 1, "breakerMinimumCalls (" + breakerMinimumCalls + ") must be >= 1");
@@ -88,48 +109,59 @@ public record RoutingSettings(
         100_000, true);
   }
 
+  /** {@link #callTimeout()}. */
   public RoutingSettings withCallTimeout(Duration value) {
     return new RoutingSettings(value, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
         journalBatchMax, replayInterval, replayThreads, sessionCapacity, ownsSites);
   }
 
+  /** {@link #retryAttempts()} and {@link #retryWait()}. */
   public RoutingSettings withRetry(int attempts, Duration wait) {
     return new RoutingSettings(callTimeout, attempts, wait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
         journalBatchMax, replayInterval, replayThreads, sessionCapacity, ownsSites);
   }
 
+  /**
+   * The circuit breaker: {@link #breakerWindow()}, {@link #breakerMinimumCalls()}, {@link
+   * #breakerFailureRate()}, {@link #breakerOpenWait()}.
+   */
   public RoutingSettings withBreaker(int window, int minimumCalls, float failureRate, Duration openWait) {
     return new RoutingSettings(callTimeout, retryAttempts, retryWait, window, minimumCalls, failureRate, openWait,
         bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee, journalBatchMax, replayInterval,
         replayThreads, sessionCapacity, ownsSites);
   }
 
+  /** Per-site bulkhead: {@link #bulkheadMaxConcurrent()} and {@link #bulkheadMaxWait()}. */
   public RoutingSettings withBulkhead(int maxConcurrent, Duration maxWait) {
     return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, maxConcurrent, maxWait, teeBufferBytes, parallelTee, journalBatchMax,
         replayInterval, replayThreads, sessionCapacity, ownsSites);
   }
 
+  /** {@link #teeBufferBytes()} and {@link #parallelTee()}. */
   public RoutingSettings withTee(int bufferBytes, boolean parallel) {
     return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, bufferBytes, parallel,
         journalBatchMax, replayInterval, replayThreads, sessionCapacity, ownsSites);
   }
 
+  /** {@link #journalBatchMax()}, {@link #replayInterval()} and {@link #replayThreads()}. */
   public RoutingSettings withJournal(int batchMax, Duration interval, int threads) {
     return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
         batchMax, interval, threads, sessionCapacity, ownsSites);
   }
 
+  /** {@link #sessionCapacity()}: how many objects SESSION read-your-writes remembers. */
   public RoutingSettings withSessionCapacity(int value) {
     return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
         journalBatchMax, replayInterval, replayThreads, value, ownsSites);
   }
 
+  /** {@link #ownsSites()}. */
   public RoutingSettings withOwnsSites(boolean value) {
     return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,

@@ -27,6 +27,7 @@ import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.api.spi.Replicating;
 import io.hybridstorage.routing.internal.CommitDecoratedWriter;
 import io.hybridstorage.routing.internal.GenerationClock;
+import io.hybridstorage.routing.internal.Listeners;
 import io.hybridstorage.routing.internal.Replicator;
 import io.hybridstorage.routing.internal.ResilientStore;
 import io.hybridstorage.routing.internal.RoutingContext;
@@ -55,7 +56,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -118,7 +118,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
   private final ReadCoordinator reads;
   private final Verifier verifier;
   private final Map<Placement, Route> routes = new ConcurrentHashMap<>();
-  private final List<RoutingListener> listeners = new CopyOnWriteArrayList<>();
+  private final Listeners listeners = new Listeners();
   private final ExecutorService pool;
   private final ScheduledExecutorService scheduler;
   private final ScheduledFuture<?> replayTask;
@@ -139,9 +139,8 @@ public final class RoutingStore implements ObjectStore, Replicating {
       if (store != null) {
         ResilientStore resilient = new ResilientStore(store, settings, pool);
         SiteHandle handle = new SiteHandle(e.getKey(), e.getValue(), resilient);
-        resilient.breaker().getEventPublisher().onStateTransition(ev -> listeners.forEach(l ->
-            l.breakerStateChanged(handle.name(), ev.getStateTransition().getFromState().name(),
-                ev.getStateTransition().getToState().name())));
+        resilient.breaker().getEventPublisher().onStateTransition(ev -> listeners.breakerStateChanged(handle.name(),
+            ev.getStateTransition().getFromState().name(), ev.getStateTransition().getToState().name()));
         handles.put(e.getKey(), handle);
       }
     }
@@ -151,7 +150,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
     this.temporaryJournal = options.journalDirectory().isPresent() ? null : temporaryJournalDirectory();
     this.journal = ReplicationJournal.open(options.journalDirectory().orElse(temporaryJournal), options.clock(),
         settings.journalBatchMax());
-    journal.onAppended(depth -> listeners.forEach(l -> l.journalAppended(0, depth)));
+    journal.onAppended(listeners::journalAppended);
     Replicator replicator = new Replicator(this::site);
     this.ctx = new RoutingContext(options, settings, sites, journal, replicator,
         new GenerationClock(options.clock(), options.seed()), pool, scheduler);
@@ -538,7 +537,15 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   // ------------------------------------------------------------------------ replication, verify, repair
 
-  /** Registers a listener for journal, replay and breaker events. */
+  /**
+   * Registers a listener for journal, replay and breaker events (for metrics and logs; see {@link
+   * RoutingListener} for the threads they arrive on). It hears events from now on, after the
+   * listeners added before it; one that throws is logged and skipped, and disturbs neither the
+   * others nor the routing. May be called at any time, from any thread; there is no removal (a
+   * listener lives as long as the router).
+   *
+   * @throws NullPointerException when {@code listener} is null
+   */
   public void addListener(RoutingListener listener) {
     listeners.add(listener);
   }
@@ -549,10 +556,15 @@ public final class RoutingStore implements ObjectStore, Replicating {
     return journal.depth();
   }
 
-  /** Pending replica changes towards {@code site}. */
+  /**
+   * Pending replica changes towards {@code site}.
+   *
+   * @throws IllegalArgumentException when this router has no such site (a misspelt name must not
+   *     read as an empty backlog)
+   */
   @Override
   public int journalDepth(String site) {
-    return journal.depth(site);
+    return journal.depth(known(site));
   }
 
   /** Age of the oldest pending replica change (zero when none), by the options' clock. */
@@ -560,9 +572,13 @@ public final class RoutingStore implements ObjectStore, Replicating {
     return journal.oldestAge();
   }
 
-  /** Age of the oldest pending replica change towards {@code site}. */
+  /**
+   * Age of the oldest pending replica change towards {@code site} (zero when none).
+   *
+   * @throws IllegalArgumentException when this router has no such site
+   */
   public Duration journalAge(String site) {
-    return journal.oldestAge(site);
+    return journal.oldestAge(known(site));
   }
 
   /** Runs one replay pass now (besides the periodic ones); returns the entries replayed or skipped. */
@@ -594,9 +610,21 @@ public final class RoutingStore implements ObjectStore, Replicating {
     return true;
   }
 
-  /** Whether a site's circuit breaker currently rejects calls. */
+  /**
+   * Whether a site's circuit breaker currently rejects calls (open or forced open; a half-open
+   * breaker lets trial calls through and is not open).
+   *
+   * @throws IllegalArgumentException when this router has no such site
+   */
   public boolean isSiteOpen(String site) {
-    return site(site).isOpen();
+    return site(known(site)).isOpen();
+  }
+
+  private String known(String site) {
+    if (!sites.containsKey(site)) {
+      throw new IllegalArgumentException("no site '" + site + "' in this router; its sites are " + sites.keySet());
+    }
+    return site;
   }
 
   /**

@@ -131,6 +131,26 @@ class ReadPolicyTest {
   }
 
   @Test
+  void sessionCapacityBoundsHowManyObjectsReadTheirOwnWrites() throws Exception {
+    Placement p = base(WritePolicy.AUTHORITY_THEN_ASYNC, ReadPolicy.NEAREST, Consistency.SESSION).build();
+    for (int capacity : new int[] {1, 2}) {
+      try (World w = new World(p, Clock.systemUTC(), LAZY.withSessionCapacity(capacity))) {
+        w.router.createBucket(BucketSpec.of(BUCKET));
+        put(w.router, "a", "a1");
+        put(w.router, "b", "b1");
+        assertThat(w.router.drain(Duration.ofSeconds(5))).isTrue();
+        put(w.router, "a", "a2");
+        put(w.router, "b", "b2"); // dc1, the nearest, still holds a1 and b1
+        assertThat(get(w.site(World.DC1), "a")).isEqualTo("a1");
+
+        assertThat(get(w.router, "b")).as("capacity %d: the latest write is remembered", capacity).isEqualTo("b2");
+        assertThat(get(w.router, "a")).as("capacity %d: a2 is %s", capacity, capacity == 1 ? "forgotten" : "remembered")
+            .isEqualTo(capacity == 1 ? "a1" : "a2");
+      }
+    }
+  }
+
+  @Test
   void eventualServesAReplicaOnlyWithinTheStalenessBound() throws Exception {
     VirtualClock clock = VirtualClock.create();
     Placement p = base(WritePolicy.AUTHORITY_THEN_ASYNC, ReadPolicy.NEAREST, Consistency.EVENTUAL)

@@ -55,15 +55,23 @@ import javax.annotation.Nullable;
  *       generation (or metageneration) precondition makes a repeat harmless. Streamed writes are
  *       never retried here (the body is consumed); the journal retries replication instead.
  *   <li>{@code CircuitBreaker} counts only backend failures (retryable codes 408/429/5xx, time-outs
- *       and unexpected exceptions) — a 404 or 412 is an answer, not a failure. An open breaker
- *       answers 503 ("circuit open") at once, and is not retried.
+ *       and unexpected exceptions) — a 404 or 412 is an answer, not a failure, and a full bulkhead
+ *       is load on this side, not a failing site (it is ignored). An open breaker answers 503
+ *       ("circuitOpen") at once, and is not retried.
  *   <li>{@code TimeLimiter}: the call runs on the routing pool and is abandoned after {@link
- *       RoutingSettings#callTimeout()} with 503; skipped when the timeout is zero.
- *   <li>{@code Bulkhead}: at most {@link RoutingSettings#bulkheadMaxConcurrent()} calls at once.
+ *       RoutingSettings#callTimeout()} with 503 ("timeout"); skipped when the timeout is zero. The
+ *       wait for a bulkhead permit counts toward it.
+ *   <li>{@code Bulkhead}: at most {@link RoutingSettings#bulkheadMaxConcurrent()} calls in flight;
+ *       a call finding none free waits up to {@link RoutingSettings#bulkheadMaxWait()}, then fails
+ *       with 503 ("bulkheadFull", retryable). It sits inside the time limiter so that a call the
+ *       limiter abandoned keeps its permit until the site really answers: a hung site holds at
+ *       most that many routing threads.
  * </ul>
  *
- * Streams returned by {@code read} and bytes passed to {@code ObjectWriter.write} are not time
- * limited (their size is unbounded); opening the stream and {@code commit} are.
+ * Bodies are not time limited (their size is unbounded): streams returned by {@code read}, bytes
+ * passed to {@code ObjectWriter.write}, and the whole of {@code write(request, stream)} (what
+ * replay, repair and the buffered tee copy replicas with) — those are bounded by the backend's own
+ * socket time-outs. Opening a read or a write and {@code commit} are limited.
  */
 public final class ResilientStore extends ForwardingObjectStore {
 
@@ -87,6 +95,7 @@ public final class ResilientStore extends ForwardingObjectStore {
         .permittedNumberOfCallsInHalfOpenState(1)
         .automaticTransitionFromOpenToHalfOpenEnabled(true)
         .recordException(failure)
+        .ignoreExceptions(BulkheadFullException.class)
         .build());
     this.retry = Retry.of(delegate.site(), RetryConfig.custom()
         .maxAttempts(settings.retryAttempts())
@@ -124,7 +133,13 @@ public final class ResilientStore extends ForwardingObjectStore {
 
   private <T> T call(String op, @Nullable String bucket, @Nullable String object, boolean idempotent,
       Supplier<T> body) {
-    Supplier<T> limited = timeLimited(op, bucket, object, Bulkhead.decorateSupplier(bulkhead, body));
+    return call(op, bucket, object, idempotent, true, body);
+  }
+
+  private <T> T call(String op, @Nullable String bucket, @Nullable String object, boolean idempotent,
+      boolean timed, Supplier<T> body) {
+    Supplier<T> permitted = Bulkhead.decorateSupplier(bulkhead, body);
+    Supplier<T> limited = timed ? timeLimited(op, bucket, object, permitted) : permitted;
     Supplier<T> guarded = CircuitBreaker.decorateSupplier(breaker, limited);
     Supplier<T> outer = idempotent ? Retry.decorateSupplier(retry, guarded) : guarded;
     try {
@@ -134,7 +149,10 @@ public final class ResilientStore extends ForwardingObjectStore {
           "site " + site() + " is unavailable (circuit breaker open after repeated failures)", e);
     } catch (BulkheadFullException e) {
       throw new HybridStorageException(503, "bulkheadFull", op, bucket, object, site(),
-          "too many concurrent calls to site " + site(), e);
+          "site " + site() + " already has " + bulkhead.getBulkheadConfig().getMaxConcurrentCalls()
+              + " calls in flight, the most its bulkhead allows (waited "
+              + bulkhead.getBulkheadConfig().getMaxWaitDuration() + " for one to finish;"
+              + " RoutingSettings.withBulkhead)", e);
     }
   }
 
@@ -221,10 +239,14 @@ public final class ResilientStore extends ForwardingObjectStore {
     }), e -> e);
   }
 
-  /** The whole stream in one call (the delegate may do it natively); never retried: the stream is consumed. */
+  /**
+   * The whole stream in one call (the delegate may do it natively); never retried (the stream is
+   * consumed) and not time limited (its size is unbounded: a replica copy of a large object takes
+   * as long as its bytes take).
+   */
   @Override
   public ObjectInfo write(WriteRequest request, InputStream data) {
-    return call("write", request.bucket(), request.name(), false, () -> delegate().write(request, data));
+    return call("write", request.bucket(), request.name(), false, false, () -> delegate().write(request, data));
   }
 
   @Override

@@ -32,18 +32,18 @@ public final class Replayer {
   private final Predicate<String> siteUp;
   private final ExecutorService pool;
   private final int lanes;
-  private final List<RoutingListener> listeners;
+  private final RoutingListener listener;
   private final Object passLock = new Object();
   private volatile boolean stopped;
 
   public Replayer(ReplicationJournal journal, Replicator replicator, Predicate<String> siteUp, ExecutorService pool,
-      int lanes, List<RoutingListener> listeners) {
+      int lanes, RoutingListener listener) {
     this.journal = journal;
     this.replicator = replicator;
     this.siteUp = siteUp;
     this.pool = pool;
     this.lanes = lanes;
-    this.listeners = listeners;
+    this.listener = listener;
   }
 
   /** One pass over the pending entries; returns how many were applied or skipped (and removed). */
@@ -103,10 +103,7 @@ public final class Replayer {
         Replicator.Outcome outcome = replicator.apply(e);
         journal.remove(e);
         done.incrementAndGet();
-        for (RoutingListener l : listeners) {
-          notify(() -> l.replayed(e.target(), e.bucket(), e.name(), e.generation(),
-              outcome == Replicator.Outcome.SKIPPED));
-        }
+        listener.replayed(e.target(), e.bucket(), e.name(), e.generation(), outcome == Replicator.Outcome.SKIPPED);
       } catch (RuntimeException failure) {
         blocked.add(e.objectKey());
         if (failure instanceof HybridStorageException h && "circuitOpen".equals(h.reason())) {
@@ -114,18 +111,8 @@ public final class Replayer {
         }
         journal.recordAttempt(e);
         log.debug("replay of {} failed (attempt {})", e, e.attempt() + 1, failure);
-        for (RoutingListener l : listeners) {
-          notify(() -> l.replayFailed(e.target(), e.bucket(), e.name(), e.generation(), e.attempt() + 1, failure));
-        }
+        listener.replayFailed(e.target(), e.bucket(), e.name(), e.generation(), e.attempt() + 1, failure);
       }
-    }
-  }
-
-  private static void notify(Runnable r) {
-    try {
-      r.run();
-    } catch (RuntimeException e) {
-      log.warn("routing listener failed", e);
     }
   }
 }

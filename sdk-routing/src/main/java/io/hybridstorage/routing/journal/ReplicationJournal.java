@@ -19,7 +19,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.IntConsumer;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
@@ -59,7 +58,7 @@ public final class ReplicationJournal implements AutoCloseable {
   private final Map<String, AtomicLong> byObject = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> byBucket = new ConcurrentHashMap<>();
   private final Set<String> held = ConcurrentHashMap.newKeySet();
-  private final List<IntConsumer> appendListeners = new CopyOnWriteArrayList<>();
+  private final List<AppendListener> appendListeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
   private record Append(List<JournalEntry> entries, CompletableFuture<Void> done) {}
@@ -96,8 +95,15 @@ public final class ReplicationJournal implements AutoCloseable {
     return new ReplicationJournal(directory, clock, batchMax);
   }
 
-  /** Called with the journal depth after every group commit. */
-  public void onAppended(IntConsumer listener) {
+  /** Told about each group commit, on the committer thread. */
+  @FunctionalInterface
+  public interface AppendListener {
+    /** {@code entries} became durable in one commit; {@code depth} is {@link #depth()} after it. */
+    void appended(int entries, int depth);
+  }
+
+  /** Calls {@code listener} after every group commit; one that throws is logged and ignored. */
+  public void onAppended(AppendListener listener) {
     appendListeners.add(listener);
   }
 
@@ -166,10 +172,7 @@ public final class ReplicationJournal implements AutoCloseable {
             queued.addAndGet(-a.entries().size());
             a.done().complete(null);
           }
-          int depth = entries.size();
-          for (IntConsumer l : appendListeners) {
-            l.accept(depth);
-          }
+          notifyAppended(count);
         } catch (RuntimeException e) {
           log.error("replication journal commit failed", e);
           for (Append a : batch) {
@@ -183,6 +186,18 @@ public final class ReplicationJournal implements AutoCloseable {
         }
       } catch (InterruptedException e) {
         return;
+      }
+    }
+  }
+
+  /** Outside the commit's error handling: a listener's exception must not fail a batch already durable. */
+  private void notifyAppended(int count) {
+    int depth = depth();
+    for (AppendListener l : appendListeners) {
+      try {
+        l.appended(count, depth);
+      } catch (RuntimeException e) {
+        log.warn("journal append listener {} failed (ignored)", l, e);
       }
     }
   }

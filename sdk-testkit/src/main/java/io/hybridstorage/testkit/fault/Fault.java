@@ -84,7 +84,14 @@ public sealed interface Fault {
     return new FailRequestBody(checkBytes(afterBytes));
   }
 
-  /** The write's body stalls for {@code stall} after {@code afterBytes} bytes, then goes on. */
+  /**
+   * The write's body stalls for {@code stall} after {@code afterBytes} bytes, then goes on: a slow
+   * uplink. The stall waits on the store's {@link io.hybridstorage.testkit.time.Sleeper}, in the
+   * thread moving the bytes (the writer's {@code write}, or the store reading the stream given to
+   * {@code write(request, stream)}); nothing is committed before the body is complete. With a
+   * {@link io.hybridstorage.testkit.time.VirtualClock#sleeper()} the write is held mid-body until
+   * the test advances the clock.
+   */
   static Fault stallRequestBody(long afterBytes, Duration stall) {
     return new StallRequestBody(checkBytes(afterBytes), requireNonNull(stall, "stall"));
   }

@@ -149,6 +149,8 @@ public final class FaultRule {
     @Nullable private String object;
     @Nullable private String prefix;
     @Nullable private Predicate<Call> predicate;
+    /** The address filter already set ({@code forObject(b, o)} …), so a second one is refused. */
+    @Nullable private String address;
     private double probability = 1.0;
     private final Set<Long> onCalls = new TreeSet<>();
     private long afterCalls;
@@ -158,24 +160,57 @@ public final class FaultRule {
       this.operations = operations;
     }
 
-    /** Only calls addressing {@code bucketName} (for copy and compose: the target bucket). */
+    /**
+     * Only calls addressing {@code bucketName}: its bucket calls ({@code createBucket}, {@code
+     * getBucket}, {@code updateBucket}, {@code deleteBucket}) and the object calls and listings in
+     * it (for copy and compose: the target bucket). {@code listBuckets} addresses no bucket.
+     *
+     * @throws IllegalStateException when the rule already has an address ({@link #forObject},
+     *     {@link #forPrefix}): a rule addresses one bucket, object or prefix
+     */
     public Builder forBucket(String bucketName) {
-      this.bucket = requireNonNull(bucketName, "bucket");
+      requireNonNull(bucketName, "bucket");
+      address("forBucket(" + bucketName + ")");
+      this.bucket = bucketName;
       return this;
     }
 
-    /** Only calls addressing {@code bucketName/objectName} (for copy and compose: the target). */
+    /**
+     * Only calls addressing {@code bucketName/objectName} (for copy and compose: the target).
+     *
+     * @throws IllegalStateException when the rule already has an address
+     */
     public Builder forObject(String bucketName, String objectName) {
-      this.bucket = requireNonNull(bucketName, "bucket");
-      this.object = requireNonNull(objectName, "object");
+      requireNonNull(bucketName, "bucket");
+      requireNonNull(objectName, "object");
+      address("forObject(" + bucketName + ", " + objectName + ")");
+      this.bucket = bucketName;
+      this.object = objectName;
       return this;
     }
 
-    /** Only calls addressing an object of {@code bucketName} whose name starts with {@code namePrefix}. */
+    /**
+     * Only calls addressing an object of {@code bucketName} whose name starts with {@code
+     * namePrefix} (for copy and compose: the target), as a bucket/prefix placement covers them.
+     * Listings and bucket calls address no object and never match, whatever prefix they list.
+     *
+     * @throws IllegalStateException when the rule already has an address
+     */
     public Builder forPrefix(String bucketName, String namePrefix) {
-      this.bucket = requireNonNull(bucketName, "bucket");
-      this.prefix = requireNonNull(namePrefix, "prefix");
+      requireNonNull(bucketName, "bucket");
+      requireNonNull(namePrefix, "prefix");
+      address("forPrefix(" + bucketName + ", " + namePrefix + ")");
+      this.bucket = bucketName;
+      this.prefix = namePrefix;
       return this;
+    }
+
+    private void address(String filter) {
+      if (address != null) {
+        throw new IllegalStateException(filter + " cannot be combined with " + address
+            + ": a rule addresses one bucket, object or prefix (use two rules, or when(...))");
+      }
+      address = filter;
     }
 
     /**

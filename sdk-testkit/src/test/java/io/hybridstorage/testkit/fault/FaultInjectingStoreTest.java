@@ -317,6 +317,116 @@ class FaultInjectingStoreTest {
   }
 
   @Test
+  void stalledRequestBodyHoldsTheWriteMidBodyUntilTimeMoves() throws Exception {
+    VirtualClock clock = VirtualClock.create();
+    FaultInjectingStore store = FaultInjectingStore.builder(memory).seed(1).sleeper(clock.sleeper())
+        .rule(FaultRule.on(Operation.WRITE).inject(Fault.stallRequestBody(4, Duration.ofMinutes(10))))
+        .build();
+
+    ObjectWriter writer = store.openWrite(WriteRequest.of(BUCKET, "slow"));
+    ByteBuffer data = ByteBuffer.wrap("0123456789".getBytes(UTF_8));
+    assertThat(writer.write(data)).as("the bytes before the stall pass").isEqualTo(4);
+    AtomicReference<Object> outcome = new AtomicReference<>();
+    Thread uploader = new Thread(() -> {
+      try {
+        while (data.hasRemaining()) {
+          writer.write(data);
+        }
+        outcome.set(writer.commit());
+      } catch (IOException | RuntimeException e) {
+        outcome.set(e);
+      }
+    });
+    uploader.start();
+    assertThat(clock.awaitSleepers(1, Duration.ofSeconds(10))).as("the body stalled").isTrue();
+    assertThat(memory.head(ObjectId.of(BUCKET, "slow"), Conditions.none())).as("nothing committed mid-body")
+        .isEmpty();
+    assertThat(outcome.get()).isNull();
+
+    clock.advance(Duration.ofMinutes(10));
+    uploader.join(10_000);
+    assertThat(outcome.get()).isInstanceOf(ObjectInfo.class);
+    assertThat(readString(memory, "slow")).isEqualTo("0123456789");
+
+    // write(request, stream): the store reading the stream stalls, then the write completes
+    FaultInjectingStore advancing = FaultInjectingStore.builder(memory).seed(1).sleeper(clock.advancingSleeper())
+        .rule(FaultRule.on(Operation.WRITE).inject(Fault.stallRequestBody(2, Duration.ofSeconds(7)),
+            Fault.stallRequestBody(6, Duration.ofSeconds(5))))
+        .build();
+    assertThat(put(advancing, "whole", "abcdefgh").size()).isEqualTo(8);
+    assertThat(readString(memory, "whole")).isEqualTo("abcdefgh");
+    assertThat(clock.elapsed()).isEqualTo(Duration.ofMinutes(10).plusSeconds(12));
+    assertThat(advancing.calls()).singleElement().satisfies(call -> assertThat(call.faults()).containsExactly(
+        Fault.stallRequestBody(2, Duration.ofSeconds(7)), Fault.stallRequestBody(6, Duration.ofSeconds(5))));
+  }
+
+  @Test
+  void forBucketAndForPrefixFilterCallsByWhatTheyAddress() throws Exception {
+    memory.createBucket(BucketSpec.of("other"));
+    put(memory, "tmp/a", "a");
+    put(memory, "tmpx", "x");
+    put(memory, "keep/tmp/b", "b");
+    StoreOps.put(memory, "other", "tmp/a", "other a", Conditions.none());
+    FaultInjectingStore store = FaultInjectingStore.builder(memory).seed(1)
+        .rule(FaultRule.on(Operation.Kind.WRITE).forBucket("other").inject(Fault.failBeforeCall(503)))
+        .rule(FaultRule.on(Operation.Kind.READ).forPrefix(BUCKET, "tmp/").inject(Fault.failBeforeCall(500)))
+        .build();
+
+    // forBucket: every write-kind call addressing the bucket, object or bucket call; none elsewhere
+    assertThat(put(store, "k", "v").generation()).isPositive();
+    assertThatThrownBy(() -> StoreOps.put(store, "other", "k", "v", Conditions.none()))
+        .isInstanceOfSatisfying(HybridStorageException.class, e -> assertThat(e.code()).isEqualTo(503));
+    assertThatThrownBy(() -> store.delete(ObjectId.of("other", "tmp/a"), Conditions.none()))
+        .isInstanceOf(HybridStorageException.class);
+    assertThatThrownBy(() -> store.deleteBucket("other")).isInstanceOf(HybridStorageException.class);
+    assertThat(StoreOps.read(store, "other", "tmp/a")).as("reads of the bucket pass").isEqualTo("other a");
+
+    // forPrefix: reads of objects under bkt/tmp/ only
+    assertThatThrownBy(() -> readString(store, "tmp/a"))
+        .isInstanceOfSatisfying(HybridStorageException.class, e -> {
+          assertThat(e.code()).isEqualTo(500);
+          assertThat(e.getMessage()).contains("read gs://bkt/tmp/a on dc1");
+        });
+    assertThatThrownBy(() -> store.head(ObjectId.of(BUCKET, "tmp/a"), Conditions.none()))
+        .isInstanceOf(HybridStorageException.class);
+    assertThat(readString(store, "tmpx")).as("a name that starts with tmp but not tmp/").isEqualTo("x");
+    assertThat(readString(store, "keep/tmp/b")).as("tmp/ inside the name").isEqualTo("b");
+    assertThat(store.list(io.hybridstorage.api.ListRequest.of(BUCKET).withPrefix("tmp/")).items())
+        .as("a listing addresses no object").extracting(ObjectInfo::name).containsExactly("tmp/a");
+    assertThat(store.getBucket(BUCKET)).isPresent();
+
+    assertThat(store.calls()).extracting(c -> c.operation().methodName() + " " + c.bucket() + "/" + c.object()
+        + (c.faulted() ? " faulted" : "")).containsExactly(
+            "write bkt/k",
+            "write other/k faulted",
+            "delete other/tmp/a faulted",
+            "deleteBucket other/null faulted",
+            "read other/tmp/a",
+            "read bkt/tmp/a faulted",
+            "head bkt/tmp/a faulted",
+            "read bkt/tmpx",
+            "read bkt/keep/tmp/b",
+            "list bkt/null",
+            "getBucket bkt/null");
+    assertThat(StoreOps.read(memory, "other", "tmp/a")).as("the faulted delete never reached the store")
+        .isEqualTo("other a");
+  }
+
+  @Test
+  void aRuleHasOneAddress() {
+    assertThatThrownBy(() -> FaultRule.onAny().forObject(BUCKET, "o").forPrefix(BUCKET, "tmp/"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("forPrefix(bkt, tmp/) cannot be combined with forObject(bkt, o): a rule addresses one bucket,"
+            + " object or prefix (use two rules, or when(...))");
+    assertThatThrownBy(() -> FaultRule.onAny().forPrefix(BUCKET, "tmp/").forBucket("other"))
+        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("forBucket(other) cannot be combined");
+    assertThatThrownBy(() -> FaultRule.onAny().forBucket(BUCKET).forObject(BUCKET, "o"))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(FaultRule.onAny().forPrefix(BUCKET, "tmp/").inject(Fault.failBeforeCall(503)).toString())
+        .isEqualTo("FaultRule[any bucket=bkt prefix=tmp/ -> [failBeforeCall(503)]]");
+  }
+
+  @Test
   void probabilityZeroAndTimesLimitTheRule() {
     FaultInjectingStore store = FaultInjectingStore.builder(memory).seed(7)
         .rule(FaultRule.on(Operation.HEAD).withProbability(0.0).inject(Fault.failBeforeCall(500)))

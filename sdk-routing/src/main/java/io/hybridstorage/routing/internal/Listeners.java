@@ -1,0 +1,57 @@
+package io.hybridstorage.routing.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hybridstorage.routing.RoutingListener;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A router's listeners as one {@link RoutingListener}: each event goes to every listener in the
+ * order they were added; one that throws is logged and skipped, so it can neither hide the event
+ * from the others nor fail the routing work that raised it. Thread-safe; listeners may be added
+ * while events flow.
+ */
+public final class Listeners implements RoutingListener {
+
+  private static final Logger log = LoggerFactory.getLogger(Listeners.class);
+
+  private final List<RoutingListener> all = new CopyOnWriteArrayList<>();
+
+  public void add(RoutingListener listener) {
+    all.add(requireNonNull(listener, "listener"));
+  }
+
+  @Override
+  public void journalAppended(int entries, int depth) {
+    each("journalAppended", l -> l.journalAppended(entries, depth));
+  }
+
+  @Override
+  public void replayed(String site, String bucket, String name, long generation, boolean skipped) {
+    each("replayed", l -> l.replayed(site, bucket, name, generation, skipped));
+  }
+
+  @Override
+  public void replayFailed(String site, String bucket, String name, long generation, int attempt, Throwable error) {
+    each("replayFailed", l -> l.replayFailed(site, bucket, name, generation, attempt, error));
+  }
+
+  @Override
+  public void breakerStateChanged(String site, String from, String to) {
+    each("breakerStateChanged", l -> l.breakerStateChanged(site, from, to));
+  }
+
+  private void each(String event, Consumer<RoutingListener> call) {
+    for (RoutingListener l : all) {
+      try {
+        call.accept(l);
+      } catch (RuntimeException e) {
+        log.warn("routing listener {} failed on {} (ignored)", l, event, e);
+      }
+    }
+  }
+}
