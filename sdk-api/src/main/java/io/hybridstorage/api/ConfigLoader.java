@@ -46,7 +46,13 @@ import javax.annotation.Nullable;
  *   - {bucket: sales/tmp/, replicas: [dc1], write: AUTHORITY_ONLY, read: AUTHORITY}
  * profiles:
  *   bu-sales: {buckets: [sales, shared/sales/], placements: [sales]}
+ * routing: {callTimeout: 10s, retryAttempts: 4, teeBufferBytes: 8MiB}   # the router's tuning
  * </pre>
+ *
+ * <p>{@code routing} and a site's {@code properties} are read here as text ({@link
+ * ConfigSection}): this loader checks that each is a mapping of single values; their keys and
+ * values are checked by the component they belong to (the router, the site's backend) when {@link
+ * HybridStorageOptions#getService()} opens it, so that sdk-api depends on neither.
  *
  * Durations are written {@code 250us}, {@code 20ms}, {@code 1.5s}, {@code 5m}, {@code 1h}, {@code
  * 1d} or ISO-8601 ({@code PT0.02S}). Enum values are case-insensitive and accept {@code -} for
@@ -55,7 +61,7 @@ import javax.annotation.Nullable;
 final class ConfigLoader {
 
   static final List<String> TOP_KEYS =
-      List.of("projectId", "localSite", "seed", "journalDirectory", "sites", "placements", "profiles");
+      List.of("projectId", "localSite", "seed", "journalDirectory", "sites", "placements", "profiles", "routing");
   static final List<String> SITE_KEYS =
       List.of("name", "kind", "endpoint", "credentialsRef", "latency", "properties");
   static final List<String> PLACEMENT_KEYS = List.of("bucket", "replicas", "authority", "write", "read",
@@ -201,6 +207,10 @@ final class ConfigLoader {
         }
       }
     }
+    Map<String, String> routing = values(root.get("routing"), "routing", "routing: {callTimeout: 10s}");
+    if (!routing.isEmpty()) {
+      builder.routing(new ConfigSection(HybridStorageOptions.ROUTING, source, routing));
+    }
     JsonNode profiles = root.get("profiles");
     if (profiles != null && !profiles.isNull()) {
       if (!profiles.isObject()) {
@@ -236,26 +246,8 @@ final class ConfigLoader {
       checkCredentialsRef(path + ".credentialsRef", credentialsRef);
     }
     Duration latency = duration(node, path, "latency");
-    Map<String, String> properties = new LinkedHashMap<>();
-    JsonNode props = node.get("properties");
-    if (props != null && !props.isNull()) {
-      if (!props.isObject()) {
-        fail(path + ".properties", "must be a mapping of backend settings, e.g. properties: {region: us-east-1}");
-      } else {
-        for (Iterator<Map.Entry<String, JsonNode>> it = props.fields(); it.hasNext(); ) {
-          Map.Entry<String, JsonNode> e = it.next();
-          String key = path + ".properties." + e.getKey();
-          if (SECRET_PROPERTY.matcher(e.getKey()).matches()) {
-            fail(key, "looks like a secret; configuration holds no secrets: put it in an environment variable "
-                + "or file and name that in credentialsRef");
-          } else if (!e.getValue().isValueNode() || e.getValue().isNull()) {
-            fail(key, "must be a single value (text, number or boolean)");
-          } else {
-            properties.put(e.getKey(), e.getValue().asText());
-          }
-        }
-      }
-    }
+    Map<String, String> properties = values(node.get("properties"), path + ".properties",
+        "properties: {region: us-east-1}");
     if (problems.size() > before) {
       return null;
     }
@@ -373,6 +365,36 @@ final class ConfigLoader {
   }
 
   // ---------------------------------------------------------------- value helpers
+
+  /**
+   * A section read as text ({@link ConfigSection}): a mapping of single values, none of which may
+   * look like a secret. Empty when {@code node} is absent or null.
+   */
+  private Map<String, String> values(@Nullable JsonNode node, String path, String example) {
+    Map<String, String> values = new LinkedHashMap<>();
+    if (node == null || node.isNull()) {
+      return values;
+    }
+    if (!node.isObject()) {
+      fail(path, "must be a mapping of single values, e.g. " + example);
+      return values;
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String key = path + "." + e.getKey();
+      if (SECRET_PROPERTY.matcher(e.getKey()).matches()) {
+        fail(key, "looks like a secret; configuration holds no secrets: put it in an environment variable "
+            + "or file and name that in credentialsRef");
+      } else if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+        fail(key, "must be a single value (text, number or boolean)");
+      } else if (e.getValue().asText().isBlank()) {
+        fail(key, "is empty; give a value or remove the key");
+      } else {
+        values.put(e.getKey(), e.getValue().asText());
+      }
+    }
+    return values;
+  }
 
   private void checkKeys(JsonNode node, String path, List<String> valid) {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {

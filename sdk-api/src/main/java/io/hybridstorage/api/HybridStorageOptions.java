@@ -15,7 +15,7 @@ import javax.annotation.Nullable;
 
 /**
  * The entry point: an immutable description of the hybrid world (sites, placements, the local
- * site, clock, seed, journal directory), validated when built.
+ * site, clock, seed, journal directory, the router's tuning), validated when built.
  *
  * <p>An impossible combination fails at {@link Builder#build()} with every problem listed, each
  * naming the placement or site and the field.
@@ -26,6 +26,9 @@ public final class HybridStorageOptions {
   public static final String GCP = "gcp";
   public static final String DC1 = "dc1";
   public static final String DC2 = "dc2";
+
+  /** The name of the router's section in the configuration file and in messages. */
+  static final String ROUTING = "routing";
 
   private static final StoreDecorator NO_DECORATION = new StoreDecorator() {
     @Override
@@ -44,6 +47,7 @@ public final class HybridStorageOptions {
   private final Map<String, Profile> profiles;
   @Nullable private final String profile;
   private final StoreDecorator storeDecorator;
+  private final ConfigSection routing;
 
   private HybridStorageOptions(Builder b) {
     this.sites = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.sites));
@@ -56,6 +60,7 @@ public final class HybridStorageOptions {
     this.profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.profiles));
     this.profile = b.profile;
     this.storeDecorator = b.storeDecorator;
+    this.routing = b.routing;
   }
 
   public static Builder newBuilder() {
@@ -202,6 +207,7 @@ public final class HybridStorageOptions {
     b.profiles.putAll(profiles);
     b.profile = profile;
     b.storeDecorator = storeDecorator;
+    b.routing = routing;
     return b;
   }
 
@@ -258,6 +264,19 @@ public final class HybridStorageOptions {
   }
 
   /**
+   * The router's tuning (the configuration file's {@code routing:} section): time limits, retries,
+   * circuit breakers, bulkheads, the write tee, the journal's replay and the session memory, as
+   * text values whose keys and meaning belong to the {@link
+   * io.hybridstorage.api.spi.RouterProvider} (sdk-routing: {@code RoutingSettings}, README.md lists
+   * the keys). The router checks them when {@link #getService()} opens it and fails on an unknown
+   * key or a bad value, naming the key, the value and what is allowed. Empty: the router's
+   * defaults. Only set with several sites (a single site has no router).
+   */
+  public ConfigSection routing() {
+    return routing;
+  }
+
+  /**
    * The placement covering {@code bucket/name}: the longest matching prefix of the bucket's own
    * placements, else of the {@code *} placements.
    */
@@ -282,7 +301,8 @@ public final class HybridStorageOptions {
   public String toString() {
     return "HybridStorageOptions{sites=" + sites.keySet() + ", placements="
         + placements.stream().map(Placement::id).toList() + ", localSite=" + localSite
-        + (profile == null ? "" : ", profile=" + profile) + "}";
+        + (profile == null ? "" : ", profile=" + profile)
+        + (routing.isEmpty() ? "" : ", routing=" + routing.values()) + "}";
   }
 
   /** Builds {@link HybridStorageOptions}; {@link #build()} validates. */
@@ -297,6 +317,7 @@ public final class HybridStorageOptions {
     private final Map<String, Profile> profiles = new LinkedHashMap<>();
     @Nullable private String profile;
     private StoreDecorator storeDecorator = NO_DECORATION;
+    private ConfigSection routing = ConfigSection.empty(ROUTING);
 
     private Builder() {}
 
@@ -358,6 +379,22 @@ public final class HybridStorageOptions {
       return this;
     }
 
+    /**
+     * The router's tuning, as the configuration file's {@code routing:} section gives it (key →
+     * value as text, e.g. {@code callTimeout → 10s}); replaces any set before. The router checks
+     * the keys and values when {@link HybridStorageOptions#getService()} opens it (see {@link
+     * HybridStorageOptions#routing()}). Empty (the default): the router's defaults.
+     */
+    public Builder routing(Map<String, String> values) {
+      return routing(new ConfigSection(ROUTING, "(set by HybridStorageOptions.Builder.routing)", values));
+    }
+
+    /** The routing section as read from a file: its problems name the file. */
+    Builder routing(ConfigSection section) {
+      this.routing = requireNonNull(section, "routing");
+      return this;
+    }
+
     /** Makes the named profile active (it must be configured); {@code null}: no profile, no bounds. */
     public Builder profile(@Nullable String name) {
       this.profile = name;
@@ -367,9 +404,10 @@ public final class HybridStorageOptions {
     /**
      * Validates and builds. Throws {@link IllegalArgumentException} listing every problem: no
      * sites, an unknown local site, a placement naming unknown sites or an impossible
-     * policy/consistency combination, two placements for the same bucket and prefix, or (with
-     * several sites) a bucket not covered by any placement is fine — only configured buckets
-     * route.
+     * policy/consistency combination, two placements for the same bucket and prefix, a routing
+     * section with fewer than two sites (it would be ignored); a bucket not covered by any
+     * placement is fine — only configured buckets route. The routing section's keys and values
+     * are the router's to check, at {@link HybridStorageOptions#getService()}.
      */
     public HybridStorageOptions build() {
       List<String> problems = new ArrayList<>();
@@ -406,6 +444,11 @@ public final class HybridStorageOptions {
             problems.add("profile '" + p.name() + "': bucket entry '" + entry + "': " + problem);
           }
         }
+      }
+      if (!routing.isEmpty() && sites.size() < 2) {
+        problems.add("routing: tunes the router, which only runs with several sites, but " + sites.size()
+            + " site" + (sites.size() == 1 ? " is" : "s are") + " configured " + sites.keySet()
+            + "; remove the routing section or add sites");
       }
       if (profile != null && !profiles.containsKey(profile)) {
         problems.add("profile: '" + profile + "' is not a configured profile " + profiles.keySet());

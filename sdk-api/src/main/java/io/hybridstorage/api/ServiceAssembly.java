@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * Providers are found with {@link ServiceLoader} on the thread's context class loader (falling
- * back to this class's loader), so sdk-api never depends on a backend.
+ * back to this class's loader), so sdk-api never depends on a backend. With several sites the
+ * {@link RouterProvider} checks the options' routing section before any site's store is opened.
  */
 final class ServiceAssembly {
 
@@ -85,6 +86,9 @@ final class ServiceAssembly {
     if (!missing.isEmpty()) {
       throw new IllegalStateException("cannot open hybrid storage " + options + ":\n  - "
           + String.join("\n  - ", missing));
+    }
+    if (router != null) {
+      router.check(options); // a bad routing section fails before any site is contacted
     }
 
     Map<String, ObjectStore> stores = new LinkedHashMap<>(); // as decorated: what the router gets

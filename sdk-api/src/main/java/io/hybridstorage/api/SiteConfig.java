@@ -5,10 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.annotation.Nullable;
 
 /**
@@ -64,34 +61,17 @@ public record SiteConfig(
   /** A property as text, trimmed, or {@code defaultValue} when it is absent. */
   @Nullable
   public String stringProperty(String key, @Nullable String defaultValue) {
-    String value = properties.get(key);
-    return value == null || value.isBlank() ? defaultValue : value.trim();
+    return propertySection().text(key, defaultValue);
   }
 
   /** A whole-number property, or {@code defaultValue} when it is absent. */
   public int intProperty(String key, int defaultValue) {
-    String value = properties.get(key);
-    if (value == null || value.isBlank()) {
-      return defaultValue;
-    }
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw badProperty(key, value, "a whole number", e);
-    }
+    return propertySection().wholeNumber(key, defaultValue);
   }
 
   /** {@code true} or {@code false} (any case), or {@code defaultValue} when absent. */
   public boolean booleanProperty(String key, boolean defaultValue) {
-    String value = properties.get(key);
-    if (value == null || value.isBlank()) {
-      return defaultValue;
-    }
-    return switch (value.trim().toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw badProperty(key, value, "true or false", null);
-    };
+    return propertySection().flag(key, defaultValue);
   }
 
   /**
@@ -99,30 +79,7 @@ public record SiteConfig(
    * 16MiB}, {@code 1GiB}, {@code 1TiB}); {@code defaultValue} when absent.
    */
   public long sizeProperty(String key, long defaultValue) {
-    String value = properties.get(key);
-    if (value == null || value.isBlank()) {
-      return defaultValue;
-    }
-    Matcher m = SIZE.matcher(value.trim());
-    if (!m.matches()) {
-      throw badProperty(key, value, "a size (bytes, or with KiB, MiB, GiB, TiB)", null);
-    }
-    int shift = switch (m.group(2) == null ? "" : m.group(2)) {
-      case "KiB" -> 10;
-      case "MiB" -> 20;
-      case "GiB" -> 30;
-      case "TiB" -> 40;
-      default -> 0;
-    };
-    try {
-      long amount = Long.parseLong(m.group(1));
-      if (amount > (Long.MAX_VALUE >> shift)) {
-        throw badProperty(key, value, "a size that fits 63 bits", null);
-      }
-      return amount << shift;
-    } catch (NumberFormatException e) {
-      throw badProperty(key, value, "a size that fits 63 bits", e);
-    }
+    return propertySection().size(key, defaultValue);
   }
 
   /**
@@ -131,21 +88,11 @@ public record SiteConfig(
    */
   @Nullable
   public Duration durationProperty(String key, @Nullable Duration defaultValue) {
-    String value = properties.get(key);
-    if (value == null || value.isBlank()) {
-      return defaultValue;
-    }
-    Duration d = ConfigLoader.parseDuration(value.trim());
-    if (d == null || d.isNegative()) {
-      throw badProperty(key, value, "a duration (250ms, 1.5s, 5m or ISO-8601)", null);
-    }
-    return d;
+    return propertySection().duration(key, defaultValue);
   }
 
-  private IllegalArgumentException badProperty(String key, String value, String what, @Nullable Exception cause) {
-    return new IllegalArgumentException("site " + name + ": properties." + key + " ('" + value + "') must be "
-        + what, cause);
+  /** The properties with the typed readers; errors name the site: {@code site dc1: properties.partSize}. */
+  private ConfigSection propertySection() {
+    return new ConfigSection("site " + name + ": properties", "site " + name, properties);
   }
-
-  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(KiB|MiB|GiB|TiB)?");
 }

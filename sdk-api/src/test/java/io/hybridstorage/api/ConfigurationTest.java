@@ -57,6 +57,8 @@ class ConfigurationTest {
           placements: [sales/tmp/]
         bu-ops:
           buckets: [ops]
+      routing: {callTimeout: 10s, retryAttempts: 4, breakerFailureRate: 12.5, teeBufferBytes: 8MiB,
+                parallelTee: false, callTimout: 1s}
       """;
 
   @TempDir Path dir;
@@ -126,6 +128,54 @@ class ConfigurationTest {
     assertThat(o.profiles().get("bu-sales"))
         .isEqualTo(new Profile("bu-sales", java.util.List.of("sales", "shared/sales/"), java.util.List.of("sales/tmp/")));
     assertThat(o.activeProfile()).isEmpty();
+    // kept as written, in file order; the keys are the router's to check (callTimout included)
+    assertThat(o.routing().values()).containsExactly(Map.entry("callTimeout", "10s"), Map.entry("retryAttempts", "4"),
+        Map.entry("breakerFailureRate", "12.5"), Map.entry("teeBufferBytes", "8MiB"),
+        Map.entry("parallelTee", "false"), Map.entry("callTimout", "1s"));
+    assertThat(o.routing().name()).isEqualTo("routing");
+    assertThat(o.routing().origin()).contains(file.toAbsolutePath().toString())
+        .contains("environment variable HYBRID_STORAGE_CONFIG");
+    assertThat(o.routing().size("teeBufferBytes", 0)).isEqualTo(8L << 20);
+    assertThat(o.toBuilder().build().routing()).isEqualTo(o.routing());
+  }
+
+  @Test
+  void withoutARoutingSectionTheRouterKeepsItsDefaults() throws IOException {
+    write("sites: [{name: gcp, kind: memory}, {name: dc1, kind: memory}]\nplacements: [{bucket: '*', "
+        + "replicas: [gcp, dc1]}]\n");
+    assertThat(load().routing().isEmpty()).isTrue();
+    assertThat(load().routing().duration("callTimeout", Duration.ofSeconds(30))).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void routingMustBeAMappingOfSingleValues() throws IOException {
+    write("""
+        sites: [{name: gcp, kind: memory}, {name: dc1, kind: memory}]
+        placements: [{bucket: '*', replicas: [gcp, dc1]}]
+        routing: [callTimeout, 10s]
+        """);
+    assertThat(loadFails().problems()).containsExactly(
+        "routing: must be a mapping of single values, e.g. routing: {callTimeout: 10s}");
+    write("""
+        sites: [{name: gcp, kind: memory}, {name: dc1, kind: memory}]
+        placements: [{bucket: '*', replicas: [gcp, dc1]}]
+        routing: {callTimeout: {seconds: 10}, retryWait: [1s], bulkheadMaxWait: ' ', sessionCapacity: ~, authToken: x}
+        """);
+    HybridStorageConfigException e = loadFails();
+    assertThat(e.problems()).containsExactly(
+        "routing.callTimeout: must be a single value (text, number or boolean)",
+        "routing.retryWait: must be a single value (text, number or boolean)",
+        "routing.bulkheadMaxWait: is empty; give a value or remove the key",
+        "routing.sessionCapacity: must be a single value (text, number or boolean)",
+        "routing.authToken: looks like a secret; configuration holds no secrets: put it in an environment variable "
+            + "or file and name that in credentialsRef");
+  }
+
+  @Test
+  void aRoutingSectionNeedsSeveralSites() throws IOException {
+    write("sites: [{name: dc1, kind: memory}]\nrouting: {callTimeout: 10s}\n");
+    assertThat(loadFails().problems()).containsExactly("routing: tunes the router, which only runs with several "
+        + "sites, but 1 site is configured [dc1]; remove the routing section or add sites");
   }
 
   @Test
@@ -219,7 +269,7 @@ class ConfigurationTest {
     HybridStorageConfigException e = loadFails();
     assertThat(e.source()).contains(file.toAbsolutePath().toString());
     assertThat(e.problems()).containsExactly("localsite: unknown key; valid keys here: projectId, localSite, seed, "
-        + "journalDirectory, sites, placements, profiles");
+        + "journalDirectory, sites, placements, profiles, routing");
   }
 
   @Test

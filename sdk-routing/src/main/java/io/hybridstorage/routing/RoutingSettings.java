@@ -12,8 +12,19 @@ import java.time.Duration;
  * at construction with {@link IllegalArgumentException} naming the field and value.
  *
  * <p>Pass them to {@link RoutingStore#create(java.util.Map, io.hybridstorage.api.HybridStorageOptions,
- * RoutingSettings)}; a router built from the configuration file ({@code
- * HybridStorageOptions.getService()}) uses {@link #defaults()}.
+ * RoutingSettings)}. A router built from options ({@code HybridStorageOptions.getService()}, or
+ * {@link RoutingStore#create(java.util.Map, io.hybridstorage.api.HybridStorageOptions)}) uses
+ * {@link #defaults()} changed by the options' {@code routing} section ({@link
+ * #withConfiguration}): the configuration file's
+ *
+ * <pre>
+ * routing: {callTimeout: 10s, retryAttempts: 4, retryWait: 200ms, breakerFailureRate: 50,
+ *           breakerOpenWait: 30s, bulkheadMaxConcurrent: 64, bulkheadMaxWait: 100ms,
+ *           teeBufferBytes: 8MiB, sessionCapacity: 100000}
+ * </pre>
+ *
+ * Each key is the name of a field below, except {@code ownsSites}; durations as elsewhere in the
+ * file ({@code 250ms}, {@code 1.5s}, ISO-8601), {@code teeBufferBytes} as a size ({@code 8MiB}).
  *
  * @param callTimeout time limit of one call to a site: a metadata call, opening a read or a write,
  *     a commit (waiting for a bulkhead permit included). Bodies are not limited: a read's stream,
@@ -107,6 +118,22 @@ public record RoutingSettings(
     return new RoutingSettings(Duration.ofSeconds(30), 3, Duration.ofMillis(50), 20, 10, 50f,
         Duration.ofSeconds(5), 64, Duration.ofSeconds(1), 8 << 20, true, 512, Duration.ofMillis(200), 8,
         100_000, true);
+  }
+
+  /**
+   * These settings with each field that {@code section} sets replaced: the keys are the field
+   * names ({@code callTimeout}, {@code retryAttempts}, {@code retryWait}, {@code breakerWindow},
+   * {@code breakerMinimumCalls}, {@code breakerFailureRate}, {@code breakerOpenWait}, {@code
+   * bulkheadMaxConcurrent}, {@code bulkheadMaxWait}, {@code teeBufferBytes}, {@code parallelTee},
+   * {@code journalBatchMax}, {@code replayInterval}, {@code replayThreads}, {@code
+   * sessionCapacity}); {@code ownsSites} is not configurable. An empty section changes nothing.
+   *
+   * @throws io.hybridstorage.api.HybridStorageConfigException (an {@link IllegalArgumentException})
+   *     naming where the section came from (the file) and listing every unknown key (with the
+   *     valid ones) and every bad value (with what is allowed)
+   */
+  public RoutingSettings withConfiguration(io.hybridstorage.api.ConfigSection section) {
+    return RoutingConfiguration.apply(this, section);
   }
 
   /** {@link #callTimeout()}. */

@@ -169,13 +169,21 @@ public final class RoutingStore implements ObjectStore, Replicating {
     this.capabilities = java.util.Collections.unmodifiableSet(caps);
   }
 
-  /** A router over {@code sites} (site name → store) with {@link RoutingSettings#defaults()}. */
+  /**
+   * A router over {@code sites} (site name → store) with {@link RoutingSettings#defaults()}
+   * changed by the options' routing section ({@link HybridStorageOptions#routing()}, the
+   * configuration file's {@code routing:}).
+   *
+   * @throws IllegalArgumentException as {@link RoutingSettings#withConfiguration} (a bad routing
+   *     section) and {@link #create(Map, HybridStorageOptions, RoutingSettings)} do
+   */
   public static RoutingStore create(Map<String, ObjectStore> sites, HybridStorageOptions options) {
-    return create(sites, options, RoutingSettings.defaults());
+    return create(sites, options, RoutingSettings.defaults().withConfiguration(options.routing()));
   }
 
   /**
-   * A router over {@code sites}. Throws {@link IllegalArgumentException} naming the placement and
+   * A router over {@code sites} with exactly {@code settings}: the options' routing section is not
+   * applied (apply it with {@link RoutingSettings#withConfiguration}). Throws {@link IllegalArgumentException} naming the placement and
    * site when a placement names a site without a store, or a replica that must receive assigned
    * generations cannot ({@link Capability#ASSIGNED_GENERATIONS}).
    */
@@ -693,6 +701,14 @@ public final class RoutingStore implements ObjectStore, Replicating {
   /** Where the replication journal lives: the configured directory, or a temporary one deleted on close. */
   public Path journalDirectory() {
     return options.journalDirectory().orElse(temporaryJournal);
+  }
+
+  /**
+   * The tuning this router runs with: as given to {@link #create(Map, HybridStorageOptions,
+   * RoutingSettings)}, or the defaults changed by the configuration's routing section.
+   */
+  public RoutingSettings settings() {
+    return settings;
   }
 
   @Override

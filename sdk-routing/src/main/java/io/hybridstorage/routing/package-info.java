@@ -4,10 +4,11 @@
  * keeps one generation per object version across sites, journals replica changes durably and
  * replays them, and verifies/repairs a bucket or prefix across sites.
  *
- * <p>Layout: this package holds what users need (the store, its settings, listener and verify
- * reports); {@code routing.policy} the write and read coordinators; {@code routing.journal} the
- * replication journal and its replay; {@code routing.internal} the per-site resilience decorator,
- * generation clock and replicator.
+ * <p>Layout: this package holds what users need (the store; its settings, set in code or by the
+ * configuration file's {@code routing:} section; listener and verify reports); {@code
+ * routing.policy} the write and read coordinators; {@code routing.journal} the replication journal
+ * and its replay; {@code routing.internal} the per-site resilience decorator, generation clock and
+ * replicator.
  */
 @javax.annotation.ParametersAreNonnullByDefault
 package io.hybridstorage.routing;
