@@ -13,6 +13,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
@@ -164,25 +165,14 @@ class VastStoreTlsTest {
   @Timeout(60) // a hang guard, not a timing assertion: the handshake fails at once
   void withoutTrustedCertificatesTheStoreFailsWithARetryable503NamingSiteEndpointAndTheSetting() {
     serve(server);
-    byte[] data = data(3 * 1024 * 1024);
-    try (VastStore store = VastStore.create(config().build())) {
-      assertThatThrownBy(() -> store.write(WriteRequest.of(BUCKET, "o").withExpectedSize(data.length),
-          new ByteArrayInputStream(data)))
-          .isInstanceOfSatisfying(HybridStorageException.class, e -> assertUntrusted(e, "write gs://bkt/o on dc1"));
-    }
-    // refused in the handshake: not one HTTP request reached the server
-    assertThat(wm.findAll(anyRequestedFor(anyUrl()))).isEmpty();
+    assertUntrusted(refusedWrite(config().build()));
   }
 
   @Test
   @Timeout(60)
   void trustingAnotherCertificateIsNotTrustingTheEndpoint() {
     serve(server);
-    try (VastStore store = VastStore.create(config().trustedCertificates(otherHost.pem()).build())) {
-      assertThatThrownBy(() -> store.write(WriteRequest.of(BUCKET, "o"), new ByteArrayInputStream(new byte[] {1})))
-          .isInstanceOfSatisfying(HybridStorageException.class, e -> assertUntrusted(e, "write gs://bkt/o on dc1"));
-    }
-    assertThat(wm.findAll(anyRequestedFor(anyUrl()))).isEmpty();
+    assertUntrusted(refusedWrite(config().trustedCertificates(otherHost.pem()).build()));
   }
 
   @Test
@@ -190,21 +180,32 @@ class VastStoreTlsTest {
   void aTrustedCertificateForAnotherHostIsRefused() {
     // the endpoint presents a certificate we trust, but for vast.invalid, not 127.0.0.1
     serve(otherHost);
-    try (VastStore store = VastStore.create(config().trustedCertificates(otherHost.pem()).build())) {
-      assertThatThrownBy(() -> store.write(WriteRequest.of(BUCKET, "o"), new ByteArrayInputStream(new byte[] {1})))
-          .isInstanceOfSatisfying(HybridStorageException.class, e -> {
-            assertThat(e.code()).isEqualTo(503);
-            assertThat(e.getMessage()).contains("write gs://bkt/o on dc1").contains("TLS handshake with " + endpoint)
-                .contains("vast.invalid");
-          });
-    }
-    assertThat(wm.findAll(anyRequestedFor(anyUrl()))).isEmpty();
+    HybridStorageException e = refusedWrite(config().trustedCertificates(otherHost.pem()).build());
+    assertThat(e.code()).isEqualTo(503);
+    assertThat(e.getMessage()).contains("write gs://bkt/o on dc1").contains("TLS handshake with " + endpoint)
+        .contains("vast.invalid");
   }
 
-  private void assertUntrusted(HybridStorageException e, String call) {
+  /**
+   * What a declared-size write through a store of {@code config} fails with, having checked that no
+   * HTTP request reached the server (the TLS handshake refused it).
+   */
+  private HybridStorageException refusedWrite(VastStoreConfig config) {
+    byte[] data = data(3 * 1024 * 1024);
+    HybridStorageException failure;
+    try (VastStore store = VastStore.create(config)) {
+      failure = catchThrowableOfType(() -> store.write(WriteRequest.of(BUCKET, "o").withExpectedSize(data.length),
+          new ByteArrayInputStream(data)), HybridStorageException.class);
+    }
+    assertThat(failure).as("the write failed").isNotNull();
+    assertThat(wm.findAll(anyRequestedFor(anyUrl()))).isEmpty();
+    return failure;
+  }
+
+  private void assertUntrusted(HybridStorageException e) {
     assertThat(e.code()).isEqualTo(503);
     assertThat(e.isRetryable()).isTrue();
-    assertThat(e.getMessage()).contains(call).contains(endpoint.toString()).contains("TLS")
+    assertThat(e.getMessage()).contains("write gs://bkt/o on dc1").contains(endpoint.toString()).contains("TLS")
         .contains("trustedCertificates");
   }
 
