@@ -4,6 +4,8 @@ import io.hybridstorage.api.HybridStorageException;
 import java.io.IOException;
 import java.net.URI;
 import javax.annotation.Nullable;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -15,7 +17,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * Translates S3 failures into the GCS codes of {@link HybridStorageException}: NoSuchKey and
  * NoSuchBucket 404, PreconditionFailed 412, BucketNotEmpty and BucketAlreadyExists 409,
  * AccessDenied 403, InvalidRange 416, NotImplemented 501, and SlowDown, 5xx, timeouts and I/O
- * errors a retryable 503. The message names the operation, bucket, object, site and endpoint.
+ * errors a retryable 503 (a failed TLS handshake too: the site is unreachable from this process,
+ * and the message says how to trust an internal CA). The message names the operation, bucket, object, site and endpoint.
  */
 final class S3Errors {
 
@@ -56,6 +59,9 @@ final class S3Errors {
     String what;
     if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
       what = "timed out talking to " + endpoint;
+    } else if (tlsFailure(e)) {
+      what = "TLS handshake with " + endpoint + " failed (when its certificate comes from an internal CA, trust "
+          + "that CA with the site's trustedCertificates, a PEM bundle)";
     } else if (e instanceof AbortedException) {
       what = "aborted talking to " + endpoint;
     } else if (e instanceof SdkClientException) {
@@ -65,6 +71,20 @@ final class S3Errors {
     }
     return new HybridStorageException(503, "backendError", op, bucket, object, site,
         what + " (retryable): " + e.getMessage(), e);
+  }
+
+  /**
+   * Whether a TLS handshake failed: an untrusted certificate, no common protocol (SSLHandshakeException),
+   * or a certificate for another host name (the HTTP client's SSLPeerUnverifiedException). Not any
+   * SSLException: one in the middle of a body is an I/O failure like any other.
+   */
+  private static boolean tlsFailure(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SSLHandshakeException || t instanceof SSLPeerUnverifiedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A retryable 503 of this site that is not an S3 answer (interrupted, contended, closed). */

@@ -47,6 +47,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.annotation.Nullable;
+import javax.net.ssl.TrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
@@ -139,6 +140,10 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * <p>Reading a whole object checks its bytes against the recorded CRC32C at the end of the stream;
  * a mismatch (a torn or corrupted body) surfaces as a retryable 503 rather than wrong data.
  *
+ * <p>An https endpoint's certificate is checked against the JVM's default trust plus {@link
+ * VastStoreConfig#trustedCertificates()} (an internal CA), and its host name verified; a failed
+ * handshake is a retryable 503 naming the site and endpoint, and how to trust an internal CA.
+ *
  * <p>Errors carry GCS codes (see {@link S3Errors}); SlowDown, 5xx and I/O failures are retried
  * by the SDK ({@link VastStoreConfig#maxAttempts()}) and then reported as a retryable 503. An I/O
  * failure while a caller reads an {@link ObjectContent} stream surfaces from {@code read} as an
@@ -171,9 +176,11 @@ public final class VastStore implements ObjectStore {
   private final boolean nativeConditions;
   /**
    * Whether the SDK reads a PutObject body once, as it streams: signed requests over http are
-   * signed chunk by chunk (aws-chunked), over https the payload is not signed. An anonymous
-   * request hashes the whole body before sending it (a second read), which a streamed body
-   * cannot give.
+   * signed chunk by chunk (aws-chunked, {@code STREAMING-AWS4-HMAC-SHA256-PAYLOAD}), over https the
+   * payload is not signed ({@code x-amz-content-sha256: UNSIGNED-PAYLOAD}, a plain Content-Length;
+   * both pinned by WireMock tests, as of SDK 2.40). An anonymous request, over http and https
+   * alike, hashes the whole body before sending it (a second read), which a streamed body cannot
+   * give.
    */
   private final boolean streamedPuts;
   private final Set<Capability> capabilities;
@@ -189,6 +196,13 @@ public final class VastStore implements ObjectStore {
         .socketTimeout(config.socketTimeout())
         .connectionAcquisitionTimeout(config.connectionAcquisitionTimeout())
         .tcpKeepAlive(true);
+    if (config.trustedCertificates() != null) {
+      TrustManager[] trust = TrustedCertificates.trustManagers(config.trustedCertificateList());
+      http.tlsTrustManagersProvider(() -> trust);
+      LOG.info("VAST store {}: trusting, besides the JVM's default CAs, {} certificate(s) from {}: {}",
+          config.site(), config.trustedCertificateList().size(), config.trustedCertificates(),
+          TrustedCertificates.subjects(config.trustedCertificateList()));
+    }
     this.s3 = S3Client.builder()
         .endpointOverride(config.endpoint())
         .region(config.region())
@@ -207,6 +221,7 @@ public final class VastStore implements ObjectStore {
           }
         })
         .build();
+    // presigning only computes a signature, offline: no connection, so no trust to configure
     this.presigner = S3Presigner.builder()
         .endpointOverride(config.endpoint())
         .region(config.region())

@@ -3,15 +3,18 @@ package io.hybridstorage.vast;
 import static java.util.Objects.requireNonNull;
 
 import java.net.URI;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.util.List;
 import javax.annotation.Nullable;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * The immutable settings of one {@link VastStore}: where the S3 endpoint is, how to sign, the
- * HTTP client's pool and timeouts, and how large objects are uploaded. Built with {@link
+ * The immutable settings of one {@link VastStore}: where the S3 endpoint is, which CAs to trust
+ * for it, how to sign, the HTTP client's pool and timeouts, and how large objects are uploaded. Built with {@link
  * #builder()}; {@link Builder#build()} rejects impossible values with a message naming the field.
  *
  * <p>Heap used by one streaming upload is at most {@code partSize × uploadParallelism}, whatever
@@ -59,8 +62,10 @@ public final class VastStoreConfig {
   @Nullable private final String probeBucket;
   private final boolean recordMultipartChecksums;
   private final long singlePutLimit;
+  @Nullable private final Path trustedCertificates;
+  private final List<X509Certificate> trustedCertificateList;
 
-  private VastStoreConfig(Builder b) {
+  private VastStoreConfig(Builder b, List<X509Certificate> trustedCertificateList) {
     this.site = b.site;
     this.endpoint = b.endpoint;
     this.region = b.region;
@@ -79,6 +84,8 @@ public final class VastStoreConfig {
     this.probeBucket = b.probeBucket;
     this.recordMultipartChecksums = b.recordMultipartChecksums;
     this.singlePutLimit = b.singlePutLimit;
+    this.trustedCertificates = b.trustedCertificates;
+    this.trustedCertificateList = trustedCertificateList;
   }
 
   public static Builder builder() {
@@ -180,11 +187,27 @@ public final class VastStoreConfig {
    * CRC32C, no copy to record it. Larger ones, and those of unknown size, are multipart uploads,
    * whose parts go up in parallel. One PUT is one connection: raise this where a single stream
    * fills the link, lower it where parallel parts are faster. 0 turns it off; at most 5 GiB. With
-   * anonymous credentials the SDK reads a body twice (it hashes it first), so such a store never
-   * streams a PUT.
+   * anonymous credentials the SDK reads a body twice (it hashes it first, over http and https
+   * alike), so such a store never streams a PUT.
    */
   public long singlePutLimit() {
     return singlePutLimit;
+  }
+
+  /**
+   * A PEM bundle of CA certificates trusted for the https endpoint <em>in addition to</em> the JVM's
+   * default trust, or null for the JVM's default trust alone. It is read when the config is built,
+   * so a later change of the file takes effect with the next config. An on-prem cluster whose
+   * certificate comes from an internal CA needs it, unless that CA is trusted JVM-wide.
+   */
+  @Nullable
+  public Path trustedCertificates() {
+    return trustedCertificates;
+  }
+
+  /** The certificates read from {@link #trustedCertificates()} when this was built (empty without). */
+  List<X509Certificate> trustedCertificateList() {
+    return trustedCertificateList;
   }
 
   @Override
@@ -193,6 +216,7 @@ public final class VastStoreConfig {
         + ", pathStyle=" + pathStyle + ", maxConnections=" + maxConnections
         + ", partSize=" + partSize + ", uploadParallelism=" + uploadParallelism
         + ", singlePutLimit=" + singlePutLimit
+        + (trustedCertificates == null ? "" : ", trustedCertificates=" + trustedCertificates)
         + ", conditionalWrites=" + conditionalWrites + "}";
   }
 
@@ -216,6 +240,7 @@ public final class VastStoreConfig {
     @Nullable private String probeBucket;
     private boolean recordMultipartChecksums = true;
     private long singlePutLimit = 1024L * 1024 * 1024;
+    @Nullable private Path trustedCertificates;
 
     private Builder() {}
 
@@ -238,6 +263,7 @@ public final class VastStoreConfig {
       probeBucket = c.probeBucket;
       recordMultipartChecksums = c.recordMultipartChecksums;
       singlePutLimit = c.singlePutLimit;
+      trustedCertificates = c.trustedCertificates;
     }
 
     public Builder site(String value) {
@@ -331,6 +357,15 @@ public final class VastStoreConfig {
       return this;
     }
 
+    /**
+     * A PEM bundle of CA certificates to trust besides the JVM's default trust (null: the JVM's
+     * default alone); only with an https endpoint. See {@link VastStoreConfig#trustedCertificates()}.
+     */
+    public Builder trustedCertificates(@Nullable Path pemFile) {
+      trustedCertificates = pemFile;
+      return this;
+    }
+
     /** Validates and builds; an {@link IllegalArgumentException} names the field and what to change. */
     public VastStoreConfig build() {
       require(site != null && !site.isBlank(), "site must be set (e.g. \"dc1\")");
@@ -367,7 +402,17 @@ public final class VastStoreConfig {
               + " (5 GiB), S3's largest PutObject");
       require(uploadParallelism >= 1, "uploadParallelism (" + uploadParallelism + ") must be at least 1");
       requireNonNull(conditionalWrites, "conditionalWrites");
-      return new VastStoreConfig(this);
+      List<X509Certificate> trusted = List.of();
+      if (trustedCertificates != null) {
+        require(endpoint.getScheme().equals("https"), "trustedCertificates (" + trustedCertificates
+            + ") is set but endpoint (" + endpoint + ") is not https: use https, or remove trustedCertificates");
+        try {
+          trusted = TrustedCertificates.read(trustedCertificates);
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("VastStoreConfig: " + e.getMessage(), e.getCause());
+        }
+      }
+      return new VastStoreConfig(this, trusted);
     }
 
     private static void requirePositive(String field, Duration value) {

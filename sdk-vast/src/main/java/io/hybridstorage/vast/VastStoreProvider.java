@@ -5,9 +5,12 @@ import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.SiteConfig;
 import io.hybridstorage.api.spi.StoreProvider;
 import java.net.URI;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
+import javax.annotation.Nullable;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -23,7 +26,8 @@ import software.amazon.awssdk.regions.Region;
  *
  * <pre>
  * - {name: dc1, kind: vast, endpoint: https://vast1.dc1:443, credentialsRef: DC1_S3, latency: 1ms,
- *    properties: {partSize: 32MiB, uploadParallelism: 8, conditionalWrites: probe, probeBucket: hs-probe}}
+ *    properties: {partSize: 32MiB, uploadParallelism: 8, conditionalWrites: probe, probeBucket: hs-probe,
+ *                 trustedCertificates: /etc/hybrid/dc1-ca.pem}}
  * </pre>
  *
  * <ul>
@@ -37,9 +41,11 @@ import software.amazon.awssdk.regions.Region;
  *       connectionTimeout}, {@code socketTimeout}, {@code connectionAcquisitionTimeout}, {@code
  *       apiCallAttemptTimeout}, {@code maxAttempts}, {@code multipartThreshold}, {@code partSize},
  *       {@code uploadParallelism}, {@code singlePutLimit}, {@code conditionalWrites} ({@code
- *       probe}, {@code native}, {@code emulated}), {@code probeBucket} and {@code
- *       recordMultipartChecksums}, as in {@link VastStoreConfig}; sizes in bytes or {@code 16MiB},
- *       durations as {@code 30s}. An unknown property is an error.
+ *       probe}, {@code native}, {@code emulated}), {@code probeBucket}, {@code
+ *       recordMultipartChecksums} and {@code trustedCertificates} (an absolute path to a PEM
+ *       bundle of CA certificates trusted besides the JVM's default trust), as in {@link
+ *       VastStoreConfig}; sizes in bytes or {@code 16MiB}, durations as {@code 30s}. An unknown
+ *       property is an error.
  * </ul>
  */
 public final class VastStoreProvider implements StoreProvider {
@@ -51,7 +57,7 @@ public final class VastStoreProvider implements StoreProvider {
   static final List<String> PROPERTIES = List.of("region", "pathStyle", "maxConnections", "connectionTimeout",
       "socketTimeout", "connectionAcquisitionTimeout", "apiCallAttemptTimeout", "maxAttempts", "multipartThreshold",
       "partSize", "uploadParallelism", "singlePutLimit", "conditionalWrites", "probeBucket",
-      "recordMultipartChecksums");
+      "recordMultipartChecksums", "trustedCertificates");
 
   private final UnaryOperator<String> environment;
 
@@ -109,12 +115,37 @@ public final class VastStoreProvider implements StoreProvider {
         .conditionalWrites(conditionalWrites(site, defaults.conditionalWrites()))
         .probeBucket(site.stringProperty("probeBucket", null))
         .recordMultipartChecksums(site.booleanProperty("recordMultipartChecksums",
-            defaults.recordMultipartChecksums()));
+            defaults.recordMultipartChecksums()))
+        .trustedCertificates(trustedCertificates(site));
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("site " + site.name() + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The PEM bundle's path, absolute: a relative one would be read from the process's working
+   * directory, not from the configuration file's folder as other relative paths of the file are.
+   */
+  @Nullable
+  private static Path trustedCertificates(SiteConfig site) {
+    String value = site.stringProperty("trustedCertificates", null);
+    if (value == null) {
+      return null;
+    }
+    Path path;
+    try {
+      path = Path.of(value);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("site " + site.name() + ": properties.trustedCertificates ('" + value
+          + "') is not a path: " + e.getReason(), e);
+    }
+    if (!path.isAbsolute()) {
+      throw new IllegalArgumentException("site " + site.name() + ": properties.trustedCertificates ('" + value
+          + "') must be an absolute path to a PEM bundle of CA certificates");
+    }
+    return path;
   }
 
   private static VastStoreConfig.ConditionalWrites conditionalWrites(SiteConfig site,

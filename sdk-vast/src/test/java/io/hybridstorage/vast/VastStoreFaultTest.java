@@ -211,6 +211,7 @@ class VastStoreFaultTest {
     wm.verify(0, postRequestedFor(urlPathEqualTo(OBJECT_PATH)));
     // over http the SDK signs the body chunk by chunk as it streams (aws-chunked): one pass, no replay
     wm.verify(1, putRequestedFor(urlPathEqualTo(OBJECT_PATH))
+        .withHeader("x-amz-content-sha256", equalTo("STREAMING-AWS4-HMAC-SHA256-PAYLOAD"))
         .withHeader("x-amz-decoded-content-length", equalTo(Integer.toString(data.length))));
   }
 

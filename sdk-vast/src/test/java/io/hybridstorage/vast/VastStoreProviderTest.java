@@ -54,7 +54,8 @@ class VastStoreProviderTest {
   }
 
   @Test
-  void everySettingIsASiteProperty() {
+  void everySettingIsASiteProperty(@TempDir Path dir) throws Exception {
+    Path pem = TestCertificate.generate(dir, "vast-ca", "dns:vast1.dc1").pem();
     VastStoreConfig c = provider.config(site("none", Map.ofEntries(
         Map.entry("region", "eu-west-3"),
         Map.entry("pathStyle", "FALSE"),
@@ -70,7 +71,8 @@ class VastStoreProviderTest {
         Map.entry("singlePutLimit", "2GiB"),
         Map.entry("conditionalWrites", "native"),
         Map.entry("probeBucket", "hs-probe"),
-        Map.entry("recordMultipartChecksums", "false"))));
+        Map.entry("recordMultipartChecksums", "false"),
+        Map.entry("trustedCertificates", " " + pem + " "))));
     assertThat(c.site()).isEqualTo("dc1");
     assertThat(c.endpoint()).hasToString("https://vast1.dc1:443");
     assertThat(c.region().id()).isEqualTo("eu-west-3");
@@ -88,6 +90,8 @@ class VastStoreProviderTest {
     assertThat(c.conditionalWrites()).isEqualTo(VastStoreConfig.ConditionalWrites.NATIVE);
     assertThat(c.probeBucket()).isEqualTo("hs-probe");
     assertThat(c.recordMultipartChecksums()).isFalse();
+    assertThat(c.trustedCertificates()).isEqualTo(pem);
+    assertThat(TrustedCertificates.subjects(c.trustedCertificateList())).containsExactly("CN=vast-ca");
   }
 
   @Test
@@ -101,6 +105,8 @@ class VastStoreProviderTest {
     assertThat(c.multipartThreshold()).isEqualTo(defaults.multipartThreshold());
     assertThat(c.recordMultipartChecksums()).isTrue();
     assertThat(c.probeBucket()).isNull();
+    assertThat(c.trustedCertificates()).isNull();
+    assertThat(c.trustedCertificateList()).isEmpty();
   }
 
   @Test
@@ -118,6 +124,16 @@ class VastStoreProviderTest {
     assertThatThrownBy(() -> provider.config(
         new SiteConfig("dc1", "vast", null, "none", Duration.ZERO, Map.of())))
         .hasMessageContaining("site dc1: a vast site needs an endpoint");
+  }
+
+  @Test
+  void aBadTrustedCertificatesPathNamesTheSiteThePropertyAndThePath(@TempDir Path dir) {
+    assertThatThrownBy(() -> provider.config(site("none", Map.of("trustedCertificates", "certs/ca.pem"))))
+        .hasMessage("site dc1: properties.trustedCertificates ('certs/ca.pem') must be an absolute path to a PEM "
+            + "bundle of CA certificates");
+    Path missing = dir.resolve("ca.pem");
+    assertThatThrownBy(() -> provider.config(site("none", Map.of("trustedCertificates", missing.toString()))))
+        .hasMessageStartingWith("site dc1: VastStoreConfig: trustedCertificates (" + missing + ") cannot be read");
   }
 
   @Test
