@@ -85,6 +85,15 @@ class VastStoreFaultTest {
     wm.stubFor(head(urlPathEqualTo(OBJECT_PATH)).willReturn(aResponse().withStatus(404)));
   }
 
+  /** The server starts multipart upload u1 of the object and takes its part 1. */
+  private void multipartUploadU1WithPart1() {
+    wm.stubFor(post(urlEqualTo(OBJECT_PATH + "?uploads")).willReturn(aResponse().withStatus(200).withBody(
+        "<InitiateMultipartUploadResult><Bucket>bkt</Bucket><Key>o</Key><UploadId>u1</UploadId>"
+            + "</InitiateMultipartUploadResult>")));
+    wm.stubFor(put(urlEqualTo(OBJECT_PATH + "?partNumber=1&uploadId=u1"))
+        .willReturn(aResponse().withStatus(200).withHeader("ETag", "\"p1\"")));
+  }
+
   private void objectPresent(String etag, long generation) {
     wm.stubFor(head(urlPathEqualTo(OBJECT_PATH)).willReturn(aResponse().withStatus(200)
         .withHeader("ETag", etag).withHeader("Content-Length", "5")
@@ -170,11 +179,7 @@ class VastStoreFaultTest {
   @Test
   void connectionResetDuringMultipartUploadAbortsItAndPublishesNothing() {
     objectAbsent();
-    wm.stubFor(post(urlEqualTo(OBJECT_PATH + "?uploads")).willReturn(aResponse().withStatus(200).withBody(
-        "<InitiateMultipartUploadResult><Bucket>bkt</Bucket><Key>o</Key><UploadId>u1</UploadId>"
-            + "</InitiateMultipartUploadResult>")));
-    wm.stubFor(put(urlEqualTo(OBJECT_PATH + "?partNumber=1&uploadId=u1"))
-        .willReturn(aResponse().withStatus(200).withHeader("ETag", "\"p1\"")));
+    multipartUploadU1WithPart1();
     wm.stubFor(put(urlEqualTo(OBJECT_PATH + "?partNumber=2&uploadId=u1"))
         .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
     wm.stubFor(delete(urlEqualTo(OBJECT_PATH + "?uploadId=u1")).willReturn(aResponse().withStatus(204)));
@@ -219,11 +224,7 @@ class VastStoreFaultTest {
   void withAnonymousCredentialsADeclaredWriteIsAMultipartUpload() {
     // the SDK hashes an unsigned body before sending it (two reads): a streamed body cannot serve that
     objectAbsent();
-    wm.stubFor(post(urlEqualTo(OBJECT_PATH + "?uploads")).willReturn(aResponse().withStatus(200).withBody(
-        "<InitiateMultipartUploadResult><Bucket>bkt</Bucket><Key>o</Key><UploadId>u1</UploadId>"
-            + "</InitiateMultipartUploadResult>")));
-    wm.stubFor(put(urlEqualTo(OBJECT_PATH + "?partNumber=1&uploadId=u1"))
-        .willReturn(aResponse().withStatus(200).withHeader("ETag", "\"p1\"")));
+    multipartUploadU1WithPart1();
     wm.stubFor(post(urlEqualTo(OBJECT_PATH + "?uploadId=u1")).willReturn(aResponse().withStatus(200).withBody(
         "<CompleteMultipartUploadResult><Bucket>bkt</Bucket><Key>o</Key><ETag>\"c1\"</ETag>"
             + "</CompleteMultipartUploadResult>")));
