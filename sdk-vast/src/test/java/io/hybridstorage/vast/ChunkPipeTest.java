@@ -122,7 +122,8 @@ class ChunkPipeTest {
       }
     });
     writer.start();
-    while (writer.getState() != Thread.State.WAITING) {
+    // if the writer ends instead of blocking (a regression), the assertions below fail: never spin forever
+    while (writer.isAlive() && writer.getState() != Thread.State.WAITING) {
       Thread.onSpinWait();
     }
     writer.interrupt();
