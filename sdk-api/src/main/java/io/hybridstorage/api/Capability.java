@@ -20,7 +20,13 @@ public enum Capability {
   ATOMIC_PRECONDITIONS,
   /**
    * Writes may carry a caller-assigned generation ({@link WriteRequest#generation()}), which
-   * replication uses to keep one generation across sites.
+   * replication uses to keep one generation across sites. The contract, checked by the TCK's
+   * {@code TombstoneTester}: an assigned generation {@code g} is refused with 412 unless it is
+   * greater than every generation the name has held on the store, including deleted ones (a
+   * delete leaves a tombstone, kept at least for a retention window the store documents; an
+   * in-memory store keeps it for its life); generations the store assigns itself are likewise
+   * above every deleted one; and {@code g} with {@code ifGenerationMatch = g} replaces the live
+   * version {@code g} (repair of a corrupted copy).
    */
   ASSIGNED_GENERATIONS,
   /** {@code compose} runs server-side, without moving bytes through the client. */

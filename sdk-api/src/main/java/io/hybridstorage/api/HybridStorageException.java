@@ -22,9 +22,15 @@ public final class HybridStorageException extends RuntimeException {
   @Nullable private final String object;
   @Nullable private final String site;
   private final boolean retryable;
+  private final long heldGeneration;
 
   public HybridStorageException(int code, String reason, String operation, @Nullable String bucket,
       @Nullable String object, @Nullable String site, String detail, @Nullable Throwable cause) {
+    this(code, reason, operation, bucket, object, site, detail, cause, 0);
+  }
+
+  private HybridStorageException(int code, String reason, String operation, @Nullable String bucket,
+      @Nullable String object, @Nullable String site, String detail, @Nullable Throwable cause, long heldGeneration) {
     super(describe(operation, bucket, object, site) + ": " + detail, cause);
     this.code = code;
     this.reason = reason;
@@ -33,6 +39,7 @@ public final class HybridStorageException extends RuntimeException {
     this.object = object;
     this.site = site;
     this.retryable = isRetryableCode(code);
+    this.heldGeneration = heldGeneration;
   }
 
   /** {@code op gs://bucket/object on site}, the prefix of every message. */
@@ -80,6 +87,19 @@ public final class HybridStorageException extends RuntimeException {
   public static HybridStorageException preconditionFailed(String op, String bucket, @Nullable String object,
       @Nullable String site, String detail) {
     return new HybridStorageException(412, "conditionNotMet", op, bucket, object, site, detail, null);
+  }
+
+  /**
+   * 412: an assigned generation ({@link WriteRequest#generation()}) is not greater than {@code
+   * held}, the highest generation the name has held on the site — live, noncurrent or, when
+   * {@code deleted}, a deleted one (a tombstone). {@link #heldGeneration()} carries {@code held},
+   * so the caller can issue a newer generation without another round trip.
+   */
+  public static HybridStorageException generationNotNewer(String op, String bucket, String object,
+      @Nullable String site, long assigned, long held, boolean deleted) {
+    return new HybridStorageException(412, "conditionNotMet", op, bucket, object, site,
+        "assigned generation " + assigned + " is not newer than generation " + held + (deleted
+            ? ", which this site held and deleted (tombstone)" : ", which this site holds"), null, held);
   }
 
   public static HybridStorageException rangeNotSatisfiable(String op, String bucket, String object,
@@ -130,5 +150,13 @@ public final class HybridStorageException extends RuntimeException {
 
   public boolean isRetryable() {
     return retryable;
+  }
+
+  /**
+   * For the 412 refusing an assigned generation ({@link #generationNotNewer}): the highest
+   * generation the name has held on the site, deleted ones included; 0 for every other error.
+   */
+  public long heldGeneration() {
+    return heldGeneration;
   }
 }

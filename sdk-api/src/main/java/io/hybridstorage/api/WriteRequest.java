@@ -11,10 +11,17 @@ import javax.annotation.Nullable;
  * @param crc32c the caller's base64 CRC32C of the whole content; the commit fails with 400 and
  *     leaves nothing when the bytes received do not match
  * @param md5 likewise for a base64 MD5
- * @param generation 0: the store assigns the next generation. Non-zero (replication, under
- *     {@link Capability#ASSIGNED_GENERATIONS}): the version gets exactly this generation, and the
- *     commit fails with 412 when the live version's generation is not lower — so a replica never
- *     replaces a newer generation with an older one.
+ * @param generation 0: the store assigns the next generation, greater than every generation the
+ *     name has held on this store (deleted ones included). Non-zero (replication, under {@link
+ *     Capability#ASSIGNED_GENERATIONS}): the version gets exactly this generation {@code g}, and
+ *     the commit fails with 412 ({@link HybridStorageException#generationNotNewer}) unless {@code
+ *     g} is greater than every generation the name has held on this store — live, noncurrent <em>or
+ *     deleted</em>: a delete leaves a tombstone, kept at least for the store's retention window (an
+ *     in-memory store: for its life). So a replica never goes back to an older generation, not
+ *     even after a delete it received before an older write. One exception, the repair of a
+ *     corrupted copy: {@code generation = g} with {@code conditions.ifGenerationMatch = g}
+ *     replaces the live version {@code g} (its bytes and metadata) and keeps its generation; if
+ *     the live version is not {@code g}, the condition fails (412).
  * @param expectedSize the exact size of the content when the caller knows it up front (a byte
  *     array, a file, a replica of a known version), else {@link #UNKNOWN_SIZE}. Like GCS's {@code
  *     object_size} of a gRPC write: a write past it fails with 400 at once, and a commit with

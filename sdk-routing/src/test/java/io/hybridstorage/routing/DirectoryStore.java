@@ -43,7 +43,10 @@ import java.util.stream.Stream;
 /**
  * A minimal file-backed site for the kill -9 test: its objects outlive the JVM that wrote them.
  * One file per object holds a small header (generation, checksum) and the bytes; writes are
- * atomic renames, serialized per store. Only what the test needs; the rest answers 501.
+ * atomic renames, serialized per store. A delete leaves a tombstone file ({@code .tomb.<name>},
+ * the deleted generation) before it removes the object, so an assigned generation at or below a
+ * deleted one is refused (412) as {@link Capability#ASSIGNED_GENERATIONS} requires, also after
+ * a restart. Only what the test needs; the rest answers 501.
  */
 final class DirectoryStore implements ObjectStore {
 
@@ -71,6 +74,20 @@ final class DirectoryStore implements ObjectStore {
 
   private Path file(String bucket, String name) {
     return bucketDir(bucket).resolve(Base64.getUrlEncoder().encodeToString(name.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private Path tombstone(String bucket, String name) {
+    return bucketDir(bucket).resolve(".tomb." + file(bucket, name).getFileName());
+  }
+
+  /** The highest generation deleted under {@code name}, or 0. */
+  private long deletedGeneration(String bucket, String name) {
+    try {
+      Path t = tombstone(bucket, name);
+      return Files.exists(t) ? Long.parseLong(Files.readString(t).trim()) : 0;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override
@@ -180,12 +197,15 @@ final class DirectoryStore implements ObjectStore {
     ObjectInfo live = load(b, n).map(Stored::info).orElse(null);
     request.conditions().check(live, "write", b, n, site);
     long g = request.generation();
-    if (g != 0 && live != null && live.generation() >= g) {
-      throw HybridStorageException.preconditionFailed("write", b, n, site, "assigned generation " + g
-          + " is not newer than " + live.generation());
+    long deleted = deletedGeneration(b, n);
+    long held = Math.max(deleted, live == null ? 0 : live.generation());
+    boolean repair = g != 0 && live != null && live.generation() == g
+        && Long.valueOf(g).equals(request.conditions().ifGenerationMatch());
+    if (g != 0 && !repair && held >= g) {
+      throw HybridStorageException.generationNotNewer("write", b, n, site, g, held, deleted == held);
     }
     if (g == 0) {
-      g = (live == null ? 0 : live.generation()) + 1;
+      g = held + 1;
     }
     Checksums sums = new Checksums();
     sums.update(data, 0, data.length);
@@ -216,6 +236,13 @@ final class DirectoryStore implements ObjectStore {
     }
     conditions.check(s.get().info(), "delete", id.bucket(), id.name(), site);
     try {
+      long g = s.get().info().generation();
+      if (g > deletedGeneration(id.bucket(), id.name())) {
+        Path tmp = Files.createTempFile(bucketDir(id.bucket()), ".tmp", "");
+        Files.writeString(tmp, Long.toString(g));
+        Files.move(tmp, tombstone(id.bucket(), id.name()), StandardCopyOption.ATOMIC_MOVE,
+            StandardCopyOption.REPLACE_EXISTING);
+      }
       return Files.deleteIfExists(file(id.bucket(), id.name()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -229,7 +256,7 @@ final class DirectoryStore implements ObjectStore {
     try (Stream<Path> files = Files.list(bucketDir(request.bucket()))) {
       for (Path f : (Iterable<Path>) files::iterator) {
         String file = f.getFileName().toString();
-        if (file.startsWith(".tmp")) {
+        if (file.startsWith(".")) { // .tmp files being written, .tomb tombstones
           continue;
         }
         String name = new String(Base64.getUrlDecoder().decode(file), StandardCharsets.UTF_8);

@@ -51,9 +51,12 @@ import javax.annotation.Nullable;
  *   <li><b>Generations.</b> Every write, copy and compose creates a new version whose generation
  *       is unique within the store and larger than any before it: {@code max(last + 1, now in
  *       microseconds)}, as GCS's are. A caller-assigned generation ({@link
- *       WriteRequest#generation()} ≠ 0) is used as given and fails with 412 unless it is newer
- *       than the live version's. Metadata updates bump the metageneration (an overwrite starts
- *       again at 1).
+ *       WriteRequest#generation()} ≠ 0) is used as given and fails with 412 unless it is greater
+ *       than every generation the name has held — live, noncurrent or deleted: a name whose
+ *       versions are all gone keeps a tombstone with its highest generation for the life of the
+ *       store (of its bucket: deleting the bucket forgets them). An assigned generation {@code g}
+ *       with {@code ifGenerationMatch = g} replaces the live version {@code g} (repair). Metadata
+ *       updates bump the metageneration (an overwrite starts again at 1).
  *   <li><b>Versioning.</b> In a bucket with versioning on, an overwritten or deleted live version
  *       becomes noncurrent (with a delete time), stays readable by generation and is listed with
  *       {@code versions=true}; deleting by generation removes a version for good. With versioning
@@ -311,6 +314,17 @@ public final class InMemoryStore implements ObjectStore {
     });
   }
 
+  /**
+   * Fault injection: this site loses everything it held under {@code bucket/name} — every version
+   * and the tombstone — as if it had never held the name (a lost disk, a restore from an old
+   * backup). No {@link ObjectStore} call does this: a delete leaves a tombstone, so a test that
+   * needs a copy to go missing or go back to an older generation uses this first. Returns whether
+   * the site held anything of the name.
+   */
+  public boolean lose(String bucket, String name) {
+    return bucket("lose", bucket).lose(name);
+  }
+
   /** Nothing to release; the store stays usable. Idempotent. */
   @Override
   public void close() {
@@ -335,15 +349,15 @@ public final class InMemoryStore implements ObjectStore {
       ObjectState.Version live = current == null ? null : current.live;
       conditions.check(live == null ? null : live.info(), operation, bucketName, name, site);
       long generation;
+      boolean repair = false;
       if (assignedGeneration != 0) {
-        if (live != null && live.generation() >= assignedGeneration) {
-          throw HybridStorageException.preconditionFailed(operation, bucketName, name, site,
-              "assigned generation " + assignedGeneration + " is not newer than the live generation "
-                  + live.generation());
-        }
-        if (current != null && current.find(assignedGeneration) != null) {
-          throw HybridStorageException.preconditionFailed(operation, bucketName, name, site,
-              "assigned generation " + assignedGeneration + " already exists as a noncurrent version");
+        Long match = conditions.ifGenerationMatch();
+        repair = live != null && match != null && match == assignedGeneration && live.generation() == match;
+        long held = current == null ? 0 : current.maxGeneration();
+        if (!repair && held >= assignedGeneration) {
+          // live, noncurrent or deleted: the tombstone keeps the highest generation the name held
+          throw HybridStorageException.generationNotNewer(operation, bucketName, name, site, assignedGeneration,
+              held, live == null || live.generation() < held);
         }
         generation = assignedGeneration;
       } else {
@@ -352,7 +366,10 @@ public final class InMemoryStore implements ObjectStore {
       Instant now = clock.instant();
       ObjectInfo info = new ObjectInfo(bucketName, name, generation, 1, data.length, crc32c, md5,
           etag(generation, 1), metadata, now, now, null, componentCount);
-      ObjectState next = ObjectState.withLive(current, new ObjectState.Version(info, data), bucket.versioning(), now);
+      ObjectState.Version version = new ObjectState.Version(info, data);
+      ObjectState next = repair
+          ? current.replace(live, version) // the same generation, new bytes: nothing becomes noncurrent
+          : ObjectState.withLive(current, version, bucket.versioning(), now);
       return MemoryBucket.Outcome.to(next, info);
     });
     if (assignedGeneration != 0) {

@@ -91,6 +91,11 @@ final class MemoryBucket {
     return tail.values().stream().flatMap(expand).iterator();
   }
 
+  /** Forgets {@code name} entirely, tombstone included (see {@link InMemoryStore#lose}). */
+  boolean lose(String name) {
+    return objects.remove(name) != null;
+  }
+
   /** The result of a change: the next state of the name and what the operation returns. */
   record Outcome<R>(boolean changed, @Nullable ObjectState next, R result) {
     static <R> Outcome<R> unchanged(R result) {

@@ -55,6 +55,27 @@ class InMemoryStoreTest {
   }
 
   @Test
+  void refusedAssignedGenerationCarriesTheGenerationHeldEvenWhenDeleted() {
+    InMemoryStore store = new InMemoryStore("dc1");
+    store.createBucket(BucketSpec.of("bkt"));
+    store.write(WriteRequest.of("bkt", "o").withGeneration(5_000), new ByteArrayInputStream(new byte[] {1}));
+    HybridStorageException live = catchThrowableOfType(() -> store.write(
+        WriteRequest.of("bkt", "o").withGeneration(4_000), new ByteArrayInputStream(new byte[] {2})),
+        HybridStorageException.class);
+    assertThat(live.code()).isEqualTo(412);
+    assertThat(live.heldGeneration()).isEqualTo(5_000);
+    assertThat(live.getMessage()).contains("which this site holds");
+
+    store.delete(ObjectId.of("bkt", "o"), Conditions.none());
+    HybridStorageException deleted = catchThrowableOfType(() -> store.write(
+        WriteRequest.of("bkt", "o").withGeneration(4_000), new ByteArrayInputStream(new byte[] {2})),
+        HybridStorageException.class);
+    assertThat(deleted.code()).isEqualTo(412);
+    assertThat(deleted.heldGeneration()).isEqualTo(5_000);
+    assertThat(deleted.getMessage()).contains("deleted (tombstone)");
+  }
+
+  @Test
   void storesAreIndependent() {
     InMemoryStore a = new InMemoryStore("a");
     InMemoryStore b = new InMemoryStore("b");

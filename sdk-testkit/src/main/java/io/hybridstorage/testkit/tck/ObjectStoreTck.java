@@ -16,12 +16,12 @@ package io.hybridstorage.testkit.tck;
  * DeclaredSizeTester}, {@link
  * ListingTester}, {@link PagingTester}, {@link VersioningTester}, {@link ComposeCopyTester},
  * {@link MetadataTester}, {@link NameTester}, {@link ConcurrencyTester}, {@link
- * CapabilityTester}); a backend may also implement only some of them. Tests needing an optional
+ * CapabilityTester}, {@link TombstoneTester}); a backend may also implement only some of them. Tests needing an optional
  * {@link io.hybridstorage.api.Capability} carry {@link Requires} and are skipped, with the reason,
  * on stores without it; a known deviation is suppressed by name with {@link Suppress} and a
  * mandatory reason. See {@link StoreTester} for buckets and cleanup.
  */
 public interface ObjectStoreTck extends BucketTester, NameTester, WriteReadTester, PreconditionTester,
     RangeReadTester, ChecksumTester, DeclaredSizeTester, ListingTester, PagingTester, VersioningTester, ComposeCopyTester,
-    MetadataTester, ConcurrencyTester, CapabilityTester {
+    MetadataTester, ConcurrencyTester, CapabilityTester, TombstoneTester {
 }
