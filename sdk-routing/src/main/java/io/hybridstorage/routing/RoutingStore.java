@@ -129,6 +129,12 @@ public final class RoutingStore implements ObjectStore, Replicating {
   private volatile boolean closed;
 
   private RoutingStore(Map<String, ObjectStore> stores, HybridStorageOptions options, RoutingSettings settings) {
+    this(stores, options, settings, GenerationClock.newNodeId());
+  }
+
+  /** {@code generationNodeId}: the low bits of the generations this router issues (tests force it). */
+  private RoutingStore(Map<String, ObjectStore> stores, HybridStorageOptions options, RoutingSettings settings,
+      int generationNodeId) {
     this.options = options;
     this.settings = settings;
     this.pool = Executors.newCachedThreadPool(daemon("hs-routing"));
@@ -151,9 +157,11 @@ public final class RoutingStore implements ObjectStore, Replicating {
     this.journal = ReplicationJournal.open(options.journalDirectory().orElse(temporaryJournal), options.clock(),
         settings.journalBatchMax());
     journal.onAppended(listeners::journalAppended);
-    Replicator replicator = new Replicator(this::site);
-    this.ctx = new RoutingContext(options, settings, sites, journal, replicator,
-        new GenerationClock(options.clock(), options.seed()), pool, scheduler);
+    Replicator replicator = new Replicator(this::site,
+        (b, n) -> options.placementFor(b, n).map(p -> site(p.authority())).orElse(null));
+    GenerationClock generations = new GenerationClock(options.clock(), generationNodeId,
+        GenerationClock.DEFAULT_MAX_LEAD, GenerationClock.DEFAULT_CAPACITY, GenerationClock.SYSTEM_WAITER);
+    this.ctx = new RoutingContext(options, settings, sites, journal, replicator, generations, pool, scheduler);
     this.session = new SessionTracker(settings.sessionCapacity());
     this.writes = new WriteCoordinator(ctx, session);
     this.reads = new ReadCoordinator(ctx, session);
@@ -190,6 +198,16 @@ public final class RoutingStore implements ObjectStore, Replicating {
   public static RoutingStore create(Map<String, ObjectStore> sites, HybridStorageOptions options,
       RoutingSettings settings) {
     return new RoutingStore(sites, options, settings);
+  }
+
+  /**
+   * As {@link #create(Map, HybridStorageOptions, RoutingSettings)} with the node id of the
+   * router's generations forced (tests: two routers sharing one id must still never acknowledge
+   * two writes under one generation).
+   */
+  static RoutingStore create(Map<String, ObjectStore> sites, HybridStorageOptions options, RoutingSettings settings,
+      int generationNodeId) {
+    return new RoutingStore(sites, options, settings, generationNodeId);
   }
 
   private static void validate(HybridStorageOptions options, Map<String, SiteHandle> sites) {

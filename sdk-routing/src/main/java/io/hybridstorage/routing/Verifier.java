@@ -138,9 +138,11 @@ final class Verifier {
   private Difference fix(Difference d, SiteHandle authority, SiteHandle site) {
     Replicator r = ctx.replicator();
     switch (d.kind()) {
-      case MISSING, STALE -> r.copy(d.bucket(), d.name(), d.expectedGeneration(), authority, site, true);
-      case CORRUPTED, FOREIGN -> {
-        // the replica holds this generation (or 0): remove that copy, then copy the authority's
+      // CORRUPTED: the replica holds this generation with other bytes; the copy replaces them
+      // (generation g with ifGenerationMatch g) — a delete would leave a tombstone refusing g
+      case MISSING, STALE, CORRUPTED -> r.copy(d.bucket(), d.name(), d.expectedGeneration(), authority, site, true);
+      case FOREIGN -> {
+        // the replica holds a foreign copy (generation 0): remove it, then copy the authority's
         site.store().delete(ObjectId.of(d.bucket(), d.name()), d.actualGeneration() == 0
             ? Conditions.none() : Conditions.generationMatch(d.actualGeneration()));
         r.copy(d.bucket(), d.name(), d.expectedGeneration(), authority, site, true);

@@ -12,6 +12,7 @@ import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
+import io.hybridstorage.testkit.InMemoryStore;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,8 +25,12 @@ import org.junit.jupiter.api.Test;
 /** Verify and repair with injected divergence: missing, stale, corrupted and extra copies. */
 class VerifyRepairTest {
 
-  static ObjectInfo raw(ObjectStore site, String key, String value, long generation) {
-    site.delete(ObjectId.of(BUCKET, key), Conditions.none());
+  /**
+   * Plants {@code value} as generation {@code generation} of {@code key} on a site, whatever it held
+   * before (a delete would leave a tombstone that refuses an older generation).
+   */
+  static ObjectInfo raw(InMemoryStore site, String key, String value, long generation) {
+    site.lose(BUCKET, key);
     return site.write(WriteRequest.of(BUCKET, key).withGeneration(generation),
         new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8)));
   }
@@ -40,9 +45,9 @@ class VerifyRepairTest {
       }
       assertThat(w.router.verify(BUCKET, "", null, 0).isClean()).isTrue();
 
-      ObjectStore dc1 = w.site(World.DC1);
-      ObjectStore dc2 = w.site(World.DC2);
-      dc1.delete(ObjectId.of(BUCKET, "d/k1"), Conditions.none());                          // missing
+      InMemoryStore dc1 = w.memory.get(World.DC1);
+      InMemoryStore dc2 = w.memory.get(World.DC2);
+      dc1.lose(BUCKET, "d/k1");                                                              // missing
       raw(dc2, "d/k2", "old bytes", written.get(2).generation() - 1000);                    // stale
       raw(dc1, "d/k3", "rotten bytes", written.get(3).generation());                        // corrupted
       raw(dc2, "d/zz-extra", "nobody wrote me", 5);                                         // extra
@@ -80,11 +85,12 @@ class VerifyRepairTest {
       }
       assertThat(w.router.drain(Duration.ofSeconds(10))).isTrue();
       assertThat(w.router.verify(BUCKET, "", null, 0).differences()).isEmpty();
-      ObjectStore dc2 = w.site(World.DC2);
+      // lost copies (a delete would leave tombstones, which repair rightly does not overwrite)
+      InMemoryStore dc2 = w.memory.get(World.DC2);
       for (int i = 0; i < 7; i += 2) {
-        dc2.delete(ObjectId.of(BUCKET, "a/" + i), Conditions.none());
+        dc2.lose(BUCKET, "a/" + i);
       }
-      dc2.delete(ObjectId.of(BUCKET, "b/6"), Conditions.none());
+      dc2.lose(BUCKET, "b/6");
 
       Set<String> missing = new HashSet<>();
       String token = null;

@@ -1,55 +1,259 @@
 package io.hybridstorage.routing.internal;
 
+import io.hybridstorage.api.HybridStorageException;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Issues the logical generations the router assigns when a site cannot (DESIGN.md, "One
- * generation across sites"). A generation is the clock in microseconds — the unit of GCS's own
- * generations, so the two orders agree — with its low 10 bits replaced by this instance's id, so
- * two routers never issue the same generation for different content; it is strictly increasing
- * per instance and moves past every generation {@link #observe observed} (a hybrid logical clock),
- * so a writer whose clock lags still writes a newer generation than the one it read.
+ * generation across sites"): a hybrid logical clock, per object name.
+ *
+ * <ul>
+ *   <li><b>Units.</b> A generation is the injected clock in microseconds — the unit of GCS's own
+ *       generations, so the two orders agree — with its low {@value #ID_BITS} bits replaced by this
+ *       router's node id.
+ *   <li><b>Monotonic per name.</b> For each {@code bucket/name} the clock remembers the last
+ *       generation it issued or {@link #observe observed} (a bounded LRU of {@code capacity}
+ *       names); {@link #next} returns a generation above it and above the clock. Names do not
+ *       push each other: writes of different names at one instant all get that instant. A name
+ *       forgotten by the LRU is still safe: the highest generation forgotten is a floor for every
+ *       name the clock does not remember.
+ *   <li><b>Bounded lead.</b> A name written faster than one generation per {@value #STEP} µs would
+ *       run ahead of real time. A generation this clock issues is never more than {@code maxLead}
+ *       above {@code max(clock, the highest generation observed from elsewhere for the name)}; a
+ *       thread that would exceed it waits (through the injected {@link Waiter}, so tests run on
+ *       virtual time) until the clock catches up. Observed generations (another router's clock
+ *       ahead of ours, a condition naming a generation) are followed at once: the lead they imply
+ *       is the other clock's skew, not ours.
+ *   <li><b>Node ids and collisions.</b> {@link #nodeId()} keeps two routers with different ids from
+ *       ever issuing the same generation. Ids come from a random base per JVM plus a counter (so
+ *       the routers of one JVM never share one); two processes share an id with probability
+ *       1/1024, and even then only a write of the same name in the same 1,024 µs collides. Such
+ *       a collision is detected, not assumed away: the primary refuses the second writer's
+ *       generation (it is not newer than the one it holds — live or deleted — so the writer
+ *       re-issues), and a replica that already holds {@code g} with other bytes than the
+ *       authority's {@code g} is told apart by its CRC32C and repaired from the authority ({@link
+ *       Replicator#holdsSameBytes}, {@link Replicator#copy}). A writer id recorded with each copy
+ *       would detect the same thing but shows in user metadata; leasing ids at the authority
+ *       needs the authority reachable at start, which LOCAL_THEN_ASYNC must not.
+ * </ul>
+ *
+ * <p>Thread-safe. The waiting thread holds no lock.
  */
 public final class GenerationClock {
 
-  private static final int ID_BITS = 10;
-  private static final long STEP = 1L << ID_BITS;
+  /** Low bits of a generation that carry the node id. */
+  public static final int ID_BITS = 10;
+  /** Microseconds between two generations of one name from one router. */
+  public static final long STEP = 1L << ID_BITS;
+  /** How far ahead of the clock a router's own generations may run: 4 ms (about 4 steps). */
+  public static final Duration DEFAULT_MAX_LEAD = Duration.ofMillis(4);
+  /** Names remembered by default. */
+  public static final int DEFAULT_CAPACITY = 100_000;
+
+  private static final int JVM_BASE = new SecureRandom().nextInt(1 << ID_BITS);
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  /** The (invalid) bucket name under which the deprecated name-less calls keep their state. */
+  private static final String GLOBAL = "";
+
+  /** How the issuing thread waits for the clock; {@code Sleeper::sleep} of the injected sleeper fits. */
+  @FunctionalInterface
+  public interface Waiter {
+    /** Waits about {@code duration} of the injected clock's time. */
+    void sleep(Duration duration) throws InterruptedException;
+  }
+
+  /**
+   * Real time, for a router without an injected sleeper. The one place this class would touch
+   * real time: point it at the options' sleeper once there is one.
+   */
+  public static final Waiter SYSTEM_WAITER = d -> TimeUnit.NANOSECONDS.sleep(d.toNanos());
 
   private final Clock clock;
-  private final long instanceId;
-  private final AtomicLong last = new AtomicLong();
+  private final int nodeId;
+  private final long maxLeadMicros;
+  private final Waiter waiter;
+  private final Map<String, Entry> names;
+  /** The highest generation of a name the LRU forgot: a floor for every name not remembered. */
+  private long forgotten;
 
-  public GenerationClock(Clock clock, long seed) {
+  private static final class Entry {
+    /** The last generation issued or observed for the name. */
+    long last;
+    /** The highest generation observed from elsewhere that was newer than {@code last} then. */
+    long observed;
+  }
+
+  /** A clock with a fresh node id ({@link #newNodeId()}), the default lead and capacity, on real time. */
+  public GenerationClock(Clock clock) {
+    this(clock, newNodeId(), DEFAULT_MAX_LEAD, DEFAULT_CAPACITY, SYSTEM_WAITER);
+  }
+
+  /**
+   * @param nodeId in {@code [0, 1024)}; routers with different ids never issue equal generations
+   * @param maxLead at least one {@link #STEP} (1,024 µs)
+   * @param capacity names remembered (at least 1)
+   * @param waiter how a thread waits when a name would run more than {@code maxLead} ahead
+   */
+  public GenerationClock(Clock clock, int nodeId, Duration maxLead, int capacity, Waiter waiter) {
+    if (nodeId < 0 || nodeId >= STEP) {
+      throw new IllegalArgumentException("nodeId (" + nodeId + ") must be in [0, " + STEP + ")");
+    }
+    long lead = maxLead.toNanos() / 1_000;
+    if (lead < STEP) {
+      throw new IllegalArgumentException("maxLead (" + maxLead + ") must be at least " + STEP + " µs");
+    }
+    if (capacity < 1) {
+      throw new IllegalArgumentException("capacity (" + capacity + ") must be at least 1");
+    }
     this.clock = clock;
-    long pid = ProcessHandle.current().pid();
-    // distinct within a JVM (counter) and, with high probability, across processes (pid, seed)
-    this.instanceId = Math.floorMod(pid * 31 + seed * 17 + INSTANCES.getAndIncrement(), STEP);
-  }
-
-  public long instanceId() {
-    return instanceId;
-  }
-
-  /** A new generation, greater than any issued or observed by this clock. */
-  public long next() {
-    Instant now = clock.instant();
-    long micros = Math.multiplyExact(now.getEpochSecond(), 1_000_000L) + now.getNano() / 1_000;
-    long base = (micros & ~(STEP - 1)) | instanceId;
-    return last.updateAndGet(prev -> {
-      long candidate = base;
-      if (candidate <= prev) {
-        candidate = ((prev & ~(STEP - 1)) + STEP) | instanceId;
+    this.nodeId = nodeId;
+    this.maxLeadMicros = lead;
+    this.waiter = waiter;
+    this.names = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+        if (size() > capacity) {
+          forgotten = Math.max(forgotten, eldest.getValue().last);
+          return true;
+        }
+        return false;
       }
-      return candidate;
-    });
+    };
   }
 
-  /** Moves this clock past {@code generation} (seen at a site), so the next write wins over it. */
+  /** A node id distinct from every other one drawn in this JVM (up to 1,024), random across JVMs. */
+  public static int newNodeId() {
+    return Math.floorMod(JVM_BASE + INSTANCES.getAndIncrement(), (int) STEP);
+  }
+
+  public int nodeId() {
+    return nodeId;
+  }
+
+  /** The node id of a generation (its low bits). */
+  public static int nodeIdOf(long generation) {
+    return (int) (generation & (STEP - 1));
+  }
+
+  /**
+   * A new generation for {@code bucket/name}: above every generation issued or observed for it
+   * and at or above the clock (to the step), at most {@code maxLead} above {@code max(clock,
+   * observed)}; may wait for the clock (see the class comment).
+   *
+   * @throws HybridStorageException 503 when the thread is interrupted while it waits
+   */
+  public long next(String bucket, String name) {
+    return next(bucket, name, 0);
+  }
+
+  /**
+   * As {@link #next(String, String)}, and above {@code floor} — e.g. the generation a write's
+   * {@code ifGenerationMatch} names, which the primary holds: a generation not above it would be
+   * refused although the condition holds.
+   */
+  public long next(String bucket, String name, long floor) {
+    String key = key(bucket, name);
+    while (true) {
+      long wait;
+      synchronized (this) {
+        Entry e = entry(key);
+        if (floor > e.last) {
+          observeLocked(e, floor);
+        }
+        long now = micros();
+        long candidate = Math.max(slot(now), slot(e.last) + STEP) | nodeId;
+        wait = candidate - maxLeadMicros - Math.max(now, e.observed);
+        if (wait <= 0) {
+          e.last = candidate;
+          return candidate;
+        }
+      }
+      try {
+        waiter.sleep(Duration.ofNanos(wait * 1_000));
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new HybridStorageException(503, "interrupted", "write", bucket, name, null,
+            "interrupted while waiting for the clock to catch up with the generations of this object", ie);
+      }
+    }
+  }
+
+  /** Moves {@code bucket/name} past {@code generation} (seen at a site): the next write of it wins over it. */
+  public void observe(String bucket, String name, long generation) {
+    if (generation <= 0) {
+      return;
+    }
+    synchronized (this) {
+      Entry e = entry(key(bucket, name));
+      if (generation > e.last) {
+        observeLocked(e, generation);
+      }
+    }
+  }
+
+  /**
+   * A generation above every one issued or observed through the name-less calls.
+   *
+   * @deprecated one counter for all names: a busy router runs ahead of the clock. Use {@link
+   *     #next(String, String)}.
+   */
+  @Deprecated
+  public long next() {
+    synchronized (this) {
+      Entry e = entry(key(GLOBAL, GLOBAL));
+      long candidate = Math.max(slot(micros()), slot(e.last) + STEP) | nodeId;
+      e.last = candidate;
+      return candidate;
+    }
+  }
+
+  /**
+   * Moves the name-less counter of {@link #next()} past {@code generation}.
+   *
+   * @deprecated use {@link #observe(String, String, long)}.
+   */
+  @Deprecated
   public void observe(long generation) {
-    last.accumulateAndGet(generation, Math::max);
+    observe(GLOBAL, GLOBAL, generation);
+  }
+
+  /** The lead of {@code generation} over the clock now, in microseconds (negative: behind). */
+  public long leadOf(long generation) {
+    return generation - micros();
+  }
+
+  private static void observeLocked(Entry e, long generation) {
+    e.last = generation;
+    e.observed = Math.max(e.observed, generation);
+  }
+
+  private Entry entry(String key) {
+    Entry e = names.get(key);
+    if (e == null) {
+      e = new Entry();
+      e.last = forgotten;
+      names.put(key, e);
+    }
+    return e;
+  }
+
+  private static String key(String bucket, String name) {
+    return bucket + '/' + name;
+  }
+
+  private static long slot(long micros) {
+    return micros & ~(STEP - 1);
+  }
+
+  private long micros() {
+    Instant now = clock.instant();
+    return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
   }
 }

@@ -1,6 +1,7 @@
 package io.hybridstorage.routing.internal;
 
 import io.hybridstorage.api.ByteRange;
+import io.hybridstorage.api.Checksums;
 import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.MetadataPatch;
@@ -13,9 +14,13 @@ import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.routing.journal.JournalEntry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import javax.annotation.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes one site hold what another holds of one object version — the single place where replica
@@ -33,8 +38,19 @@ import javax.annotation.Nullable;
  *   <li>a delete removes the target's live version only when its generation is {@code <=} the
  *       deleted one, so a newer write that reached the target first survives.
  * </ul>
+ *
+ * <p>A target refuses a generation (412) only when it holds that generation or a newer one, live
+ * or deleted (the stores' tombstones, {@code Capability.ASSIGNED_GENERATIONS}), so a refusal means
+ * "nothing to do" — except when the target holds the <em>same</em> generation with other bytes:
+ * two writers drew one generation (routers sharing a node id, see {@link GenerationClock}) or the
+ * copy is corrupted. {@link #holdsOtherBytes} tells that case apart by size and CRC32C, and a
+ * copy from the authority then replaces the target's ({@code generation = g, ifGenerationMatch =
+ * g}): the authority's bytes of {@code g} are the ones acknowledged. Between two non-authority
+ * sites (LOCAL_THEN_ASYNC) a deterministic tie-break decides, so every site ends on one copy.
  */
 public final class Replicator {
+
+  private static final Logger log = LoggerFactory.getLogger(Replicator.class);
 
   /** What a replication did. */
   public enum Outcome {
@@ -44,9 +60,21 @@ public final class Replicator {
   }
 
   private final Function<String, SiteHandle> sites;
+  /** The authority of {@code bucket/name}: whose bytes of a generation win a collision. */
+  private final BiFunction<String, String, SiteHandle> authority;
 
+  /** A replicator that treats each copy's source as the authority of what it copies. */
   public Replicator(Function<String, SiteHandle> sites) {
+    this(sites, (b, n) -> null);
+  }
+
+  /**
+   * @param authority the authority site of {@code bucket/name} (null: the source of each copy),
+   *     whose bytes of a generation replace a colliding copy
+   */
+  public Replicator(Function<String, SiteHandle> sites, BiFunction<String, String, SiteHandle> authority) {
     this.sites = sites;
+    this.authority = authority;
   }
 
   /** Applies a journal entry. Throws (to be retried later) when a site fails. */
@@ -73,8 +101,8 @@ public final class Replicator {
       }
       throw e;
     }
+    ObjectInfo info = content.info();
     try (content) {
-      ObjectInfo info = content.info();
       WriteRequest w = new WriteRequest(bucket, name, info.metadata(), Conditions.none(), info.crc32c(), null, g,
           info.size());
       target.store().write(w, content.stream());
@@ -82,7 +110,11 @@ public final class Replicator {
       if (e.code() != 412) {
         throw e;
       }
-      return Outcome.SKIPPED; // the target holds g or newer
+      Optional<ObjectInfo> held = otherCopy(target, bucket, name, g, info.size(), info.crc32c());
+      if (held.isEmpty()) {
+        return Outcome.SKIPPED; // the target holds g or newer
+      }
+      return resolveCollision(bucket, name, g, info, source, target, held.get());
     } catch (IOException e) {
       throw HybridStorageException.io("replicate", bucket, name, source.name(), e);
     }
@@ -99,19 +131,110 @@ public final class Replicator {
       target.store().write(w, new ByteArrayInputStream(bytes, 0, length));
       return Outcome.APPLIED;
     } catch (HybridStorageException e) {
-      if (e.code() == 412) {
+      if (e.code() != 412) {
+        throw e;
+      }
+      String crc32c = base.crc32c() != null ? base.crc32c() : Checksums.crc32c(Arrays.copyOf(bytes, length));
+      if (!holdsOtherBytes(target, base.bucket(), base.name(), g, length, crc32c)) {
         return Outcome.SKIPPED;
       }
-      throw e;
+      try {
+        target.store().write(w.withConditions(Conditions.generationMatch(g)), new ByteArrayInputStream(bytes, 0, length));
+        return Outcome.APPLIED;
+      } catch (HybridStorageException again) {
+        if (again.code() == 412) {
+          return Outcome.SKIPPED; // g is no longer live there: replaced by a newer one meanwhile
+        }
+        throw again;
+      }
     }
   }
 
   /**
-   * The request a replica gets: same metadata, checksums and declared size, no preconditions,
-   * generation {@code g}.
+   * The request a replica gets: same metadata, checksums and declared size, generation {@code g},
+   * no preconditions — but a repair ({@code generation = g} with {@code ifGenerationMatch = g})
+   * stays one, so the replicas' copies of {@code g} are replaced too.
    */
   public static WriteRequest replicaRequest(WriteRequest base, long g) {
-    return base.withConditions(Conditions.none()).withGeneration(g);
+    Long match = base.conditions().ifGenerationMatch();
+    boolean repair = base.generation() == g && match != null && match == g;
+    return base.withConditions(repair ? Conditions.generationMatch(g) : Conditions.none()).withGeneration(g);
+  }
+
+  /**
+   * Whether {@code target} holds generation {@code g} of {@code bucket/name} with other bytes than
+   * {@code size}/{@code crc32c} (a collision, or a corrupted copy). False when it holds no version
+   * {@code g} (a newer one, or a tombstone: nothing to repair) or the same size and CRC32C; an
+   * unknown CRC32C on either side compares sizes only.
+   */
+  public static boolean holdsOtherBytes(SiteHandle target, String bucket, String name, long g, long size,
+      @Nullable String crc32c) {
+    return otherCopy(target, bucket, name, g, size, crc32c).isPresent();
+  }
+
+  /** The target's copy of {@code g} when it has other bytes (see {@link #holdsOtherBytes}). */
+  private static Optional<ObjectInfo> otherCopy(SiteHandle target, String bucket, String name, long g, long size,
+      @Nullable String crc32c) {
+    Optional<ObjectInfo> held = target.store().head(ObjectId.of(bucket, name, g), Conditions.none());
+    if (held.isEmpty() || held.get().generation() != g) {
+      return Optional.empty();
+    }
+    ObjectInfo h = held.get();
+    boolean other = h.size() != size || (crc32c != null && h.crc32c() != null && !crc32c.equals(h.crc32c()));
+    return other ? held : Optional.empty();
+  }
+
+  /**
+   * The target holds {@code g} with other bytes than the source's {@code copy}: two writers drew
+   * one generation (or the target's copy is corrupted). When the source is the authority of the
+   * name, its bytes are the acknowledged ones: they replace the target's ({@code generation = g,
+   * ifGenerationMatch = g}). When it is not (LOCAL_THEN_ASYNC: each router's local site
+   * acknowledged its own write), the tie is broken the same way on every site, whatever order the
+   * copies arrive in: the copy with the greater (CRC32C, size) wins, so all sites converge on one.
+   */
+  private Outcome resolveCollision(String bucket, String name, long g, ObjectInfo copy, SiteHandle source,
+      SiteHandle target, ObjectInfo held) {
+    SiteHandle auth = authority.apply(bucket, name);
+    boolean fromAuthority = auth == null || auth.name().equals(source.name());
+    if (!fromAuthority && tieBreak(copy, held) <= 0) {
+      log.warn("gs://{}/{}#{}: {} and {} hold other bytes under one generation; {}'s win the tie", bucket, name, g,
+          source.name(), target.name(), target.name());
+      return Outcome.SKIPPED;
+    }
+    log.warn("gs://{}/{}#{}: {} holds other bytes than {} under one generation; replacing them with {}'s{}", bucket,
+        name, g, target.name(), source.name(), source.name(), fromAuthority ? " (the authority's)" : " (tie won)");
+    ObjectContent content;
+    try {
+      content = source.store().read(new ReadRequest(ObjectId.of(bucket, name), ByteRange.all(),
+          Conditions.generationMatch(g)));
+    } catch (HybridStorageException e) {
+      if (e.code() == 404 || e.code() == 412) {
+        return Outcome.SKIPPED; // superseded at the source: its newer version or delete follows
+      }
+      throw e;
+    }
+    try (content) {
+      ObjectInfo info = content.info();
+      WriteRequest w = new WriteRequest(bucket, name, info.metadata(), Conditions.generationMatch(g), info.crc32c(),
+          null, g, info.size());
+      target.store().write(w, content.stream());
+      return Outcome.APPLIED;
+    } catch (HybridStorageException e) {
+      if (e.code() == 412) {
+        return Outcome.SKIPPED; // g is no longer live on the target: a newer version replaced it
+      }
+      throw e;
+    } catch (IOException e) {
+      throw HybridStorageException.io("replicate", bucket, name, source.name(), e);
+    }
+  }
+
+  /** Orders two copies of one generation: by CRC32C (unknown first), then size. */
+  private static int tieBreak(ObjectInfo a, ObjectInfo b) {
+    String ca = a.crc32c() == null ? "" : a.crc32c();
+    String cb = b.crc32c() == null ? "" : b.crc32c();
+    int c = ca.compareTo(cb);
+    return c != 0 ? c : Long.compare(a.size(), b.size());
   }
 
   /** Deletes the target's live version if its generation is {@code <= g}. */

@@ -228,8 +228,12 @@ public final class ReadCoordinator {
       List<SiteHandle> order = new ArrayList<>(candidates(p));
       order.removeIf(s -> s.name().equals(authority.name()));
       order.add(authority);
+      String crc32c = live.get().crc32c();
       try {
-        return firstReadable(order, exact, (s, c) -> true);
+        // the same generation with other bytes (a collision, or a copy repaired at the authority
+        // and not yet on the replica) is not the authority's version: read on
+        return firstReadable(order, exact,
+            (s, c) -> crc32c == null || c.crc32c() == null || crc32c.equals(c.crc32c()));
       } catch (HybridStorageException e) {
         if (e.code() != 404) {
           throw e;

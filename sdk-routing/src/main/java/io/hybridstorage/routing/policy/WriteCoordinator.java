@@ -104,6 +104,7 @@ public final class WriteCoordinator {
      */
     @Nullable private HybridStorageException lostRace;
     private final Checksums checksums = new Checksums();
+    @Nullable private String crc32c;
     @Nullable private byte[] buffer;
     private int buffered;
     private boolean open = true;
@@ -125,14 +126,17 @@ public final class WriteCoordinator {
       this.request = request;
       this.attempt = attempt;
       if (request.generation() != 0) {
-        ctx.generations().observe(request.generation());
+        ctx.generations().observe(request.bucket(), request.name(), request.generation());
       }
       boolean preassignable = route.primary().assignsGenerations()
           && route.synchronous().stream().allMatch(SiteHandle::assignsGenerations);
       this.parallel = request.generation() != 0
           || (preassignable && (ctx.settings().parallelTee() || route.synchronous().isEmpty()));
+      // above the generation the caller's condition names: the primary holds it, and would refuse
+      // a generation not newer although the condition holds (another router's clock ahead of ours)
+      Long match = request.conditions().ifGenerationMatch();
       this.generation = request.generation() != 0 ? request.generation()
-          : parallel ? ctx.generations().next() : 0;
+          : parallel ? ctx.generations().next(request.bucket(), request.name(), match == null ? 0 : match) : 0;
       Map<SiteHandle, CompletableFuture<ObjectWriter>> opening = new LinkedHashMap<>();
       if (parallel) {
         WriteRequest replica = Replicator.replicaRequest(request, generation);
@@ -144,8 +148,8 @@ public final class WriteCoordinator {
           }
         }
       }
-      // kept for the replicas (primary-first path) or to retry an unconditional write that lost a race
-      if (!parallel || (request.conditions().isEmpty() && request.generation() == 0)) {
+      // kept for the replicas (primary-first path) or to retry a write whose generation lost a race
+      if (!parallel || request.generation() == 0) {
         this.buffer = new byte[Math.min(ctx.settings().teeBufferBytes(), 8 * 1024)];
       }
       ObjectWriter primary;
@@ -256,11 +260,16 @@ public final class WriteCoordinator {
     /**
      * Whether the primary's {@code failure} means that a newer generation went live between issuing
      * ours and publishing it (another writer won the race), and this write can be retried: an
-     * unconditional write must still succeed, as on GCS — again, newer.
+     * unconditional write must still succeed, as on GCS — again, newer. A conditional write is
+     * retried only when the primary refused the generation itself ({@link
+     * HybridStorageException#heldGeneration()}: it checks the caller's conditions first, so they
+     * held): the primary held a newer one, live or deleted, e.g. issued by a router whose clock is
+     * ahead; the retry's generation is above it and the conditions are decided again.
      */
     private boolean canRetry(Exception failure) {
-      return parallel && request.conditions().isEmpty() && request.generation() == 0
-          && failure instanceof HybridStorageException h && h.code() == 412 && buffer != null && attempt < 8;
+      return parallel && request.generation() == 0
+          && failure instanceof HybridStorageException h && h.code() == 412
+          && (request.conditions().isEmpty() || h.heldGeneration() > 0) && buffer != null && attempt < 8;
     }
 
     @Override
@@ -290,25 +299,26 @@ public final class WriteCoordinator {
         return retryFromBuffer();
       }
       if (!conditional) {
-        replicaWriters.forEach((site, w) -> sync.put(site, commitAsync(w)));
+        replicaWriters.forEach((site, w) -> sync.put(site, commitAsync(site, w)));
       }
       ObjectInfo info;
       try {
         info = primaryWriter.commit();
       } catch (IOException | RuntimeException e) {
-        compensate(sync, b, n);
+        compensate(sync, b, n, e);
         observeAfterFailure(e);
         if (canRetry(e)) {
           return retryFromBuffer();
         }
         throw e;
       }
-      ctx.generations().observe(info.generation());
+      ctx.generations().observe(b, n, info.generation());
       if (conditional) {
-        replicaWriters.forEach((site, w) -> sync.put(site, commitAsync(w)));
+        replicaWriters.forEach((site, w) -> sync.put(site, commitAsync(site, w)));
       }
       replicaFailures.forEach((site, t) -> sync.put(site, CompletableFuture.failedFuture(t)));
-      replicasSkipped.forEach(site -> sync.put(site, CompletableFuture.completedFuture(Replicator.Outcome.SKIPPED)));
+      replicasSkipped.forEach(site -> sync.put(site, CompletableFuture.supplyAsync(() -> skippedOrCollided(site),
+          ctx.pool())));
       replicaWriters.clear();
       settle(route, Op.WRITE, b, n, info.generation(), sync, journal, "write");
       session.wrote(b, n, info.generation());
@@ -329,13 +339,27 @@ public final class WriteCoordinator {
       }
     }
 
-    private CompletableFuture<Object> commitAsync(ObjectWriter w) {
+    /**
+     * A replica refused this write's generation: it holds it or a newer one (skipped) — unless it
+     * holds it with other bytes, another writer's that drew the same generation: then it is not
+     * acknowledged (409), and the journal entry replaces them with the authority's.
+     */
+    private Replicator.Outcome skippedOrCollided(SiteHandle site) {
+      if (Replicator.holdsOtherBytes(site, request.bucket(), request.name(), generation, checksums.size(),
+          crc32c())) {
+        throw HybridStorageException.conflict("write", request.bucket(), request.name(), site.name(),
+            "generation " + generation + " is held with other bytes (two writers drew one generation)");
+      }
+      return Replicator.Outcome.SKIPPED;
+    }
+
+    private CompletableFuture<Object> commitAsync(SiteHandle site, ObjectWriter w) {
       return CompletableFuture.supplyAsync(() -> {
         try {
           return w.commit();
         } catch (HybridStorageException e) {
           if (e.code() == 412) {
-            return Replicator.Outcome.SKIPPED; // the replica already holds this generation or newer
+            return skippedOrCollided(site);
           }
           throw e;
         } catch (IOException e) {
@@ -344,11 +368,28 @@ public final class WriteCoordinator {
       }, ctx.pool());
     }
 
-    /** The primary refused: take back the replicas' copies of this write's unique generation. */
-    private void compensate(Map<SiteHandle, CompletableFuture<?>> sync, String b, String n) {
+    /** The CRC32C of the bytes written so far (all of them, at commit). */
+    private synchronized String crc32c() {
+      if (crc32c == null) {
+        crc32c = checksums.finish()[0];
+      }
+      return crc32c;
+    }
+
+    /**
+     * The primary failed: take back the replicas' copies of this write's generation — unless the
+     * primary refused it (412), because it holds this generation or a newer one, live or deleted.
+     * Then a copy that stays is older than what the primary holds (the newer version, or the
+     * delete, that beat it replaces it), or it collides with another writer's acknowledged bytes
+     * of the same generation (see GenerationClock), which that writer's journal entry puts in
+     * its place; deleting it would leave a tombstone at this generation that keeps the winner's
+     * bytes off the replica for good.
+     */
+    private void compensate(Map<SiteHandle, CompletableFuture<?>> sync, String b, String n, Exception failure) {
+      boolean refused = failure instanceof HybridStorageException h && h.code() == 412;
       sync.forEach((site, f) -> {
         try {
-          if (f.handle((v, t) -> t == null).join()) {
+          if (f.handle((v, t) -> t == null).join() && !refused) {
             ctx.replicator().deleteVersion(b, n, generation, site);
           }
         } catch (RuntimeException e) {
@@ -360,9 +401,11 @@ public final class WriteCoordinator {
 
     private void observeAfterFailure(Exception e) {
       if (e instanceof HybridStorageException h && h.code() == 412) {
+        // a refused generation names the highest one the primary held, deleted ones included
+        ctx.generations().observe(request.bucket(), request.name(), h.heldGeneration());
         try {
           route.primary().store().head(ObjectId.of(request.bucket(), request.name()), Conditions.none())
-              .ifPresent(i -> ctx.generations().observe(i.generation()));
+              .ifPresent(i -> ctx.generations().observe(request.bucket(), request.name(), i.generation()));
         } catch (RuntimeException ignored) {
           // only an optimisation for the caller's retry
         }
@@ -372,7 +415,7 @@ public final class WriteCoordinator {
     private ObjectInfo commitPrimaryFirst() throws IOException {
       ObjectInfo info = primaryWriter.commit();
       long g = info.generation();
-      ctx.generations().observe(g);
+      ctx.generations().observe(request.bucket(), request.name(), g);
       String b = request.bucket();
       String n = request.name();
       CompletableFuture<Void> journal = appendJournal(route, Op.WRITE, b, n, g, route.journaled());
@@ -481,6 +524,7 @@ public final class WriteCoordinator {
       }
     }
     long g = deleted;
+    ctx.generations().observe(b, n, g); // a re-creation must be newer than the tombstone it leaves
     Op finalOp = op;
     CompletableFuture<Void> journal = appendJournal(route, op, b, n, g, route.journaled());
     Map<SiteHandle, CompletableFuture<?>> sync = fanOut(route, s -> () -> finalOp == Op.DELETE_VERSION
@@ -521,7 +565,7 @@ public final class WriteCoordinator {
     String b = info.bucket();
     String n = info.name();
     long g = info.generation();
-    ctx.generations().observe(g);
+    ctx.generations().observe(b, n, g);
     CompletableFuture<Void> journal = appendJournal(route, op, b, n, g, route.journaled());
     Map<SiteHandle, CompletableFuture<?>> sync = fanOut(route, s -> () -> op == Op.METADATA
         ? ctx.replicator().metadata(b, n, g, route.primary(), s)
