@@ -104,7 +104,7 @@ final class Composer {
       size += s.size();
     }
     String crc32c = crc == null ? null : Checksums.crc32cBase64(com.google.common.hash.HashCode.fromInt(crc));
-    long generation = store.nextGeneration(target, 0);
+    long generation = store.nextGeneration(OP, request.bucket(), request.targetName(), target, 0);
     Instant now = store.clock.instant();
     Map<String, String> user = HsMetadata.encode(generation, 1, crc32c, null, now, now, components,
         request.metadata());

@@ -106,7 +106,7 @@ final class StreamedPutWriter implements ObjectWriter {
     try {
       return store.publish(OP, bucket, name, request.conditions(), request.generation(), false,
           (current, guard) -> {
-            long generation = store.nextGeneration(current, request.generation());
+            long generation = store.nextGeneration(OP, bucket, name, current, request.generation());
             Instant now = store.clock.instant();
             Map<String, String> user = HsMetadata.encode(generation, 1, request.crc32c(), request.md5(), now, now,
                 0, request.metadata());

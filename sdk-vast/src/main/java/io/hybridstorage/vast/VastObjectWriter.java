@@ -131,7 +131,7 @@ final class VastObjectWriter implements ObjectWriter {
     String name = request.name();
     Current current = request.generation() != 0 ? null
         : store.headCurrent(OP, bucket, name, false).orElse(null);
-    generation = store.nextGeneration(current, request.generation());
+    generation = store.nextGeneration(OP, bucket, name, current, request.generation());
     createTime = store.clock.instant();
     ObjectMetadata metadata = request.metadata();
     Map<String, String> user = HsMetadata.encode(generation, 1, request.crc32c(), null, createTime, createTime,
@@ -230,7 +230,7 @@ final class VastObjectWriter implements ObjectWriter {
     ObjectMetadata metadata = request.metadata();
     return store.publish(OP, request.bucket(), request.name(), request.conditions(), request.generation(), false,
         (current, guard) -> {
-          long gen = store.nextGeneration(current, request.generation());
+          long gen = store.nextGeneration(OP, request.bucket(), request.name(), current, request.generation());
           Instant now = store.clock.instant();
           Map<String, String> user = HsMetadata.encode(gen, 1, crc32c, storedMd5(md5), now, now, componentCount,
               metadata);
@@ -252,9 +252,11 @@ final class VastObjectWriter implements ObjectWriter {
     boolean stamp = request.crc32c() == null && store.config.recordMultipartChecksums();
     ObjectInfo published = store.publish(OP, request.bucket(), request.name(), request.conditions(),
         request.generation(), false, (current, guard) -> {
-          if (current != null && current.info().generation() >= generation) {
+          long held = request.generation() != 0 ? 0 // publish checked the assigned one
+              : store.held(OP, request.bucket(), request.name(), current);
+          if (held >= generation) {
             throw store.errors.unavailable(OP, request.bucket(), request.name(), "generation "
-                + current.info().generation() + " was committed while this upload (generation " + generation
+                + held + " was committed (or deleted) while this upload (generation " + generation
                 + ") was in progress; retry the write", null);
           }
           String etag = complete(guard);

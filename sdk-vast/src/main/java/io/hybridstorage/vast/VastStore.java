@@ -84,6 +84,14 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * microseconds)}, so generations grow per object. A metadata update keeps the generation and
  * bumps the metageneration (an S3 copy of the object onto itself with new metadata).
  *
+ * <p><b>Tombstones.</b> S3 forgets a deleted key; GCS semantics across sites need it remembered:
+ * a delete first records the deleted generation in a tombstone ({@link
+ * VastStoreConfig#tombstoneBucket()}: a marker object per key in a separate bucket, so listings of
+ * the user's bucket over S3 or NFS never show it; see {@code Tombstones}), kept for {@link
+ * VastStoreConfig#tombstoneRetention()}. Within it, an assigned generation at or below the deleted
+ * one is refused (412) and the store's own generations stay above it. An assigned generation
+ * {@code g} with {@code ifGenerationMatch = g} replaces the live version {@code g} (repair).
+ *
  * <p><b>Foreign objects</b> — written over NFS, by plain S3 tools or a sync engine, so without
  * {@code hs-generation} — are listed and read like any other, with generation 0 (never a guessed
  * generation that could win over a real one), metageneration 1, unknown CRC32C and MD5 (an S3
@@ -184,6 +192,8 @@ public final class VastStore implements ObjectStore {
    */
   private final boolean streamedPuts;
   private final Set<Capability> capabilities;
+  /** The highest generation deleted per key (see {@link Tombstones}). */
+  final Tombstones tombstones;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private VastStore(VastStoreConfig config, Clock clock) {
@@ -239,6 +249,13 @@ public final class VastStore implements ObjectStore {
       case EMULATED -> false;
       case PROBE -> probe();
     };
+    if (config.tombstoneBucket() != null) {
+      ensureBucket(config.tombstoneBucket());
+    } else {
+      LOG.warn("VAST store {}: no tombstoneBucket configured, so the tombstones of deleted keys live in this "
+          + "process only (lost on restart, unseen by other processes); configure one for replication", config.site());
+    }
+    this.tombstones = Tombstones.create(this);
     EnumSet<Capability> caps = EnumSet.of(Capability.ASSIGNED_GENERATIONS, Capability.NATIVE_COPY,
         Capability.SIGNED_URLS);
     if (nativeConditions) {
@@ -256,6 +273,23 @@ public final class VastStore implements ObjectStore {
 
   static VastStore create(VastStoreConfig config, Clock clock) {
     return new VastStore(config, clock);
+  }
+
+  /** Creates {@code bucket} unless it exists (the tombstone bucket). */
+  private void ensureBucket(String bucket) {
+    try {
+      s3.headBucket(b -> b.bucket(bucket));
+    } catch (SdkException e) {
+      if (!S3Errors.isNotFound(e)) {
+        throw errors.map(e, "createBucket", bucket, null);
+      }
+      try {
+        s3.createBucket(b -> b.bucket(bucket));
+        LOG.info("VAST store {}: created the tombstone bucket {}", config.site(), bucket);
+      } catch (SdkException c) {
+        throw errors.map(c, "createBucket", bucket, null);
+      }
+    }
   }
 
   private boolean probe() {
@@ -545,15 +579,29 @@ public final class VastStore implements ObjectStore {
     return new VastObjectWriter(this, request, 0);
   }
 
-  /** The generation of a new version: the assigned one, else {@code max(live + 1, now in µs)}. */
-  long nextGeneration(@Nullable Current current, long assigned) {
+  /**
+   * The generation of a new version: the assigned one, else {@code max(held + 1, now in µs)}, where
+   * {@code held} is the highest generation the key holds or held ({@link #held}).
+   */
+  long nextGeneration(String op, String bucket, String name, @Nullable Current current, long assigned) {
     if (assigned != 0) {
       return assigned;
     }
-    long previous = current == null ? 0 : current.info().generation();
+    long previous = held(op, bucket, name, current);
     Instant now = clock.instant();
     long micros = Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000L), now.getNano() / 1_000);
     return Math.max(previous + 1, micros);
+  }
+
+  /**
+   * The highest generation {@code bucket/name} holds or held: the live version's, or — when there
+   * is none, or a foreign one (generation 0) — the deleted one its tombstone remembers. A live
+   * version of ours was written after the last delete, so it is above the tombstone (a tombstone
+   * is only read when it can matter: one HEAD of the tombstone bucket per write of an absent key).
+   */
+  long held(String op, String bucket, String name, @Nullable Current current) {
+    long live = current == null ? 0 : current.info().generation();
+    return live != 0 ? live : tombstones.deleted(op, bucket, name);
   }
 
   /** What a publish does once the preconditions held: the S3 call(s) that make the change. */
@@ -568,7 +616,9 @@ public final class VastStore implements ObjectStore {
 
   /**
    * Makes one change of {@code bucket/name}: under the key's lock, HEADs the live version, checks
-   * {@code conditions} (and that an assigned generation is newer than the live one), then runs
+   * {@code conditions} (and that an assigned generation is newer than every one the key held, its
+   * tombstone included, unless it replaces the live version of that generation: {@code
+   * ifGenerationMatch} = the assigned generation), then runs
    * {@code action}, which sends {@code guard}. When the server refuses the guard (the key changed
    * since the HEAD, by another client), decides again, up to {@value #PUBLISH_ATTEMPTS} times; a
    * 412 that cannot come from a guard (emulated preconditions) is final.
@@ -585,10 +635,15 @@ public final class VastStore implements ObjectStore {
           throw HybridStorageException.objectNotFound(op, bucket, name, site());
         }
         conditions.check(current == null ? null : current.info(), op, bucket, name, site());
-        if (assignedGeneration != 0 && current != null && current.info().generation() >= assignedGeneration) {
-          throw HybridStorageException.preconditionFailed(op, bucket, name, site(),
-              "assigned generation " + assignedGeneration + " is not newer than the live generation "
-                  + current.info().generation());
+        if (assignedGeneration != 0) {
+          Long match = conditions.ifGenerationMatch();
+          boolean repair = match != null && match == assignedGeneration && current != null
+              && current.info().generation() == assignedGeneration;
+          long held = repair ? 0 : held(op, bucket, name, current);
+          if (held >= assignedGeneration) {
+            throw HybridStorageException.generationNotNewer(op, bucket, name, site(), assignedGeneration, held,
+                current == null || current.info().generation() != held);
+          }
         }
         Current.Guard guard = nativeConditions ? Current.Guard.of(current) : null;
         try {
@@ -654,6 +709,10 @@ public final class VastStore implements ObjectStore {
         }
         Current current = found.get();
         conditions.check(current.info(), op, id.bucket(), id.name(), site());
+        if (current.info().generation() != 0) {
+          // before the object goes: a later write must not take this generation or an older one
+          tombstones.record(op, id.bucket(), id.name(), current.info().generation());
+        }
         try {
           s3.deleteObject(b -> {
             b.bucket(id.bucket()).key(id.name());
@@ -713,7 +772,7 @@ public final class VastStore implements ObjectStore {
           request.sourceConditions().check(src.info(), op, source.bucket(), source.name(), site());
           ObjectInfo s = src.info();
           ObjectMetadata metadata = request.metadata() == null ? s.metadata() : request.metadata();
-          long generation = nextGeneration(current, 0);
+          long generation = nextGeneration(op, request.targetBucket(), request.targetName(), current, 0);
           Instant now = clock.instant();
           Map<String, String> user = HsMetadata.encode(generation, 1, s.crc32c(), s.md5(), now, now,
               s.componentCount(), metadata);

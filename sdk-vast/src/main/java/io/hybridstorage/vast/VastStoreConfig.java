@@ -60,6 +60,8 @@ public final class VastStoreConfig {
   private final int uploadParallelism;
   private final ConditionalWrites conditionalWrites;
   @Nullable private final String probeBucket;
+  @Nullable private final String tombstoneBucket;
+  private final Duration tombstoneRetention;
   private final boolean recordMultipartChecksums;
   private final long singlePutLimit;
   @Nullable private final Path trustedCertificates;
@@ -82,6 +84,8 @@ public final class VastStoreConfig {
     this.uploadParallelism = b.uploadParallelism;
     this.conditionalWrites = b.conditionalWrites;
     this.probeBucket = b.probeBucket;
+    this.tombstoneBucket = b.tombstoneBucket;
+    this.tombstoneRetention = b.tombstoneRetention;
     this.recordMultipartChecksums = b.recordMultipartChecksums;
     this.singlePutLimit = b.singlePutLimit;
     this.trustedCertificates = b.trustedCertificates;
@@ -171,6 +175,28 @@ public final class VastStoreConfig {
   }
 
   /**
+   * The bucket holding the tombstones of deleted keys (one empty marker object per key deleted
+   * within {@link #tombstoneRetention()}; see {@code Tombstones}), or null to keep them in this
+   * process's memory only. Every process writing to the site must name the same bucket, and no
+   * user data may live in it. It is created if absent. Give it an S3 lifecycle rule that expires
+   * objects after the retention plus a day.
+   */
+  @Nullable
+  public String tombstoneBucket() {
+    return tombstoneBucket;
+  }
+
+  /**
+   * How long a deleted key's tombstone is kept (default 7 days): within it, a write assigned a
+   * generation at or below the deleted one is refused (412), and the store's own generations stay
+   * above it. A replica must receive every delete and older write within this window — longer than
+   * the longest outage the replication journal is meant to ride out.
+   */
+  public Duration tombstoneRetention() {
+    return tombstoneRetention;
+  }
+
+  /**
    * Whether a streamed upload (multipart, or a {@link #singlePutLimit() single streamed PUT}) whose
    * CRC32C the caller did not give records the computed CRC32C and MD5 after it completes, by a server-side copy of the object onto itself (default true, so
    * every object we write has a CRC32C, as in GCS). The copy costs the server a rewrite of the
@@ -217,6 +243,8 @@ public final class VastStoreConfig {
         + ", partSize=" + partSize + ", uploadParallelism=" + uploadParallelism
         + ", singlePutLimit=" + singlePutLimit
         + (trustedCertificates == null ? "" : ", trustedCertificates=" + trustedCertificates)
+        + (tombstoneBucket == null ? "" : ", tombstoneBucket=" + tombstoneBucket)
+        + ", tombstoneRetention=" + tombstoneRetention
         + ", conditionalWrites=" + conditionalWrites + "}";
   }
 
@@ -238,6 +266,8 @@ public final class VastStoreConfig {
     private int uploadParallelism = 4;
     private ConditionalWrites conditionalWrites = ConditionalWrites.PROBE;
     @Nullable private String probeBucket;
+    @Nullable private String tombstoneBucket;
+    private Duration tombstoneRetention = Duration.ofDays(7);
     private boolean recordMultipartChecksums = true;
     private long singlePutLimit = 1024L * 1024 * 1024;
     @Nullable private Path trustedCertificates;
@@ -261,6 +291,8 @@ public final class VastStoreConfig {
       uploadParallelism = c.uploadParallelism;
       conditionalWrites = c.conditionalWrites;
       probeBucket = c.probeBucket;
+      tombstoneBucket = c.tombstoneBucket;
+      tombstoneRetention = c.tombstoneRetention;
       recordMultipartChecksums = c.recordMultipartChecksums;
       singlePutLimit = c.singlePutLimit;
       trustedCertificates = c.trustedCertificates;
@@ -347,6 +379,18 @@ public final class VastStoreConfig {
       return this;
     }
 
+    /** See {@link VastStoreConfig#tombstoneBucket()}. */
+    public Builder tombstoneBucket(@Nullable String value) {
+      tombstoneBucket = value;
+      return this;
+    }
+
+    /** See {@link VastStoreConfig#tombstoneRetention()}. */
+    public Builder tombstoneRetention(Duration value) {
+      tombstoneRetention = value;
+      return this;
+    }
+
     public Builder recordMultipartChecksums(boolean value) {
       recordMultipartChecksums = value;
       return this;
@@ -402,6 +446,11 @@ public final class VastStoreConfig {
               + " (5 GiB), S3's largest PutObject");
       require(uploadParallelism >= 1, "uploadParallelism (" + uploadParallelism + ") must be at least 1");
       requireNonNull(conditionalWrites, "conditionalWrites");
+      requirePositive("tombstoneRetention", tombstoneRetention);
+      if (tombstoneBucket != null) {
+        require(!tombstoneBucket.isBlank() && !tombstoneBucket.contains("/"),
+            "tombstoneBucket ('" + tombstoneBucket + "') must be a bucket name");
+      }
       List<X509Certificate> trusted = List.of();
       if (trustedCertificates != null) {
         require(endpoint.getScheme().equals("https"), "trustedCertificates (" + trustedCertificates

@@ -27,6 +27,7 @@ import software.amazon.awssdk.regions.Region;
  * <pre>
  * - {name: dc1, kind: vast, endpoint: https://vast1.dc1:443, credentialsRef: DC1_S3, latency: 1ms,
  *    properties: {partSize: 32MiB, uploadParallelism: 8, conditionalWrites: probe, probeBucket: hs-probe,
+ *                 tombstoneBucket: hs-tombstones, tombstoneRetention: 7d,
  *                 trustedCertificates: /etc/hybrid/dc1-ca.pem}}
  * </pre>
  *
@@ -41,8 +42,8 @@ import software.amazon.awssdk.regions.Region;
  *       connectionTimeout}, {@code socketTimeout}, {@code connectionAcquisitionTimeout}, {@code
  *       apiCallAttemptTimeout}, {@code maxAttempts}, {@code multipartThreshold}, {@code partSize},
  *       {@code uploadParallelism}, {@code singlePutLimit}, {@code conditionalWrites} ({@code
- *       probe}, {@code native}, {@code emulated}), {@code probeBucket}, {@code
- *       recordMultipartChecksums} and {@code trustedCertificates} (an absolute path to a PEM
+ *       probe}, {@code native}, {@code emulated}), {@code probeBucket}, {@code tombstoneBucket},
+ *       {@code tombstoneRetention}, {@code recordMultipartChecksums} and {@code trustedCertificates} (an absolute path to a PEM
  *       bundle of CA certificates trusted besides the JVM's default trust), as in {@link
  *       VastStoreConfig}; sizes in bytes or {@code 16MiB}, durations as {@code 30s}. An unknown
  *       property is an error.
@@ -56,8 +57,8 @@ public final class VastStoreProvider implements StoreProvider {
 
   static final List<String> PROPERTIES = List.of("region", "pathStyle", "maxConnections", "connectionTimeout",
       "socketTimeout", "connectionAcquisitionTimeout", "apiCallAttemptTimeout", "maxAttempts", "multipartThreshold",
-      "partSize", "uploadParallelism", "singlePutLimit", "conditionalWrites", "probeBucket",
-      "recordMultipartChecksums", "trustedCertificates");
+      "partSize", "uploadParallelism", "singlePutLimit", "conditionalWrites", "probeBucket", "tombstoneBucket",
+      "tombstoneRetention", "recordMultipartChecksums", "trustedCertificates");
 
   private final UnaryOperator<String> environment;
 
@@ -114,6 +115,8 @@ public final class VastStoreProvider implements StoreProvider {
         .singlePutLimit(site.sizeProperty("singlePutLimit", defaults.singlePutLimit()))
         .conditionalWrites(conditionalWrites(site, defaults.conditionalWrites()))
         .probeBucket(site.stringProperty("probeBucket", null))
+        .tombstoneBucket(site.stringProperty("tombstoneBucket", null))
+        .tombstoneRetention(site.durationProperty("tombstoneRetention", defaults.tombstoneRetention()))
         .recordMultipartChecksums(site.booleanProperty("recordMultipartChecksums",
             defaults.recordMultipartChecksums()))
         .trustedCertificates(trustedCertificates(site));

@@ -71,6 +71,8 @@ class VastStoreProviderTest {
         Map.entry("singlePutLimit", "2GiB"),
         Map.entry("conditionalWrites", "native"),
         Map.entry("probeBucket", "hs-probe"),
+        Map.entry("tombstoneBucket", "hs-tombstones"),
+        Map.entry("tombstoneRetention", "14d"),
         Map.entry("recordMultipartChecksums", "false"),
         Map.entry("trustedCertificates", " " + pem + " "))));
     assertThat(c.site()).isEqualTo("dc1");
@@ -89,6 +91,8 @@ class VastStoreProviderTest {
     assertThat(c.singlePutLimit()).isEqualTo(2L << 30);
     assertThat(c.conditionalWrites()).isEqualTo(VastStoreConfig.ConditionalWrites.NATIVE);
     assertThat(c.probeBucket()).isEqualTo("hs-probe");
+    assertThat(c.tombstoneBucket()).isEqualTo("hs-tombstones");
+    assertThat(c.tombstoneRetention()).isEqualTo(Duration.ofDays(14));
     assertThat(c.recordMultipartChecksums()).isFalse();
     assertThat(c.trustedCertificates()).isEqualTo(pem);
     assertThat(TrustedCertificates.subjects(c.trustedCertificateList())).containsExactly("CN=vast-ca");
@@ -105,6 +109,8 @@ class VastStoreProviderTest {
     assertThat(c.multipartThreshold()).isEqualTo(defaults.multipartThreshold());
     assertThat(c.recordMultipartChecksums()).isTrue();
     assertThat(c.probeBucket()).isNull();
+    assertThat(c.tombstoneBucket()).isNull();
+    assertThat(c.tombstoneRetention()).isEqualTo(Duration.ofDays(7));
     assertThat(c.trustedCertificates()).isNull();
     assertThat(c.trustedCertificateList()).isEmpty();
   }

@@ -32,9 +32,13 @@ final class VastTestSupport {
         .conditionalWrites(VastStoreConfig.ConditionalWrites.EMULATED);
   }
 
+  /** The tombstone bucket of {@link #s3MockStore()}. */
+  static final String TOMBSTONES = "hs-tombstones";
+
   static VastStore s3MockStore() {
     // a GET racing an overwrite in S3Mock can stall (see VastStoreS3MockTckTest): fail it sooner
-    return VastStore.create(config(S3MockServer.endpoint()).socketTimeout(java.time.Duration.ofSeconds(10)).build());
+    return VastStore.create(config(S3MockServer.endpoint()).socketTimeout(java.time.Duration.ofSeconds(10))
+        .tombstoneBucket(TOMBSTONES).build());
   }
 
   /** A plain SDK client against the shared S3Mock, to plant foreign objects and inspect state. */
