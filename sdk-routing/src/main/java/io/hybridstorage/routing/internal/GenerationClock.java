@@ -38,10 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       a collision is detected, not assumed away: the primary refuses the second writer's
  *       generation (it is not newer than the one it holds — live or deleted — so the writer
  *       re-issues), and a replica that already holds {@code g} with other bytes than the
- *       authority's {@code g} is told apart by its CRC32C and repaired from the authority ({@link
- *       Replicator#holdsSameBytes}, {@link Replicator#copy}). A writer id recorded with each copy
- *       would detect the same thing but shows in user metadata; leasing ids at the authority
- *       needs the authority reachable at start, which LOCAL_THEN_ASYNC must not.
+ *       authority's {@code g} is told apart by its size and CRC32C and repaired from the authority
+ *       ({@link Replicator#holdsOtherBytes}, {@link Replicator#copy}). A writer id recorded with
+ *       each copy would detect the same thing but shows in the user's metadata; leasing ids at the
+ *       authority needs the authority reachable at start, which LOCAL_THEN_ASYNC must not.
  * </ul>
  *
  * <p>Thread-safe. The waiting thread holds no lock.
