@@ -151,7 +151,8 @@ public final class RoutingStore implements ObjectStore, Replicating {
     this.journal = ReplicationJournal.open(options.journalDirectory().orElse(temporaryJournal), options.clock(),
         settings.journalBatchMax());
     journal.onAppended(listeners::journalAppended);
-    Replicator replicator = new Replicator(this::site);
+    Replicator replicator = new Replicator(this::site, (b, n) -> options.placementFor(b, n)
+        .map(p -> p.replicas().stream().map(this::site).toList()).orElse(List.of()), journal::hasPending);
     this.ctx = new RoutingContext(options, settings, sites, journal, replicator,
         new GenerationClock(options.clock(), options.seed()), pool, scheduler);
     this.session = new SessionTracker(settings.sessionCapacity());

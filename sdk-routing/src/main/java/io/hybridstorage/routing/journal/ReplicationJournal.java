@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,11 +56,11 @@ public final class ReplicationJournal implements AutoCloseable {
   private final Map<String, ConcurrentSkipListMap<Long, Long>> bySite = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> byObject = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> byBucket = new ConcurrentHashMap<>();
-  private final Set<String> held = ConcurrentHashMap.newKeySet();
+  private final Map<String, Integer> held = new ConcurrentHashMap<>();
   private final List<AppendListener> appendListeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  private record Append(List<JournalEntry> entries, CompletableFuture<Void> done) {}
+  private record Append(List<JournalEntry> entries, CompletableFuture<List<JournalEntry>> done) {}
 
   /** Tells the committer to stop (after what was queued before it). */
   private static final Append STOP = new Append(List.of(), new CompletableFuture<>());
@@ -108,13 +107,14 @@ public final class ReplicationJournal implements AutoCloseable {
   }
 
   /**
-   * Appends entries; the future completes once they are durable (fsynced), or exceptionally if
-   * the journal failed or closed. Never blocks the caller.
+   * Appends entries; the future completes once they are durable (fsynced) with the entries as
+   * stored (their sequences assigned, so a caller can {@link #remove} them once they are settled),
+   * or exceptionally if the journal failed or closed. Never blocks the caller.
    */
-  public CompletableFuture<Void> append(List<JournalEntry> batch) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
+  public CompletableFuture<List<JournalEntry>> append(List<JournalEntry> batch) {
+    CompletableFuture<List<JournalEntry>> done = new CompletableFuture<>();
     if (batch.isEmpty()) {
-      done.complete(null);
+      done.complete(List.of());
       return done;
     }
     if (closed) {
@@ -159,18 +159,23 @@ public final class ReplicationJournal implements AutoCloseable {
           count += more.entries().size();
         }
         try {
+          List<List<JournalEntry>> stored = new ArrayList<>(batch.size());
           for (Append a : batch) {
+            List<JournalEntry> mine = new ArrayList<>(a.entries().size());
             for (JournalEntry e : a.entries()) {
-              JournalEntry stored = e.withSequence(nextSequence.getAndIncrement());
-              entries.put(stored.sequence(), stored.encode());
-              index(stored);
+              JournalEntry s = e.withSequence(nextSequence.getAndIncrement());
+              entries.put(s.sequence(), s.encode());
+              index(s);
+              mine.add(s);
             }
+            stored.add(mine);
           }
           store.commit();
           store.sync();
-          for (Append a : batch) {
+          for (int i = 0; i < batch.size(); i++) {
+            Append a = batch.get(i);
             queued.addAndGet(-a.entries().size());
-            a.done().complete(null);
+            a.done().complete(List.copyOf(stored.get(i)));
           }
           notifyAppended(count);
         } catch (RuntimeException e) {
@@ -247,22 +252,28 @@ public final class ReplicationJournal implements AutoCloseable {
   }
 
   /**
-   * Holds back replay of {@code bucket/name#generation} while its write is still in flight: the
-   * router journals a write's replica entries in parallel with the primary's commit, and a replay
-   * that ran before the commit would find the generation missing at the source and drop the entry
-   * as superseded. Call {@link #release} once the primary committed or failed.
+   * Holds back replay of {@code bucket/name#generation} while the change it describes is still in
+   * flight in this process: the router journals a change's entries before the primary commits it
+   * (write-ahead), and a replay that ran before that commit would find the generation missing at
+   * the source (or, for a delete, still live) and drop the entry. Holds nest: each {@link #hold}
+   * needs its {@link #release}, called once the change settled. Generation 0 holds the entries of
+   * changes whose generation the source assigns.
    */
   public void hold(String bucket, String name, long generation) {
-    held.add(bucket + '\n' + name + '\n' + generation);
+    held.merge(heldKey(bucket, name, generation), 1, Integer::sum);
   }
 
   public void release(String bucket, String name, long generation) {
-    held.remove(bucket + '\n' + name + '\n' + generation);
+    held.computeIfPresent(heldKey(bucket, name, generation), (k, n) -> n <= 1 ? null : n - 1);
   }
 
-  /** Whether the entry's write is still in flight in this process (see {@link #hold}). */
+  /** Whether the entry's change is still in flight in this process (see {@link #hold}). */
   public boolean isHeld(JournalEntry e) {
-    return !held.isEmpty() && held.contains(e.bucket() + '\n' + e.name() + '\n' + e.generation());
+    return !held.isEmpty() && held.containsKey(heldKey(e.bucket(), e.name(), e.generation()));
+  }
+
+  private static String heldKey(String bucket, String name, long generation) {
+    return bucket + '\n' + name + '\n' + generation;
   }
 
   /** All pending entries, including those appended but not yet committed. */

@@ -121,8 +121,10 @@ public final class ReadCoordinator {
 
   public Optional<ObjectInfo> head(Placement p, ObjectId id, Conditions conditions) {
     if (id.generation() != 0) {
-      return firstFound(p.readPolicy() == ReadPolicy.AUTHORITY ? List.of(ctx.authority(p)) : candidates(p),
-          s -> s.store().head(id, conditions));
+      // STRONG: whether that version still exists is the authority's answer (a lagging replica may
+      // still hold a version the authority has replaced or deleted)
+      return firstFound(p.readPolicy() == ReadPolicy.AUTHORITY || p.consistency() == Consistency.STRONG
+          ? List.of(ctx.authority(p)) : candidates(p), s -> s.store().head(id, conditions));
     }
     return switch (p.readPolicy()) {
       case AUTHORITY, NEAREST_VERIFIED -> ctx.authority(p).store().head(id, conditions);
@@ -201,6 +203,17 @@ public final class ReadCoordinator {
     ObjectId id = request.id();
     if (id.generation() != 0) {
       List<SiteHandle> order = p.readPolicy() == ReadPolicy.AUTHORITY ? List.of(ctx.authority(p)) : candidates(p);
+      if (p.consistency() == Consistency.STRONG && p.readPolicy() != ReadPolicy.AUTHORITY) {
+        // the version must still exist at the authority; its bytes (immutable) may come from the nearest
+        SiteHandle authority = ctx.authority(p);
+        if (authority.store().head(id, request.conditions()).isEmpty()) {
+          throw HybridStorageException.objectNotFound("read", id.bucket(), id.name(), authority.name());
+        }
+        List<SiteHandle> withAuthority = new ArrayList<>(order);
+        withAuthority.removeIf(s -> s.name().equals(authority.name()));
+        withAuthority.add(authority);
+        order = withAuthority;
+      }
       return firstReadable(order, request, (s, c) -> true);
     }
     return switch (p.readPolicy()) {
