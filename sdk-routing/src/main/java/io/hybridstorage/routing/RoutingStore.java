@@ -151,8 +151,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
     this.journal = ReplicationJournal.open(options.journalDirectory().orElse(temporaryJournal), options.clock(),
         settings.journalBatchMax());
     journal.onAppended(listeners::journalAppended);
-    Replicator replicator = new Replicator(this::site, (b, n) -> options.placementFor(b, n)
-        .map(p -> p.replicas().stream().map(this::site).toList()).orElse(List.of()), journal::hasPending);
+    Replicator replicator = new Replicator(this::site, options::placementFor, journal::hasPending, listeners);
     this.ctx = new RoutingContext(options, settings, sites, journal, replicator,
         new GenerationClock(options.clock(), options.seed()), pool, scheduler);
     this.session = new SessionTracker(settings.sessionCapacity());
@@ -445,7 +444,9 @@ public final class RoutingStore implements ObjectStore, Replicating {
   }
 
   private Optional<ObjectInfo> headRouted(ObjectId id, Conditions conditions) {
-    return reads.head(placement("head", id.bucket(), id.name()), id, conditions);
+    Optional<ObjectInfo> info = reads.head(placement("head", id.bucket(), id.name()), id, conditions);
+    info.ifPresent(i -> ctx.generations().observe(i.generation())); // a write after this read is newer
+    return info;
   }
 
   @Override
@@ -455,7 +456,9 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   private ObjectContent readRouted(ReadRequest request) {
     ObjectId id = request.id();
-    return reads.read(placement("read", id.bucket(), id.name()), request);
+    ObjectContent content = reads.read(placement("read", id.bucket(), id.name()), request);
+    ctx.generations().observe(content.info().generation()); // a write after this read is newer (causality)
+    return content;
   }
 
   @Override
@@ -499,7 +502,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
   private ObjectInfo copyRouted(CopyRequest request) {
     Placement target = placement("copy", request.targetBucket(), request.targetName());
     Placement source = placement("copy", request.source().bucket(), request.source().name());
-    Route route = route(target);
+    Route route = route(target).forConditions(!request.targetConditions().isEmpty());
     if (!route(source).primary().name().equals(route.primary().name())) {
       // the source lives elsewhere: stream it through the router (read by policy, write by policy)
       try (ObjectContent content = reads.read(source, new ReadRequest(request.source(),

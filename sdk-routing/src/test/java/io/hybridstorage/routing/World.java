@@ -129,6 +129,11 @@ final class World implements AutoCloseable {
     return new World(options.placements().get(0), options.clock(), settings, tempDir(), localSite, this);
   }
 
+  /** A second router as {@link #peer(String, RoutingSettings)}, on its own {@code clock} (e.g. skewed). */
+  World peer(String localSite, RoutingSettings settings, Clock clock) {
+    return new World(options.placements().get(0), clock, settings, tempDir(), localSite, this);
+  }
+
   ObjectStore site(String name) {
     return memory.get(name);
   }

@@ -8,8 +8,11 @@ import io.hybridstorage.api.ObjectContent;
 import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectMetadata;
+import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.ReadRequest;
+import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
+import io.hybridstorage.routing.RoutingListener;
 import io.hybridstorage.routing.journal.JournalEntry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -68,8 +71,9 @@ public final class Replicator {
   private static final int ATTEMPTS = 6;
 
   private final Function<String, SiteHandle> sites;
-  private final BiFunction<String, String, List<SiteHandle>> placementSites;
+  private final BiFunction<String, String, Optional<Placement>> placements;
   private final PendingAt pendingAt;
+  private final RoutingListener listener;
 
   /** Whether the journal still has an entry for {@code bucket/name} towards {@code site}. */
   @FunctionalInterface
@@ -79,15 +83,17 @@ public final class Replicator {
 
   /**
    * @param sites site name → handle
-   * @param placementSites bucket, object name → the sites of the placement holding it (where a
-   *     generation the source lacks may be found)
+   * @param placements bucket, object name → the placement holding it (whose sites may hold a
+   *     generation the source lacks)
    * @param pendingAt whether the journal still has an entry towards a site for an object
+   * @param listener told of conflicts between concurrent LOCAL_THEN_ASYNC changes
    */
-  public Replicator(Function<String, SiteHandle> sites, BiFunction<String, String, List<SiteHandle>> placementSites,
-      PendingAt pendingAt) {
+  public Replicator(Function<String, SiteHandle> sites, BiFunction<String, String, Optional<Placement>> placements,
+      PendingAt pendingAt, RoutingListener listener) {
     this.sites = sites;
-    this.placementSites = placementSites;
+    this.placements = placements;
     this.pendingAt = pendingAt;
+    this.listener = listener;
   }
 
   /** Applies a journal entry. Throws (to be retried later) when a site fails. */
@@ -118,7 +124,16 @@ public final class Replicator {
     for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
       long live = liveGeneration(source, bucket, name);
       if (live > 0 && live >= g) {
-        if (target == source || liveGeneration(target, bucket, name) >= live) {
+        if (target == source) {
+          return Outcome.SKIPPED;
+        }
+        long held = liveGeneration(target, bucket, name);
+        if (held >= live) {
+          if (held > live && activeActive(bucket, name)) {
+            // the target holds a change the source has not seen: a concurrent write through another
+            // site, newer by generation, wins (last writer wins)
+            listener.conflict(target.name(), bucket, name, live, held);
+          }
           return Outcome.SKIPPED; // the target holds it or newer
         }
         Copy c = copyLive(bucket, name, live, source, target, true);
@@ -146,6 +161,11 @@ public final class Replicator {
         "the object kept changing while rolling generation " + g + " forward from " + source.name(), null);
   }
 
+  /** Whether {@code bucket/name} is placed LOCAL_THEN_ASYNC: written through several sites at once. */
+  private boolean activeActive(String bucket, String name) {
+    return placements.apply(bucket, name).map(p -> p.writePolicy() == WritePolicy.LOCAL_THEN_ASYNC).orElse(false);
+  }
+
   /** The live generation on {@code site}, -1 when none (a foreign copy is 0). */
   private static long liveGeneration(SiteHandle site, String bucket, String name) {
     return site.store().head(ObjectId.of(bucket, name), Conditions.none()).map(ObjectInfo::generation).orElse(-1L);
@@ -154,7 +174,8 @@ public final class Replicator {
   /** A site of the placement other than {@code source} holding generation {@code g} live; null if none. */
   @Nullable
   private SiteHandle findLive(String bucket, String name, long g, SiteHandle source) {
-    for (SiteHandle s : placementSites.apply(bucket, name)) {
+    for (String siteName : placements.apply(bucket, name).map(Placement::replicas).orElse(List.of())) {
+      SiteHandle s = sites.apply(siteName);
       if (s.name().equals(source.name()) || s.isOpen()) {
         continue;
       }

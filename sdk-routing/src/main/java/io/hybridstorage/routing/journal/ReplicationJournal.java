@@ -52,9 +52,12 @@ public final class ReplicationJournal implements AutoCloseable {
   private final AtomicLong nextSequence;
   private final BlockingQueue<Append> queue = new LinkedBlockingQueue<>();
   private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+  /** Appended but not yet committed, per target site (so a site's depth counts them as {@link #depth()} does). */
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> queuedBySite = new ConcurrentHashMap<>();
   private final Thread committer;
   private final Map<String, ConcurrentSkipListMap<Long, Long>> bySite = new ConcurrentHashMap<>();
-  private final Map<String, AtomicLong> byObject = new ConcurrentHashMap<>();
+  /** Sequences of the pending entries per {@link JournalEntry#objectKey()} (target, bucket, name). */
+  private final Map<String, java.util.NavigableSet<Long>> byObject = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> byBucket = new ConcurrentHashMap<>();
   private final Map<String, Integer> held = new ConcurrentHashMap<>();
   private final List<AppendListener> appendListeners = new CopyOnWriteArrayList<>();
@@ -122,6 +125,7 @@ public final class ReplicationJournal implements AutoCloseable {
       return done;
     }
     queued.addAndGet(batch.size());
+    batch.forEach(e -> queuedFor(e.target()).incrementAndGet());
     queue.add(new Append(List.copyOf(batch), done));
     return done;
   }
@@ -174,14 +178,14 @@ public final class ReplicationJournal implements AutoCloseable {
           store.sync();
           for (int i = 0; i < batch.size(); i++) {
             Append a = batch.get(i);
-            queued.addAndGet(-a.entries().size());
+            unqueue(a);
             a.done().complete(List.copyOf(stored.get(i)));
           }
           notifyAppended(count);
         } catch (RuntimeException e) {
           log.error("replication journal commit failed", e);
           for (Append a : batch) {
-            queued.addAndGet(-a.entries().size());
+            unqueue(a);
             a.done().completeExceptionally(e);
           }
         }
@@ -193,6 +197,15 @@ public final class ReplicationJournal implements AutoCloseable {
         return;
       }
     }
+  }
+
+  private java.util.concurrent.atomic.AtomicInteger queuedFor(String site) {
+    return queuedBySite.computeIfAbsent(site, k -> new java.util.concurrent.atomic.AtomicInteger());
+  }
+
+  private void unqueue(Append a) {
+    queued.addAndGet(-a.entries().size());
+    a.entries().forEach(e -> queuedFor(e.target()).decrementAndGet());
   }
 
   /** Outside the commit's error handling: a listener's exception must not fail a batch already durable. */
@@ -209,7 +222,11 @@ public final class ReplicationJournal implements AutoCloseable {
 
   private void index(JournalEntry e) {
     bySite.computeIfAbsent(e.target(), k -> new ConcurrentSkipListMap<>()).put(e.sequence(), e.enqueuedMillis());
-    byObject.computeIfAbsent(e.objectKey(), k -> new AtomicLong()).incrementAndGet();
+    byObject.compute(e.objectKey(), (k, set) -> {
+      java.util.NavigableSet<Long> s = set == null ? new java.util.concurrent.ConcurrentSkipListSet<>() : set;
+      s.add(e.sequence());
+      return s;
+    });
     byBucket.computeIfAbsent(e.bucket(), k -> new AtomicLong()).incrementAndGet();
   }
 
@@ -218,7 +235,10 @@ public final class ReplicationJournal implements AutoCloseable {
     if (site != null) {
       site.remove(e.sequence());
     }
-    byObject.computeIfPresent(e.objectKey(), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+    byObject.computeIfPresent(e.objectKey(), (k, set) -> {
+      set.remove(e.sequence());
+      return set.isEmpty() ? null : set;
+    });
     byBucket.computeIfPresent(e.bucket(), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
   }
 
@@ -281,10 +301,11 @@ public final class ReplicationJournal implements AutoCloseable {
     return entries.size() + queued.get();
   }
 
-  /** Pending entries for one target site. */
+  /** Pending entries for one target site, including those appended but not yet committed. */
   public int depth(String site) {
     ConcurrentSkipListMap<Long, Long> m = bySite.get(site);
-    return m == null ? 0 : m.size();
+    java.util.concurrent.atomic.AtomicInteger q = queuedBySite.get(site);
+    return (m == null ? 0 : m.size()) + (q == null ? 0 : q.get());
   }
 
   /** Age of the oldest pending entry, by the options' clock; zero when empty. */
@@ -307,6 +328,21 @@ public final class ReplicationJournal implements AutoCloseable {
     }
     Map.Entry<Long, Long> first = m.firstEntry();
     return first == null ? Duration.ZERO : Duration.ofMillis(Math.max(0, clock.millis() - first.getValue()));
+  }
+
+  /** The pending entries for {@code bucket/name} towards {@code site}, in sequence order (committed ones). */
+  public List<JournalEntry> pending(String site, String bucket, String name) {
+    java.util.NavigableSet<Long> sequences = byObject.get(site + '\n' + bucket + '\n' + name);
+    List<JournalEntry> result = new ArrayList<>();
+    if (sequences != null) {
+      for (Long sequence : sequences) {
+        byte[] value = entries.get(sequence);
+        if (value != null) {
+          result.add(JournalEntry.decode(sequence, value));
+        }
+      }
+    }
+    return result;
   }
 
   /** Whether an entry for {@code bucket/name} towards {@code site} is pending. */

@@ -108,13 +108,22 @@ public final class ReadCoordinator {
 
   /** Whether a copy held by {@code site} may be served (STRONG and SESSION freshness rules). */
   private boolean fresh(Placement p, SiteHandle site, String bucket, String name, long generation) {
-    if (isPrimary(p, site)) {
-      return true;
-    }
     if (p.consistency() == Consistency.SESSION) {
+      // the primary too: a conditional change of a LOCAL_THEN_ASYNC placement is decided at the
+      // authority, so the local primary may not hold it yet
       return session.acceptable(bucket, name, generation);
     }
     return true;
+  }
+
+  /**
+   * Where a named version may be read: any candidate (versions are immutable) — except that under
+   * SESSION, once this router changed the object at or after that generation, only the primary
+   * knows whether the version still exists (a lagging replica may hold it after it was replaced).
+   */
+  private List<SiteHandle> versionReaders(Placement p, ObjectId id) {
+    SessionTracker.Mark mark = p.consistency() == Consistency.SESSION ? session.mark(id.bucket(), id.name()) : null;
+    return mark != null && mark.generation() >= id.generation() ? List.of(primary(p)) : candidates(p);
   }
 
   // ------------------------------------------------------------------------------------ head
@@ -124,7 +133,7 @@ public final class ReadCoordinator {
       // STRONG: whether that version still exists is the authority's answer (a lagging replica may
       // still hold a version the authority has replaced or deleted)
       return firstFound(p.readPolicy() == ReadPolicy.AUTHORITY || p.consistency() == Consistency.STRONG
-          ? List.of(ctx.authority(p)) : candidates(p), s -> s.store().head(id, conditions));
+          ? List.of(ctx.authority(p)) : versionReaders(p, id), s -> s.store().head(id, conditions));
     }
     return switch (p.readPolicy()) {
       case AUTHORITY, NEAREST_VERIFIED -> ctx.authority(p).store().head(id, conditions);
@@ -150,7 +159,8 @@ public final class ReadCoordinator {
         if (info.isPresent() && fresh(p, s, id.bucket(), id.name(), info.get().generation())) {
           return info;
         }
-        if (info.isEmpty() && isPrimary(p, s)) {
+        if (info.isEmpty() && isPrimary(p, s)
+            && (p.consistency() != Consistency.SESSION || session.acceptable(id.bucket(), id.name(), -1))) {
           return info;
         }
       } catch (HybridStorageException e) {
@@ -202,7 +212,8 @@ public final class ReadCoordinator {
   public ObjectContent read(Placement p, ReadRequest request) {
     ObjectId id = request.id();
     if (id.generation() != 0) {
-      List<SiteHandle> order = p.readPolicy() == ReadPolicy.AUTHORITY ? List.of(ctx.authority(p)) : candidates(p);
+      List<SiteHandle> order = p.readPolicy() == ReadPolicy.AUTHORITY ? List.of(ctx.authority(p))
+          : versionReaders(p, id);
       if (p.consistency() == Consistency.STRONG && p.readPolicy() != ReadPolicy.AUTHORITY) {
         // the version must still exist at the authority; its bytes (immutable) may come from the nearest
         SiteHandle authority = ctx.authority(p);
@@ -260,7 +271,8 @@ public final class ReadCoordinator {
     if (withPrimary.stream().noneMatch(s -> isPrimary(p, s))) {
       withPrimary.add(primary(p));
     }
-    return firstReadable(withPrimary, request, (s, c) -> fresh(p, s, c.bucket(), c.name(), c.generation()));
+    return firstReadable(withPrimary, request, (s, c) -> fresh(p, s, c.bucket(), c.name(), c.generation()),
+        primary(p));
   }
 
   private interface Freshness {
@@ -269,13 +281,24 @@ public final class ReadCoordinator {
 
   /** The first site answering with an acceptable copy; a miss or failure moves on. */
   private ObjectContent firstReadable(List<SiteHandle> order, ReadRequest request, Freshness fresh) {
+    return firstReadable(order, request, fresh, null);
+  }
+
+  /**
+   * As above; when a copy was found but none was fresh enough (another thread of this session may
+   * have changed the object since the read began), {@code lastResort}'s current answer is served.
+   */
+  private ObjectContent firstReadable(List<SiteHandle> order, ReadRequest request, Freshness fresh,
+      @Nullable SiteHandle lastResort) {
     RuntimeException first = null;
+    boolean stale = false;
     for (SiteHandle s : order) {
       try {
         ObjectContent content = s.store().read(request);
         if (fresh.test(s, content.info())) {
           return content;
         }
+        stale = true;
         closeQuietly(content);
       } catch (HybridStorageException e) {
         if (e.code() == 412 || e.code() == 416 || e.code() == 400) {
@@ -285,6 +308,9 @@ public final class ReadCoordinator {
           first = e; // the last answer wins (the primary or authority comes last), a failure over a miss
         }
       }
+    }
+    if (stale && lastResort != null) {
+      return lastResort.store().read(request);
     }
     if (first != null) {
       throw first;

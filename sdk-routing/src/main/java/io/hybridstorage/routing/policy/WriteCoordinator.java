@@ -77,7 +77,8 @@ public final class WriteCoordinator {
 
   // ------------------------------------------------------------------------------------ writes
 
-  public ObjectWriter openWrite(Route route, WriteRequest request) {
+  public ObjectWriter openWrite(Route placed, WriteRequest request) {
+    Route route = decidingRoute(placed, !request.conditions().isEmpty(), request.bucket(), request.name());
     if (route.failsWhenReplicaDown()) {
       List<SiteHandle> down = route.synchronous().stream().filter(SiteHandle::isOpen).toList();
       if (!down.isEmpty()) {
@@ -441,6 +442,28 @@ public final class WriteCoordinator {
         && !h.isRetryable();
   }
 
+  /**
+   * The route for a change with (or without) preconditions, {@link Route#forConditions}: when it
+   * moves the decision from the local site to the authority, the authority first gets what this
+   * router has still journaled for it of {@code names} (its own earlier changes there), so the
+   * precondition is decided on them, as a single client of GCS would expect. 503 when that fails:
+   * a precondition cannot be decided without the authority.
+   */
+  private Route decidingRoute(Route placed, boolean conditional, String bucket, String... names) {
+    Route route = placed.forConditions(conditional);
+    if (route != placed) {
+      for (String name : names) {
+        for (JournalEntry e : ctx.journal().pending(route.primary().name(), bucket, name)) {
+          if (!ctx.journal().isHeld(e)) {
+            ctx.replicator().apply(e);
+            ctx.journal().remove(e);
+          }
+        }
+      }
+    }
+    return route;
+  }
+
   // ------------------------------------------------------------------------------------ deletes
 
   /**
@@ -450,7 +473,8 @@ public final class WriteCoordinator {
    * (write-ahead) and replicated; a retry that finds it gone — the first attempt's acknowledgement
    * was lost, or another delete won — has reached the state this delete produces: a success.
    */
-  public boolean delete(Route route, ObjectId id, Conditions conditions) {
+  public boolean delete(Route placed, ObjectId id, Conditions conditions) {
+    Route route = decidingRoute(placed, !conditions.isEmpty(), id.bucket(), id.name());
     String b = id.bucket();
     String n = id.name();
     if (route.failsWhenReplicaDown()) {
@@ -558,13 +582,16 @@ public final class WriteCoordinator {
   // ------------------------------------------------------------------------- metadata, copy, compose
 
   /** A noncurrent version's patch stays on the primary: replicas copy only the live version's metadata. */
-  public ObjectInfo updateMetadata(Route route, ObjectId id, MetadataPatch patch, Conditions conditions) {
+  public ObjectInfo updateMetadata(Route placed, ObjectId id, MetadataPatch patch, Conditions conditions) {
+    Route route = decidingRoute(placed, !conditions.isEmpty(), id.bucket(), id.name());
     return change(route, Op.METADATA, id.bucket(), id.name(), "updateMetadata",
         () -> route.primary().store().updateMetadata(id, patch, conditions), e -> Optional.empty());
   }
 
   /** Copies at the target's primary (natively there), then replicates the new version. */
-  public ObjectInfo copy(Route targetRoute, CopyRequest request) {
+  public ObjectInfo copy(Route placed, CopyRequest request) {
+    Route targetRoute = decidingRoute(placed, !request.targetConditions().isEmpty(), request.targetBucket(),
+        request.targetName(), request.source().name());
     SiteHandle primary = targetRoute.primary();
     return change(targetRoute, Op.WRITE, request.targetBucket(), request.targetName(), "copy",
         () -> primary.store().copy(request), refusal -> {
@@ -576,7 +603,12 @@ public final class WriteCoordinator {
         });
   }
 
-  public ObjectInfo compose(Route route, ComposeRequest request) {
+  public ObjectInfo compose(Route placed, ComposeRequest request) {
+    List<String> names = new ArrayList<>();
+    names.add(request.targetName());
+    request.sources().forEach(src -> names.add(src.name()));
+    Route route = decidingRoute(placed, !request.targetConditions().isEmpty(), request.bucket(),
+        names.toArray(String[]::new));
     SiteHandle primary = route.primary();
     return change(route, Op.WRITE, request.bucket(), request.targetName(), "compose",
         () -> primary.store().compose(request), refusal -> {
