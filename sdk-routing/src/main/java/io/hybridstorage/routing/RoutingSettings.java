@@ -77,6 +77,8 @@ public record RoutingSettings(
     Duration replayInterval,
     int replayThreads,
     int sessionCapacity,
+    Duration watermarkInterval,
+    String watermarkBucket,
     boolean ownsSites) {
 
   public RoutingSettings {
@@ -85,6 +87,8 @@ public record RoutingSettings(
     requireNonNull(breakerOpenWait, "breakerOpenWait");
     requireNonNull(bulkheadMaxWait, "bulkheadMaxWait");
     requireNonNull(replayInterval, "replayInterval");
+    requireNonNull(watermarkInterval, "watermarkInterval");
+    requireNonNull(watermarkBucket, "watermarkBucket");
     check(!callTimeout.isNegative(), "callTimeout (" + callTimeout + ") must not be negative");
     check(!retryWait.isNegative(), "retryWait (" + retryWait + ") must not be negative");
     check(breakerOpenWait.toMillis() >= 1, "breakerOpenWait (" + breakerOpenWait + ") must be at least 1 ms");
@@ -101,6 +105,23 @@ public record RoutingSettings(
         + ") must be positive");
     check(replayThreads >= 1, "replayThreads (" + replayThreads + ") must be >= 1");
     check(sessionCapacity >= 1, "sessionCapacity (" + sessionCapacity + ") must be >= 1");
+    check(!watermarkInterval.isNegative() && !watermarkInterval.isZero(), "watermarkInterval (" + watermarkInterval
+        + ") must be positive");
+    String bucketProblem = bucketProblem(watermarkBucket);
+    check(bucketProblem == null, "watermarkBucket ('" + watermarkBucket + "') is not a valid bucket name: "
+        + bucketProblem);
+  }
+
+  /** Why {@code bucket} is not a valid bucket name, or null when it is. */
+  static String bucketProblem(String bucket) {
+    try {
+      io.hybridstorage.api.Names.checkBucket("watermarkBucket", bucket, null);
+      return null;
+    } catch (io.hybridstorage.api.HybridStorageException e) {
+      String message = String.valueOf(e.getMessage());
+      int colon = message.lastIndexOf(": ");
+      return colon < 0 ? message : message.substring(colon + 2);
+    }
   }
 
   private static void check(boolean ok, String message) {
@@ -112,12 +133,13 @@ public record RoutingSettings(
   /**
    * 30 s time limit, 3 attempts 50 ms apart, breaker 50 % of 20 calls (min 10) for 5 s, 64
    * concurrent calls per site, 8 MiB tee buffer, parallel tee, group commits of up to 512 entries,
-   * replay every 200 ms in 8 lanes, 100,000 objects of session memory, sites owned.
+   * replay every 200 ms in 8 lanes, 100,000 objects of session memory, replication watermarks every
+   * second in bucket {@code hybrid-storage-meta}, sites owned.
    */
   public static RoutingSettings defaults() {
     return new RoutingSettings(Duration.ofSeconds(30), 3, Duration.ofMillis(50), 20, 10, 50f,
         Duration.ofSeconds(5), 64, Duration.ofSeconds(1), 8 << 20, true, 512, Duration.ofMillis(200), 8,
-        100_000, true);
+        100_000, Duration.ofSeconds(1), "hybrid-storage-meta", true);
   }
 
   /**
@@ -126,7 +148,8 @@ public record RoutingSettings(
    * {@code breakerMinimumCalls}, {@code breakerFailureRate}, {@code breakerOpenWait}, {@code
    * bulkheadMaxConcurrent}, {@code bulkheadMaxWait}, {@code teeBufferBytes}, {@code parallelTee},
    * {@code journalBatchMax}, {@code replayInterval}, {@code replayThreads}, {@code
-   * sessionCapacity}); {@code ownsSites} is not configurable. An empty section changes nothing.
+   * sessionCapacity}, {@code watermarkInterval}, {@code watermarkBucket}); {@code ownsSites} is not
+   * configurable. An empty section changes nothing.
    *
    * @throws io.hybridstorage.api.HybridStorageConfigException (an {@link IllegalArgumentException})
    *     naming where the section came from (the file) and listing every unknown key (with the
@@ -140,14 +163,14 @@ public record RoutingSettings(
   public RoutingSettings withCallTimeout(Duration value) {
     return new RoutingSettings(value, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
-        journalBatchMax, replayInterval, replayThreads, sessionCapacity, ownsSites);
+        journalBatchMax, replayInterval, replayThreads, sessionCapacity, watermarkInterval, watermarkBucket, ownsSites);
   }
 
   /** {@link #retryAttempts()} and {@link #retryWait()}. */
   public RoutingSettings withRetry(int attempts, Duration wait) {
     return new RoutingSettings(callTimeout, attempts, wait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
-        journalBatchMax, replayInterval, replayThreads, sessionCapacity, ownsSites);
+        journalBatchMax, replayInterval, replayThreads, sessionCapacity, watermarkInterval, watermarkBucket, ownsSites);
   }
 
   /**
@@ -157,41 +180,48 @@ public record RoutingSettings(
   public RoutingSettings withBreaker(int window, int minimumCalls, float failureRate, Duration openWait) {
     return new RoutingSettings(callTimeout, retryAttempts, retryWait, window, minimumCalls, failureRate, openWait,
         bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee, journalBatchMax, replayInterval,
-        replayThreads, sessionCapacity, ownsSites);
+        replayThreads, sessionCapacity, watermarkInterval, watermarkBucket, ownsSites);
   }
 
   /** Per-site bulkhead: {@link #bulkheadMaxConcurrent()} and {@link #bulkheadMaxWait()}. */
   public RoutingSettings withBulkhead(int maxConcurrent, Duration maxWait) {
     return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, maxConcurrent, maxWait, teeBufferBytes, parallelTee, journalBatchMax,
-        replayInterval, replayThreads, sessionCapacity, ownsSites);
+        replayInterval, replayThreads, sessionCapacity, watermarkInterval, watermarkBucket, ownsSites);
   }
 
   /** {@link #teeBufferBytes()} and {@link #parallelTee()}. */
   public RoutingSettings withTee(int bufferBytes, boolean parallel) {
     return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, bufferBytes, parallel,
-        journalBatchMax, replayInterval, replayThreads, sessionCapacity, ownsSites);
+        journalBatchMax, replayInterval, replayThreads, sessionCapacity, watermarkInterval, watermarkBucket, ownsSites);
   }
 
   /** {@link #journalBatchMax()}, {@link #replayInterval()} and {@link #replayThreads()}. */
   public RoutingSettings withJournal(int batchMax, Duration interval, int threads) {
     return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
-        batchMax, interval, threads, sessionCapacity, ownsSites);
+        batchMax, interval, threads, sessionCapacity, watermarkInterval, watermarkBucket, ownsSites);
   }
 
   /** {@link #sessionCapacity()}: how many objects SESSION read-your-writes remembers. */
   public RoutingSettings withSessionCapacity(int value) {
     return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
-        journalBatchMax, replayInterval, replayThreads, value, ownsSites);
+        journalBatchMax, replayInterval, replayThreads, value, watermarkInterval, watermarkBucket, ownsSites);
+  }
+
+  /** {@link #watermarkInterval()} and {@link #watermarkBucket()}: replication watermarks for EVENTUAL reads. */
+  public RoutingSettings withWatermarks(Duration interval, String bucket) {
+    return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
+        breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
+        journalBatchMax, replayInterval, replayThreads, sessionCapacity, interval, bucket, ownsSites);
   }
 
   /** {@link #ownsSites()}. */
   public RoutingSettings withOwnsSites(boolean value) {
     return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
-        journalBatchMax, replayInterval, replayThreads, sessionCapacity, value);
+        journalBatchMax, replayInterval, replayThreads, sessionCapacity, watermarkInterval, watermarkBucket, value);
   }
 }

@@ -32,6 +32,7 @@ import io.hybridstorage.routing.internal.Replicator;
 import io.hybridstorage.routing.internal.ResilientStore;
 import io.hybridstorage.routing.internal.RoutingContext;
 import io.hybridstorage.routing.internal.SiteHandle;
+import io.hybridstorage.routing.internal.Watermarks;
 import io.hybridstorage.routing.journal.Replayer;
 import io.hybridstorage.routing.journal.ReplicationJournal;
 import io.hybridstorage.routing.policy.ReadCoordinator;
@@ -122,6 +123,8 @@ public final class RoutingStore implements ObjectStore, Replicating {
   private final ExecutorService pool;
   private final ScheduledExecutorService scheduler;
   private final ScheduledFuture<?> replayTask;
+  private final Watermarks watermarks;
+  private final ScheduledFuture<?> watermarkTask;
   private final Set<Capability> capabilities;
   private final String siteName;
   /** The journal directory this store made itself (none was configured); deleted on close. */
@@ -151,9 +154,12 @@ public final class RoutingStore implements ObjectStore, Replicating {
     this.journal = ReplicationJournal.open(options.journalDirectory().orElse(temporaryJournal), options.clock(),
         settings.journalBatchMax());
     journal.onAppended(listeners::journalAppended);
+    this.watermarks = new Watermarks(journal, options.clock(), settings, journalDirectory(), authorities(options),
+        sites.keySet(), pool);
+    journal.onAppended((entries, depth) -> watermarks.appended());
     Replicator replicator = new Replicator(this::site, options::placementFor, journal::hasPending, listeners);
     this.ctx = new RoutingContext(options, settings, sites, journal, replicator,
-        new GenerationClock(options.clock(), options.seed()), pool, scheduler);
+        new GenerationClock(options.clock(), options.seed()), pool, scheduler, watermarks);
     this.session = new SessionTracker(settings.sessionCapacity());
     this.writes = new WriteCoordinator(ctx, session);
     this.reads = new ReadCoordinator(ctx, session);
@@ -162,6 +168,10 @@ public final class RoutingStore implements ObjectStore, Replicating {
         listeners);
     long interval = settings.replayInterval().toNanos();
     this.replayTask = scheduler.scheduleWithFixedDelay(this::replayQuietly, interval, interval, TimeUnit.NANOSECONDS);
+    long watermarkInterval = settings.watermarkInterval().toNanos();
+    this.watermarkTask = scheduler.scheduleWithFixedDelay(watermarks::publishQuietly, watermarkInterval,
+        watermarkInterval, TimeUnit.NANOSECONDS);
+    watermarks.appended(); // entries an earlier process left pending: announce them soon
     Set<Capability> caps = EnumSet.allOf(Capability.class);
     for (SiteHandle h : sites.values()) {
       caps.retainAll(h.store().capabilities());
@@ -226,6 +236,19 @@ public final class RoutingStore implements ObjectStore, Replicating {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Where this router publishes its replication watermark: the authorities of its placements. */
+  private List<SiteHandle> authorities(HybridStorageOptions options) {
+    Set<String> names = new LinkedHashSet<>();
+    for (Placement p : options.placements()) {
+      names.add(p.authority());
+    }
+    List<SiteHandle> result = new ArrayList<>();
+    for (String n : names) {
+      result.add(sites.get(n));
+    }
+    return result;
   }
 
   private static ThreadFactory daemon(String prefix) {
@@ -369,7 +392,9 @@ public final class RoutingStore implements ObjectStore, Replicating {
       do {
         ListPage<BucketInfo> page = s.store().listBuckets(new BucketListRequest(request.prefix(), 0, token));
         for (BucketInfo b : page.items()) {
-          all.putIfAbsent(b.name(), b);
+          if (!b.name().equals(settings.watermarkBucket())) { // the routers' own (replication watermarks)
+            all.putIfAbsent(b.name(), b);
+          }
         }
         token = page.nextPageToken();
       } while (token != null);
@@ -420,7 +445,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
     // authority does not have yet, and a half-deleted bucket would lose them. Replicate what this
     // router still has pending for the bucket, so its own deletes have reached every site.
     for (int pass = 0; pass < 5 && journal.hasPending(bucket); pass++) {
-      replayer.replayOnce();
+      replayPass();
     }
     for (SiteHandle s : bucketSites(bucket)) {
       if (s.store().getBucket(bucket).isPresent()
@@ -596,7 +621,14 @@ public final class RoutingStore implements ObjectStore, Replicating {
   /** Runs one replay pass now (besides the periodic ones); returns the entries replayed or skipped. */
   @Override
   public int replayNow() {
-    return replayer.replayOnce();
+    return replayPass();
+  }
+
+  /** One replay pass, then the replication watermark if the pass changed what it must say. */
+  private int replayPass() {
+    int replayed = replayer.replayOnce();
+    watermarks.publishQuietly();
+    return replayed;
   }
 
   /**
@@ -610,7 +642,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
       if (System.nanoTime() > deadline) {
         return false;
       }
-      if (replayer.replayOnce() == 0) {
+      if (replayPass() == 0) {
         try {
           Thread.sleep(10);
         } catch (InterruptedException e) {
@@ -666,7 +698,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
       return;
     }
     try {
-      replayer.replayOnce();
+      replayPass();
     } catch (RuntimeException e) {
       log.warn("journal replay pass failed", e);
     }
@@ -680,7 +712,9 @@ public final class RoutingStore implements ObjectStore, Replicating {
     }
     closed = true;
     replayTask.cancel(false);
+    watermarkTask.cancel(false);
     replayer.stop();
+    watermarks.close(); // a last watermark: deleted when nothing is pending, else marked closed
     scheduler.shutdownNow();
     journal.close();
     if (temporaryJournal != null) {

@@ -78,7 +78,7 @@ class RollForwardTest {
       w.router.createBucket(BucketSpec.of(BUCKET));
       put(w.router, "k", "v0");
       assertThat(w.router.drain(Duration.ofSeconds(10))).isTrue();
-      w.faults.get(GCP).addRule(FaultRule.on(Operation.WRITE).times(1).inject(Fault.failBeforeCall(503)));
+      w.faults.get(GCP).addRule(FaultRule.on(Operation.WRITE).forBucket(BUCKET).times(1).inject(Fault.failBeforeCall(503)));
       assertThatThrownBy(() -> put(w.router, "k", "v1")).isInstanceOf(HybridStorageException.class)
           .extracting(e -> ((HybridStorageException) e).code()).isEqualTo(503);
       assertConverged(w, "k", "v0", "v1");
@@ -93,7 +93,7 @@ class RollForwardTest {
       w.router.createBucket(BucketSpec.of(BUCKET));
       put(w.router, "k", "v0");
       assertThat(w.router.drain(Duration.ofSeconds(10))).isTrue();
-      w.faults.get(GCP).addRule(FaultRule.on(Operation.WRITE).times(1).inject(Fault.failAfterCommit(503)));
+      w.faults.get(GCP).addRule(FaultRule.on(Operation.WRITE).forBucket(BUCKET).times(1).inject(Fault.failAfterCommit(503)));
       assertThatThrownBy(() -> put(w.router, "k", "v1")).isInstanceOf(HybridStorageException.class);
       assertConverged(w, "k", "v1");
     }
@@ -129,7 +129,7 @@ class RollForwardTest {
       router.createBucket(BucketSpec.of(BUCKET));
       put(router, "k", "v0");
       assertThat(router.drain(Duration.ofSeconds(10))).isTrue();
-      gcp.addRule(FaultRule.on(Operation.WRITE).times(1).inject(Fault.failAfterCommit(503)));
+      gcp.addRule(FaultRule.on(Operation.WRITE).forBucket(BUCKET).times(1).inject(Fault.failAfterCommit(503)));
       assertThatThrownBy(() -> put(router, "k", "v1")).isInstanceOf(HybridStorageException.class);
       assertThat(router.drain(Duration.ofSeconds(20))).isTrue();
       long g = memory.get(GCP).head(ObjectId.of(BUCKET, "k"), Conditions.none()).orElseThrow().generation();
@@ -201,7 +201,7 @@ class RollForwardTest {
       put(w.router, "k", "v0");
       assertThat(w.router.drain(Duration.ofSeconds(10))).isTrue();
       String primary = policy == WritePolicy.LOCAL_THEN_ASYNC ? DC1 : GCP;
-      w.faults.get(primary).addRule(FaultRule.on(Operation.DELETE).times(1).inject(Fault.failAfterCommit(503)));
+      w.faults.get(primary).addRule(FaultRule.on(Operation.DELETE).forBucket(BUCKET).times(1).inject(Fault.failAfterCommit(503)));
       assertThat(w.router.delete(ObjectId.of(BUCKET, "k"), Conditions.none())).as("deleted").isTrue();
       assertThat(w.router.drain(Duration.ofSeconds(20))).isTrue();
       for (String site : w.memory.keySet()) {
@@ -220,7 +220,7 @@ class RollForwardTest {
       put(w.router, "src", "payload");
       ObjectInfo old = put(w.router, "dst", "old");
       assertThat(w.router.drain(Duration.ofSeconds(10))).isTrue();
-      w.faults.get(GCP).addRule(FaultRule.on(Operation.COPY).times(1).inject(Fault.failAfterCommit(503)));
+      w.faults.get(GCP).addRule(FaultRule.on(Operation.COPY).forBucket(BUCKET).times(1).inject(Fault.failAfterCommit(503)));
       ObjectInfo copied = w.router.copy(new CopyRequest(ObjectId.of(BUCKET, "src"), Conditions.none(), BUCKET, "dst", null,
           Conditions.generationMatch(old.generation())));
       assertThat(copied.generation()).isGreaterThan(old.generation());

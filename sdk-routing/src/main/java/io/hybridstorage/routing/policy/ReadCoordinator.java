@@ -34,8 +34,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Candidates: the placement's replicas ordered by {@link io.hybridstorage.api.SiteConfig#latency()}
  * (ties broken by the options' seed), without sites whose circuit breaker is open, and — for
- * EVENTUAL — without sites this router knows to lag more than the staleness bound (the age of the
- * oldest journal entry still pending for them). Then:
+ * EVENTUAL — without sites that may lag more than the staleness bound: by the age of the oldest
+ * entry pending for them in this router's journal or in any router's, as published in the
+ * replication watermarks at the authority ({@link io.hybridstorage.routing.internal.Watermarks});
+ * the primary (the authority, which holds every acknowledged write) is never dropped and answers
+ * when none qualifies. Under LOCAL_THEN_ASYNC every site is checked, this router's own included (it
+ * lacks what other routers wrote through theirs), and the least lagging answers when none
+ * qualifies. Then:
  *
  * <ul>
  *   <li>AUTHORITY reads the authority only;
@@ -80,20 +85,48 @@ public final class ReadCoordinator {
     sites.sort(Comparator.comparing(SiteHandle::latency)
         .thenComparingInt(h -> Integer.rotateLeft(h.name().hashCode() ^ s, 7)));
     List<SiteHandle> healthy = new ArrayList<>();
+    SiteHandle leastLagging = null;
+    Duration leastLag = null;
     for (SiteHandle h : sites) {
       if (h.isOpen()) {
         continue;
       }
-      if (p.consistency() == Consistency.EVENTUAL && !isPrimary(p, h)
-          && ctx.journal().oldestAge(h.name()).compareTo(p.stalenessBound()) > 0) {
-        continue;
+      // the authority holds every acknowledged write; under LOCAL_THEN_ASYNC this router's own
+      // site (its primary) lacks what other routers wrote through theirs, so it is checked too
+      boolean authoritative = isPrimary(p, h) && p.writePolicy() != WritePolicy.LOCAL_THEN_ASYNC;
+      if (p.consistency() == Consistency.EVENTUAL && !authoritative) {
+        Duration lag = lag(p, h);
+        if (lag.compareTo(p.stalenessBound()) > 0) {
+          if (leastLag == null || lag.compareTo(leastLag) < 0) {
+            leastLag = lag;
+            leastLagging = h;
+          }
+          continue;
+        }
       }
       healthy.add(h);
     }
     if (healthy.isEmpty()) {
-      healthy.add(primary(p)); // all look down: let the primary answer (or fail) for itself
+      // all look down or lag: the primary answers (or fails) for itself; under LOCAL_THEN_ASYNC no
+      // site is sure to be fresh, and the least lagging one comes closest
+      healthy.add(leastLagging != null && p.writePolicy() == WritePolicy.LOCAL_THEN_ASYNC ? leastLagging
+          : primary(p));
     }
     return healthy;
+  }
+
+  /**
+   * How far {@code h} may lag: the age of the oldest entry pending for it in this router's own
+   * journal or, by the replication watermarks every router publishes at the authority, in any
+   * router's ({@link io.hybridstorage.routing.internal.Watermarks#UNKNOWN} when they cannot be read).
+   */
+  private Duration lag(Placement p, SiteHandle h) {
+    Duration own = ctx.journal().oldestAge(h.name());
+    if (own.compareTo(p.stalenessBound()) > 0) {
+      return own;
+    }
+    Duration others = ctx.watermarks().lag(ctx.authority(p), h.name(), p.stalenessBound());
+    return others.compareTo(own) > 0 ? others : own;
   }
 
   private SiteHandle primary(Placement p) {
