@@ -285,14 +285,19 @@ public final class ReadCoordinator {
       List<SiteHandle> order = new ArrayList<>(candidates(p));
       order.removeIf(s -> s.name().equals(authority.name()));
       order.add(authority);
+      ObjectContent content;
       try {
-        return firstReadable(order, exact, (s, c) -> true);
+        content = firstReadable(order, exact, (s, c) -> true);
       } catch (HybridStorageException e) {
         if (e.code() != 404) {
           throw e;
         }
-        // generation g was replaced everywhere between the head and the read: ask again
+        continue; // generation g was replaced everywhere between the head and the read: ask again
       }
+      // the metadata is the authority's (a replica's copy has its own metageneration and update
+      // time, and a caller's ifMetagenerationMatch is decided at the authority); the bytes of g are
+      // the same everywhere
+      return ObjectContent.of(live.get(), content.stream());
     }
   }
 
