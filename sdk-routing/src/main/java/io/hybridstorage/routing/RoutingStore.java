@@ -12,6 +12,7 @@ import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.HybridStorageOptions;
 import io.hybridstorage.api.ListPage;
 import io.hybridstorage.api.ListRequest;
+import io.hybridstorage.api.Listing;
 import io.hybridstorage.api.MetadataPatch;
 import io.hybridstorage.api.ObjectContent;
 import io.hybridstorage.api.ObjectId;
@@ -98,7 +99,7 @@ import javax.annotation.Nullable;
  *
  * <p>Buckets exist on every site named by a placement covering them: bucket changes go to the
  * bucket's authority first (its answer — 409, 404 — is the answer), then to the other sites.
- * Listings are served by the primary of the placement covering the listed prefix.
+ * Listings are served by the primaries of the placements owning the listed names, merged.
  *
  * <p>Not thread-confined: one instance serves any number of threads. SESSION consistency is per
  * instance.
@@ -484,10 +485,23 @@ public final class RoutingStore implements ObjectStore, Replicating {
     return guard(() -> listRouted(request));
   }
 
+  /**
+   * Served by the primary of the placement owning the names (see {@link PlacementScope}): one
+   * site when one placement owns every name under the prefix; else each owner's names from its own
+   * primary, merged into one listing ({@link Listing}: UTF-8 order, delimiters, offsets, glob,
+   * versions, page tokens that resume after the last entry).
+   */
   private ListPage<ObjectInfo> listRouted(ListRequest request) {
     String prefix = request.prefix() == null ? "" : request.prefix();
-    Placement p = placement("list", request.bucket(), prefix);
-    return route(p).primary().store().list(request);
+    PlacementScope scope = PlacementScope.of(options, request.bucket(), prefix);
+    if (scope.isEmpty()) {
+      placement("list", request.bucket(), prefix); // throws: no placement covers it
+    }
+    if (scope.isSingle() && scope.placements().get(0).covers(request.bucket(), prefix)) {
+      return route(scope.placements().get(0)).primary().store().list(request);
+    }
+    return Listing.page(request, scope.source(p -> route(p).primary().store(), request), ObjectInfo::name,
+        ObjectInfo::generation, "list", siteName);
   }
 
   @Override
