@@ -63,10 +63,12 @@ final class RoutingConfiguration {
         "a duration greater than 0 " + DURATION);
     int replayThreads = whole("replayThreads", base.replayThreads(), 1, " (replay lanes)");
     int sessionCapacity = whole("sessionCapacity", base.sessionCapacity(), 1, " (objects remembered)");
+    Duration repairHorizon = duration("repairHorizon", base.repairHorizon(), Duration.ZERO,
+        "a duration, 0s to repair copies of any age " + DURATION);
     if (problems.isEmpty()) {
       result = new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
           breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
-          journalBatchMax, replayInterval, replayThreads, sessionCapacity, base.ownsSites());
+          journalBatchMax, replayInterval, replayThreads, sessionCapacity, base.ownsSites(), repairHorizon);
     }
     return this;
   }

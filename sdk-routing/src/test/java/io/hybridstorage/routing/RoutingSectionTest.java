@@ -80,6 +80,7 @@ class RoutingSectionTest {
           replayInterval: 1.5s
           replayThreads: 2
           sessionCapacity: 1000
+          repairHorizon: 20m
         """);
     Recorder recorder = new Recorder();
     HybridStorageOptions options = HybridStorageOptions.fromFile(file).toBuilder().storeDecorator(recorder).build();
@@ -87,12 +88,12 @@ class RoutingSectionTest {
       assertThat(recorder.service).isInstanceOf(RoutingStore.class);
       assertThat(((RoutingStore) recorder.service).settings()).isEqualTo(new RoutingSettings(Duration.ofSeconds(10),
           4, Duration.ofMillis(200), 40, 5, 25.5f, Duration.ofSeconds(30), 16, Duration.ZERO, 1 << 20, false, 64,
-          Duration.ofMillis(1500), 2, 1000, true));
+          Duration.ofMillis(1500), 2, 1000, true, Duration.ofMinutes(20)));
       // and the tuned router works
       storage.create(BucketInfo.of("tuned"));
       assertThat(storage.get("tuned")).isNotNull();
     }
-    assertThat(RoutingConfiguration.KEYS).as("the test sets every key").hasSize(15);
+    assertThat(RoutingConfiguration.KEYS).as("the test sets every key").hasSize(16);
   }
 
   @Test
@@ -125,6 +126,7 @@ class RoutingSectionTest {
           replayInterval: 0ms
           replayThreads: 0
           sessionCapacity: 99999999999
+          repairHorizon: -1m
         """);
     Recorder recorder = new Recorder();
     HybridStorageOptions options = HybridStorageOptions.fromFile(file).toBuilder().storeDecorator(recorder).build();
@@ -133,7 +135,8 @@ class RoutingSectionTest {
       assertThat(e.problems()).containsExactly(
           "routing.callTimout: unknown key; valid keys here: callTimeout, retryAttempts, retryWait, breakerWindow, "
               + "breakerMinimumCalls, breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, "
-              + "teeBufferBytes, parallelTee, journalBatchMax, replayInterval, replayThreads, sessionCapacity",
+              + "teeBufferBytes, parallelTee, journalBatchMax, replayInterval, replayThreads, sessionCapacity, "
+              + "repairHorizon",
           "routing.callTimeout ('soon') must be a duration, 0s to disable the time limit (250ms, 1.5s, 5m or ISO-8601)",
           "routing.retryAttempts ('0') must be a whole number >= 1 (1: no retry)",
           "routing.retryWait ('-1s') must be a duration (250ms, 1.5s, 5m or ISO-8601)",
@@ -149,7 +152,9 @@ class RoutingSectionTest {
           "routing.journalBatchMax ('-3') must be a whole number >= 1 (entries per group commit)",
           "routing.replayInterval ('0ms') must be a duration greater than 0 (250ms, 1.5s, 5m or ISO-8601)",
           "routing.replayThreads ('0') must be a whole number >= 1 (replay lanes)",
-          "routing.sessionCapacity ('99999999999') must be a whole number >= 1 (objects remembered)");
+          "routing.sessionCapacity ('99999999999') must be a whole number >= 1 (objects remembered)",
+          "routing.repairHorizon ('-1m') must be a duration, 0s to repair copies of any age (250ms, 1.5s, 5m or "
+              + "ISO-8601)");
     });
     assertThat(recorder.sitesOpened).as("no site contacted for a configuration error").isEmpty();
     assertThat(recorder.service).isNull();
