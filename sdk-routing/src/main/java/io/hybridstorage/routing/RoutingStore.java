@@ -651,24 +651,30 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   /**
    * Compares one page ({@code pageSize} names, 0 = 1000) of {@code bucket/prefix} between the
-   * authority of the placement covering it and every other replica: missing, stale, corrupted
-   * (same generation, different CRC32C), foreign (generation 0), extra and newer copies. Pass the
-   * returned {@link VerifyReport#nextPageToken()} to continue; run disjoint prefixes in parallel to
-   * partition a bucket.
+   * authority and the other replicas of each object's placement (the most specific one for its
+   * name, so a nested {@code bkt/tmp/} is judged by its own sites): missing, stale, corrupted (same
+   * generation, different CRC32C), foreign (generation 0), extra and newer copies; {@link
+   * Difference.Kind#PENDING} for those {@link #repair} leaves alone for now (younger than {@link
+   * RoutingSettings#repairHorizon()}, or still in this router's journal). Pass the returned {@link
+   * VerifyReport#nextPageToken()} to continue; run disjoint prefixes in parallel to partition a
+   * bucket.
    */
   public VerifyReport verify(String bucket, String prefix, String pageToken, int pageSize) {
-    return verifier.run(placement("verify", bucket, prefix), bucket, prefix, pageToken,
-        pageSize == 0 ? ListRequest.DEFAULT_PAGE_SIZE : pageSize, false);
+    return verifier.run("verify", bucket, prefix, pageToken, pageSize == 0 ? ListRequest.DEFAULT_PAGE_SIZE : pageSize,
+        false);
   }
 
   /**
-   * Like {@link #verify}, and repairs toward the authority's live generation: copies missing,
-   * stale, corrupted and foreign copies, deletes extra ones. Newer replica copies are reported,
-   * not touched. Idempotent and resumable by page token.
+   * Like {@link #verify}, and repairs what is older than the repair horizon, rolling forward,
+   * never back: copies the authority's generation to missing, stale and foreign copies, replaces
+   * corrupted ones in place, copies extra and newer replica copies <em>to</em> the authority (a
+   * write that has not reached it) and deletes one only when the authority refuses it (it deleted
+   * that generation or holds a newer one; {@link Difference#rolledForward()} tells which). See
+   * {@link Difference.Kind}. Idempotent and resumable by page token.
    */
   public VerifyReport repair(String bucket, String prefix, String pageToken, int pageSize) {
-    return verifier.run(placement("repair", bucket, prefix), bucket, prefix, pageToken,
-        pageSize == 0 ? ListRequest.DEFAULT_PAGE_SIZE : pageSize, true);
+    return verifier.run("repair", bucket, prefix, pageToken, pageSize == 0 ? ListRequest.DEFAULT_PAGE_SIZE : pageSize,
+        true);
   }
 
   private void replayQuietly() {
