@@ -89,6 +89,12 @@ final class World implements AutoCloseable {
     this(placements, clock, settings, tempDir(), DC1, null, false);
   }
 
+  /** A world over existing site stores (sharing them with another router) or new ones when {@code shared} is null. */
+  private World(Placement placement, Clock clock, RoutingSettings settings, Path journalDir, String localSite,
+      World shared) {
+    this(List.of(placement), clock, settings, journalDir, localSite, shared, false);
+  }
+
   /**
    * A world over existing site stores (sharing them with another router) or new ones when {@code
    * shared} is null; with {@code ownLinks}, the shared stores are reached through fault injectors
@@ -137,7 +143,7 @@ final class World implements AutoCloseable {
   }
 
   /**
-   * A second router over this world's site stores (same placement and clock), local at {@code
+   * A second router over this world's site stores (same placements and clock), local at {@code
    * localSite}, with its own journal; it does not close the stores.
    */
   World peer(String localSite, RoutingSettings settings) {
