@@ -66,11 +66,13 @@ final class RoutingConfiguration {
     Duration watermarkInterval = duration("watermarkInterval", base.watermarkInterval(), Duration.ofNanos(1),
         "a duration greater than 0 " + DURATION);
     String watermarkBucket = bucket("watermarkBucket", base.watermarkBucket());
+    Duration repairHorizon = duration("repairHorizon", base.repairHorizon(), Duration.ZERO,
+        "a duration, 0s to repair copies of any age " + DURATION);
     if (problems.isEmpty()) {
       result = new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
           breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
           journalBatchMax, replayInterval, replayThreads, sessionCapacity, watermarkInterval, watermarkBucket,
-          base.ownsSites());
+          base.ownsSites(), repairHorizon);
     }
     return this;
   }

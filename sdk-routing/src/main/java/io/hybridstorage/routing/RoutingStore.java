@@ -12,6 +12,7 @@ import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.HybridStorageOptions;
 import io.hybridstorage.api.ListPage;
 import io.hybridstorage.api.ListRequest;
+import io.hybridstorage.api.Listing;
 import io.hybridstorage.api.MetadataPatch;
 import io.hybridstorage.api.ObjectContent;
 import io.hybridstorage.api.ObjectId;
@@ -99,7 +100,7 @@ import javax.annotation.Nullable;
  *
  * <p>Buckets exist on every site named by a placement covering them: bucket changes go to the
  * bucket's authority first (its answer — 409, 404 — is the answer), then to the other sites.
- * Listings are served by the primary of the placement covering the listed prefix.
+ * Listings are served by the primaries of the placements owning the listed names, merged.
  *
  * <p>Not thread-confined: one instance serves any number of threads. SESSION consistency is per
  * instance.
@@ -513,10 +514,23 @@ public final class RoutingStore implements ObjectStore, Replicating {
     return guard(() -> listRouted(request));
   }
 
+  /**
+   * Served by the primary of the placement owning the names (see {@link PlacementScope}): one
+   * site when one placement owns every name under the prefix; else each owner's names from its own
+   * primary, merged into one listing ({@link Listing}: UTF-8 order, delimiters, offsets, glob,
+   * versions, page tokens that resume after the last entry).
+   */
   private ListPage<ObjectInfo> listRouted(ListRequest request) {
     String prefix = request.prefix() == null ? "" : request.prefix();
-    Placement p = placement("list", request.bucket(), prefix);
-    return route(p).primary().store().list(request);
+    PlacementScope scope = PlacementScope.of(options, request.bucket(), prefix);
+    if (scope.isEmpty()) {
+      placement("list", request.bucket(), prefix); // throws: no placement covers it
+    }
+    if (scope.isSingle() && scope.placements().get(0).covers(request.bucket(), prefix)) {
+      return route(scope.placements().get(0)).primary().store().list(request);
+    }
+    return Listing.page(request, scope.source(p -> route(p).primary().store(), request), ObjectInfo::name,
+        ObjectInfo::generation, "list", siteName);
   }
 
   @Override
@@ -673,24 +687,30 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   /**
    * Compares one page ({@code pageSize} names, 0 = 1000) of {@code bucket/prefix} between the
-   * authority of the placement covering it and every other replica: missing, stale, corrupted
-   * (same generation, different CRC32C), foreign (generation 0), extra and newer copies. Pass the
-   * returned {@link VerifyReport#nextPageToken()} to continue; run disjoint prefixes in parallel to
-   * partition a bucket.
+   * authority and the other replicas of each object's placement (the most specific one for its
+   * name, so a nested {@code bkt/tmp/} is judged by its own sites): missing, stale, corrupted (same
+   * generation, different CRC32C), foreign (generation 0), extra and newer copies; {@link
+   * Difference.Kind#PENDING} for those {@link #repair} leaves alone for now (younger than {@link
+   * RoutingSettings#repairHorizon()}, or still in this router's journal). Pass the returned {@link
+   * VerifyReport#nextPageToken()} to continue; run disjoint prefixes in parallel to partition a
+   * bucket.
    */
   public VerifyReport verify(String bucket, String prefix, String pageToken, int pageSize) {
-    return verifier.run(placement("verify", bucket, prefix), bucket, prefix, pageToken,
-        pageSize == 0 ? ListRequest.DEFAULT_PAGE_SIZE : pageSize, false);
+    return verifier.run("verify", bucket, prefix, pageToken, pageSize == 0 ? ListRequest.DEFAULT_PAGE_SIZE : pageSize,
+        false);
   }
 
   /**
-   * Like {@link #verify}, and repairs toward the authority's live generation: copies missing,
-   * stale, corrupted and foreign copies, deletes extra ones. Newer replica copies are reported,
-   * not touched. Idempotent and resumable by page token.
+   * Like {@link #verify}, and repairs what is older than the repair horizon, rolling forward,
+   * never back: copies the authority's generation to missing, stale and foreign copies, replaces
+   * corrupted ones in place, copies extra and newer replica copies <em>to</em> the authority (a
+   * write that has not reached it) and deletes one only when the authority refuses it (it deleted
+   * that generation or holds a newer one; {@link Difference#rolledForward()} tells which). See
+   * {@link Difference.Kind}. Idempotent and resumable by page token.
    */
   public VerifyReport repair(String bucket, String prefix, String pageToken, int pageSize) {
-    return verifier.run(placement("repair", bucket, prefix), bucket, prefix, pageToken,
-        pageSize == 0 ? ListRequest.DEFAULT_PAGE_SIZE : pageSize, true);
+    return verifier.run("repair", bucket, prefix, pageToken, pageSize == 0 ? ListRequest.DEFAULT_PAGE_SIZE : pageSize,
+        true);
   }
 
   private void replayQuietly() {

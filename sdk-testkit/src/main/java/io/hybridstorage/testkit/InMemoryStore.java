@@ -335,13 +335,17 @@ public final class InMemoryStore implements ObjectStore {
       ObjectState.Version live = current == null ? null : current.live;
       conditions.check(live == null ? null : live.info(), operation, bucketName, name, site);
       long generation;
+      // a repair replacing a damaged copy of g in place: generation g with ifGenerationMatch=g
+      boolean replace = assignedGeneration != 0 && conditions.ifGenerationMatch() != null
+          && conditions.ifGenerationMatch() == assignedGeneration;
       if (assignedGeneration != 0) {
-        if (live != null && live.generation() >= assignedGeneration) {
+        if (!replace && current != null && current.maxGeneration() >= assignedGeneration) {
+          // live, noncurrent or deleted (a tombstone): a site never goes back to an older generation
           throw HybridStorageException.preconditionFailed(operation, bucketName, name, site,
-              "assigned generation " + assignedGeneration + " is not newer than the live generation "
-                  + live.generation());
+              "assigned generation " + assignedGeneration + " is not newer than the highest generation held "
+                  + current.maxGeneration() + (live == null ? "" : " (live " + live.generation() + ")"));
         }
-        if (current != null && current.find(assignedGeneration) != null) {
+        if (!replace && current != null && current.find(assignedGeneration) != null) {
           throw HybridStorageException.preconditionFailed(operation, bucketName, name, site,
               "assigned generation " + assignedGeneration + " already exists as a noncurrent version");
         }
@@ -352,7 +356,8 @@ public final class InMemoryStore implements ObjectStore {
       Instant now = clock.instant();
       ObjectInfo info = new ObjectInfo(bucketName, name, generation, 1, data.length, crc32c, md5,
           etag(generation, 1), metadata, now, now, null, componentCount);
-      ObjectState next = ObjectState.withLive(current, new ObjectState.Version(info, data), bucket.versioning(), now);
+      ObjectState next = ObjectState.withLive(current, new ObjectState.Version(info, data),
+          bucket.versioning() && !replace, now);
       return MemoryBucket.Outcome.to(next, info);
     });
     if (assignedGeneration != 0) {
