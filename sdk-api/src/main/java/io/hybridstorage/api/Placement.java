@@ -41,7 +41,7 @@ public record Placement(
   public static final String ANY_BUCKET = "*";
 
   public Placement {
-    requireNonNull(bucket, "bucket");
+    checkBucket(bucket);
     requireNonNull(prefix, "prefix");
     replicas = List.copyOf(replicas);
     requireNonNull(authority, "authority");
@@ -50,6 +50,21 @@ public record Placement(
     requireNonNull(consistency, "consistency");
     requireNonNull(stalenessBound, "stalenessBound");
     requireNonNull(hedgeDelay, "hedgeDelay");
+  }
+
+  /**
+   * A bucket name cannot hold a prefix: {@code builder("bkt/tmp/")} would make a placement for a
+   * bucket literally named {@code bkt/tmp/}, which covers nothing, silently. (The configuration
+   * file's {@code bucket: bkt/tmp/} is split into bucket and prefix before it gets here.)
+   */
+  private static void checkBucket(String bucket) {
+    requireNonNull(bucket, "bucket");
+    int slash = bucket.indexOf('/');
+    if (slash >= 0) {
+      throw new IllegalArgumentException("placement bucket '" + bucket + "' must not contain '/'; for a prefix of "
+          + "a bucket use Placement.builder(\"" + bucket.substring(0, slash) + "\").prefix(\""
+          + bucket.substring(slash + 1) + "\")");
+    }
   }
 
   /** {@code bucket} or {@code bucket/prefix}: how errors name this placement. */
@@ -62,6 +77,13 @@ public record Placement(
     return (bucket.equals(ANY_BUCKET) || bucket.equals(bucketName)) && objectName.startsWith(prefix);
   }
 
+  /**
+   * A builder for the placement of {@code bucket} ({@link #ANY_BUCKET} for every bucket); a prefix
+   * is set with {@link Builder#prefix}.
+   *
+   * @throws IllegalArgumentException when {@code bucket} contains {@code '/'} (the message shows
+   *     the {@code builder(bucket).prefix(rest)} form meant)
+   */
   public static Builder builder(String bucket) {
     return new Builder(bucket);
   }
@@ -174,7 +196,8 @@ public record Placement(
     private boolean failWritesWhenReplicaDown = true;
 
     private Builder(String bucket) {
-      this.bucket = requireNonNull(bucket, "bucket");
+      checkBucket(bucket);
+      this.bucket = bucket;
     }
 
     public Builder prefix(String value) {

@@ -63,10 +63,16 @@ final class RoutingConfiguration {
         "a duration greater than 0 " + DURATION);
     int replayThreads = whole("replayThreads", base.replayThreads(), 1, " (replay lanes)");
     int sessionCapacity = whole("sessionCapacity", base.sessionCapacity(), 1, " (objects remembered)");
+    Duration watermarkInterval = duration("watermarkInterval", base.watermarkInterval(), Duration.ofNanos(1),
+        "a duration greater than 0 " + DURATION);
+    String watermarkBucket = bucket("watermarkBucket", base.watermarkBucket());
+    Duration repairHorizon = duration("repairHorizon", base.repairHorizon(), Duration.ZERO,
+        "a duration, 0s to repair copies of any age " + DURATION);
     if (problems.isEmpty()) {
       result = new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
           breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
-          journalBatchMax, replayInterval, replayThreads, sessionCapacity, base.ownsSites());
+          journalBatchMax, replayInterval, replayThreads, sessionCapacity, watermarkInterval, watermarkBucket,
+          base.ownsSites(), repairHorizon);
     }
     return this;
   }
@@ -96,6 +102,17 @@ final class RoutingConfiguration {
       // reported below, with the allowed range
     }
     problems.add(section.mustBe(key, allowed));
+    return base;
+  }
+
+  private String bucket(String key, String base) {
+    keys.add(key);
+    String value = section.text(key, base);
+    String problem = RoutingSettings.bucketProblem(value);
+    if (problem == null) {
+      return value;
+    }
+    problems.add(section.mustBe(key, "a bucket name (" + problem + ")"));
     return base;
   }
 

@@ -29,6 +29,14 @@ public interface RoutingListener {
    */
   default void replayFailed(String site, String bucket, String name, long generation, int attempt, Throwable error) {}
 
+  /**
+   * Replicating a change of a LOCAL_THEN_ASYNC placement found a concurrent change from another
+   * site: {@code site} held generation {@code won}, which the change's source had not seen, and
+   * generation {@code lost} gave way to it (last writer wins by generation, DESIGN.md "Policies").
+   * A lower bound: a conflict is reported by the replication that meets it.
+   */
+  default void conflict(String site, String bucket, String name, long lost, long won) {}
+
   /** A site's circuit breaker changed state ({@code CLOSED}, {@code OPEN}, {@code HALF_OPEN} …). */
   default void breakerStateChanged(String site, String from, String to) {}
 }

@@ -20,7 +20,7 @@ import java.time.Duration;
  * <pre>
  * routing: {callTimeout: 10s, retryAttempts: 4, retryWait: 200ms, breakerFailureRate: 50,
  *           breakerOpenWait: 30s, bulkheadMaxConcurrent: 64, bulkheadMaxWait: 100ms,
- *           teeBufferBytes: 8MiB, sessionCapacity: 100000}
+ *           teeBufferBytes: 8MiB, sessionCapacity: 100000, repairHorizon: 10m}
  * </pre>
  *
  * Each key is the name of a field below, except {@code ownsSites}; durations as elsewhere in the
@@ -60,6 +60,12 @@ import java.time.Duration;
  *     object may again be served by a replica that lags (as for another session). Memory: one
  *     small entry per object
  * @param ownsSites whether closing the router closes the site stores
+ * @param repairHorizon how old a copy must be (by the options' clock, against its update time)
+ *     before {@link RoutingStore#repair} may delete, replace or roll it forward: a younger copy
+ *     may be a write still on its way to the authority (another router's journal, a commit in
+ *     flight) and is reported {@link Difference.Kind#PENDING}, untouched. Longer than the longest
+ *     a write may take to reach the authority (a partition the journals ride out included); zero
+ *     acts on every copy at once
  */
 public record RoutingSettings(
     Duration callTimeout,
@@ -77,7 +83,10 @@ public record RoutingSettings(
     Duration replayInterval,
     int replayThreads,
     int sessionCapacity,
-    boolean ownsSites) {
+    Duration watermarkInterval,
+    String watermarkBucket,
+    boolean ownsSites,
+    Duration repairHorizon) {
 
   public RoutingSettings {
     requireNonNull(callTimeout, "callTimeout");
@@ -85,6 +94,9 @@ public record RoutingSettings(
     requireNonNull(breakerOpenWait, "breakerOpenWait");
     requireNonNull(bulkheadMaxWait, "bulkheadMaxWait");
     requireNonNull(replayInterval, "replayInterval");
+    requireNonNull(watermarkInterval, "watermarkInterval");
+    requireNonNull(watermarkBucket, "watermarkBucket");
+    requireNonNull(repairHorizon, "repairHorizon");
     check(!callTimeout.isNegative(), "callTimeout (" + callTimeout + ") must not be negative");
     check(!retryWait.isNegative(), "retryWait (" + retryWait + ") must not be negative");
     check(breakerOpenWait.toMillis() >= 1, "breakerOpenWait (" + breakerOpenWait + ") must be at least 1 ms");
@@ -101,7 +113,39 @@ public record RoutingSettings(
         + ") must be positive");
     check(replayThreads >= 1, "replayThreads (" + replayThreads + ") must be >= 1");
     check(sessionCapacity >= 1, "sessionCapacity (" + sessionCapacity + ") must be >= 1");
+    check(!watermarkInterval.isNegative() && !watermarkInterval.isZero(), "watermarkInterval (" + watermarkInterval
+        + ") must be positive");
+    String bucketProblem = bucketProblem(watermarkBucket);
+    check(bucketProblem == null, "watermarkBucket ('" + watermarkBucket + "') is not a valid bucket name: "
+        + bucketProblem);
+    check(!repairHorizon.isNegative(), "repairHorizon (" + repairHorizon + ") must not be negative");
   }
+
+  /** Why {@code bucket} is not a valid bucket name, or null when it is. */
+  static String bucketProblem(String bucket) {
+    try {
+      io.hybridstorage.api.Names.checkBucket("watermarkBucket", bucket, null);
+      return null;
+    } catch (io.hybridstorage.api.HybridStorageException e) {
+      String message = String.valueOf(e.getMessage());
+      int colon = message.lastIndexOf(": ");
+      return colon < 0 ? message : message.substring(colon + 2);
+    }
+  }
+
+  /** Settings with {@link #DEFAULT_REPAIR_HORIZON} (the fields before {@code repairHorizon} existed). */
+  public RoutingSettings(Duration callTimeout, int retryAttempts, Duration retryWait, int breakerWindow,
+      int breakerMinimumCalls, float breakerFailureRate, Duration breakerOpenWait, int bulkheadMaxConcurrent,
+      Duration bulkheadMaxWait, int teeBufferBytes, boolean parallelTee, int journalBatchMax, Duration replayInterval,
+      int replayThreads, int sessionCapacity, boolean ownsSites) {
+    this(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls, breakerFailureRate,
+        breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee, journalBatchMax,
+        replayInterval, replayThreads, sessionCapacity, Duration.ofSeconds(1), "hybrid-storage-meta", ownsSites,
+        DEFAULT_REPAIR_HORIZON);
+  }
+
+  /** {@link #repairHorizon()} of {@link #defaults()}: 10 minutes. */
+  public static final Duration DEFAULT_REPAIR_HORIZON = Duration.ofMinutes(10);
 
   private static void check(boolean ok, String message) {
     if (!ok) {
@@ -112,12 +156,14 @@ public record RoutingSettings(
   /**
    * 30 s time limit, 3 attempts 50 ms apart, breaker 50 % of 20 calls (min 10) for 5 s, 64
    * concurrent calls per site, 8 MiB tee buffer, parallel tee, group commits of up to 512 entries,
-   * replay every 200 ms in 8 lanes, 100,000 objects of session memory, sites owned.
+   * replay every 200 ms in 8 lanes, 100,000 objects of session memory, replication watermarks every
+   * second in bucket {@code hybrid-storage-meta}, sites owned, a repair horizon of 10 minutes.
    */
   public static RoutingSettings defaults() {
     return new RoutingSettings(Duration.ofSeconds(30), 3, Duration.ofMillis(50), 20, 10, 50f,
         Duration.ofSeconds(5), 64, Duration.ofSeconds(1), 8 << 20, true, 512, Duration.ofMillis(200), 8,
-        100_000, true);
+        100_000, Duration.ofSeconds(1), "hybrid-storage-meta", true,
+        DEFAULT_REPAIR_HORIZON);
   }
 
   /**
@@ -126,7 +172,8 @@ public record RoutingSettings(
    * {@code breakerMinimumCalls}, {@code breakerFailureRate}, {@code breakerOpenWait}, {@code
    * bulkheadMaxConcurrent}, {@code bulkheadMaxWait}, {@code teeBufferBytes}, {@code parallelTee},
    * {@code journalBatchMax}, {@code replayInterval}, {@code replayThreads}, {@code
-   * sessionCapacity}); {@code ownsSites} is not configurable. An empty section changes nothing.
+   * sessionCapacity}, {@code watermarkInterval}, {@code watermarkBucket}, {@code repairHorizon}); {@code ownsSites} is not
+   * configurable. An empty section changes nothing.
    *
    * @throws io.hybridstorage.api.HybridStorageConfigException (an {@link IllegalArgumentException})
    *     naming where the section came from (the file) and listing every unknown key (with the
@@ -140,14 +187,16 @@ public record RoutingSettings(
   public RoutingSettings withCallTimeout(Duration value) {
     return new RoutingSettings(value, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
-        journalBatchMax, replayInterval, replayThreads, sessionCapacity, ownsSites);
+        journalBatchMax, replayInterval, replayThreads, sessionCapacity, watermarkInterval, watermarkBucket, ownsSites,
+        repairHorizon);
   }
 
   /** {@link #retryAttempts()} and {@link #retryWait()}. */
   public RoutingSettings withRetry(int attempts, Duration wait) {
     return new RoutingSettings(callTimeout, attempts, wait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
-        journalBatchMax, replayInterval, replayThreads, sessionCapacity, ownsSites);
+        journalBatchMax, replayInterval, replayThreads, sessionCapacity, watermarkInterval, watermarkBucket, ownsSites,
+        repairHorizon);
   }
 
   /**
@@ -157,41 +206,62 @@ public record RoutingSettings(
   public RoutingSettings withBreaker(int window, int minimumCalls, float failureRate, Duration openWait) {
     return new RoutingSettings(callTimeout, retryAttempts, retryWait, window, minimumCalls, failureRate, openWait,
         bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee, journalBatchMax, replayInterval,
-        replayThreads, sessionCapacity, ownsSites);
+        replayThreads, sessionCapacity, watermarkInterval, watermarkBucket, ownsSites,
+        repairHorizon);
   }
 
   /** Per-site bulkhead: {@link #bulkheadMaxConcurrent()} and {@link #bulkheadMaxWait()}. */
   public RoutingSettings withBulkhead(int maxConcurrent, Duration maxWait) {
     return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, maxConcurrent, maxWait, teeBufferBytes, parallelTee, journalBatchMax,
-        replayInterval, replayThreads, sessionCapacity, ownsSites);
+        replayInterval, replayThreads, sessionCapacity, watermarkInterval, watermarkBucket, ownsSites,
+        repairHorizon);
   }
 
   /** {@link #teeBufferBytes()} and {@link #parallelTee()}. */
   public RoutingSettings withTee(int bufferBytes, boolean parallel) {
     return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, bufferBytes, parallel,
-        journalBatchMax, replayInterval, replayThreads, sessionCapacity, ownsSites);
+        journalBatchMax, replayInterval, replayThreads, sessionCapacity, watermarkInterval, watermarkBucket, ownsSites,
+        repairHorizon);
   }
 
   /** {@link #journalBatchMax()}, {@link #replayInterval()} and {@link #replayThreads()}. */
   public RoutingSettings withJournal(int batchMax, Duration interval, int threads) {
     return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
-        batchMax, interval, threads, sessionCapacity, ownsSites);
+        batchMax, interval, threads, sessionCapacity, watermarkInterval, watermarkBucket, ownsSites,
+        repairHorizon);
   }
 
   /** {@link #sessionCapacity()}: how many objects SESSION read-your-writes remembers. */
   public RoutingSettings withSessionCapacity(int value) {
     return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
-        journalBatchMax, replayInterval, replayThreads, value, ownsSites);
+        journalBatchMax, replayInterval, replayThreads, value, watermarkInterval, watermarkBucket, ownsSites,
+        repairHorizon);
+  }
+
+  /** {@link #watermarkInterval()} and {@link #watermarkBucket()}: replication watermarks for EVENTUAL reads. */
+  public RoutingSettings withWatermarks(Duration interval, String bucket) {
+    return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
+        breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
+        journalBatchMax, replayInterval, replayThreads, sessionCapacity, interval, bucket, ownsSites, repairHorizon);
+  }
+
+  /** {@link #repairHorizon()}: how old a copy must be before repair acts on it. */
+  public RoutingSettings withRepairHorizon(Duration value) {
+    return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
+        breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
+        journalBatchMax, replayInterval, replayThreads, sessionCapacity, watermarkInterval, watermarkBucket, ownsSites,
+        value);
   }
 
   /** {@link #ownsSites()}. */
   public RoutingSettings withOwnsSites(boolean value) {
     return new RoutingSettings(callTimeout, retryAttempts, retryWait, breakerWindow, breakerMinimumCalls,
         breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, teeBufferBytes, parallelTee,
-        journalBatchMax, replayInterval, replayThreads, sessionCapacity, value);
+        journalBatchMax, replayInterval, replayThreads, sessionCapacity, watermarkInterval, watermarkBucket, value,
+        repairHorizon);
   }
 }

@@ -12,6 +12,7 @@ import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.HybridStorageOptions;
 import io.hybridstorage.api.ListPage;
 import io.hybridstorage.api.ListRequest;
+import io.hybridstorage.api.Listing;
 import io.hybridstorage.api.MetadataPatch;
 import io.hybridstorage.api.ObjectContent;
 import io.hybridstorage.api.ObjectId;
@@ -32,6 +33,7 @@ import io.hybridstorage.routing.internal.Replicator;
 import io.hybridstorage.routing.internal.ResilientStore;
 import io.hybridstorage.routing.internal.RoutingContext;
 import io.hybridstorage.routing.internal.SiteHandle;
+import io.hybridstorage.routing.internal.Watermarks;
 import io.hybridstorage.routing.journal.Replayer;
 import io.hybridstorage.routing.journal.ReplicationJournal;
 import io.hybridstorage.routing.policy.ReadCoordinator;
@@ -98,7 +100,7 @@ import javax.annotation.Nullable;
  *
  * <p>Buckets exist on every site named by a placement covering them: bucket changes go to the
  * bucket's authority first (its answer — 409, 404 — is the answer), then to the other sites.
- * Listings are served by the primary of the placement covering the listed prefix.
+ * Listings are served by the primaries of the placements owning the listed names, merged.
  *
  * <p>Not thread-confined: one instance serves any number of threads. SESSION consistency is per
  * instance.
@@ -122,6 +124,8 @@ public final class RoutingStore implements ObjectStore, Replicating {
   private final ExecutorService pool;
   private final ScheduledExecutorService scheduler;
   private final ScheduledFuture<?> replayTask;
+  private final Watermarks watermarks;
+  private final ScheduledFuture<?> watermarkTask;
   private final Set<Capability> capabilities;
   private final String siteName;
   /** The journal directory this store made itself (none was configured); deleted on close. */
@@ -157,11 +161,14 @@ public final class RoutingStore implements ObjectStore, Replicating {
     this.journal = ReplicationJournal.open(options.journalDirectory().orElse(temporaryJournal), options.clock(),
         settings.journalBatchMax());
     journal.onAppended(listeners::journalAppended);
-    Replicator replicator = new Replicator(this::site,
-        (b, n) -> options.placementFor(b, n).map(p -> site(p.authority())).orElse(null));
+    this.watermarks = new Watermarks(journal, options.clock(), settings, journalDirectory(), authorities(options),
+        sites.keySet(), pool);
+    journal.onAppended((entries, depth) -> watermarks.appended());
+    Replicator replicator = new Replicator(this::site, options::placementFor, journal::hasPending, listeners);
     GenerationClock generations = new GenerationClock(options.clock(), generationNodeId,
         GenerationClock.DEFAULT_MAX_LEAD, GenerationClock.DEFAULT_CAPACITY, GenerationClock.SYSTEM_WAITER);
-    this.ctx = new RoutingContext(options, settings, sites, journal, replicator, generations, pool, scheduler);
+    this.ctx = new RoutingContext(options, settings, sites, journal, replicator, generations, pool, scheduler,
+        watermarks);
     this.session = new SessionTracker(settings.sessionCapacity());
     this.writes = new WriteCoordinator(ctx, session);
     this.reads = new ReadCoordinator(ctx, session);
@@ -170,6 +177,10 @@ public final class RoutingStore implements ObjectStore, Replicating {
         listeners);
     long interval = settings.replayInterval().toNanos();
     this.replayTask = scheduler.scheduleWithFixedDelay(this::replayQuietly, interval, interval, TimeUnit.NANOSECONDS);
+    long watermarkInterval = settings.watermarkInterval().toNanos();
+    this.watermarkTask = scheduler.scheduleWithFixedDelay(watermarks::publishQuietly, watermarkInterval,
+        watermarkInterval, TimeUnit.NANOSECONDS);
+    watermarks.appended(); // entries an earlier process left pending: announce them soon
     Set<Capability> caps = EnumSet.allOf(Capability.class);
     for (SiteHandle h : sites.values()) {
       caps.retainAll(h.store().capabilities());
@@ -244,6 +255,19 @@ public final class RoutingStore implements ObjectStore, Replicating {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Where this router publishes its replication watermark: the authorities of its placements. */
+  private List<SiteHandle> authorities(HybridStorageOptions options) {
+    Set<String> names = new LinkedHashSet<>();
+    for (Placement p : options.placements()) {
+      names.add(p.authority());
+    }
+    List<SiteHandle> result = new ArrayList<>();
+    for (String n : names) {
+      result.add(sites.get(n));
+    }
+    return result;
   }
 
   private static ThreadFactory daemon(String prefix) {
@@ -387,7 +411,9 @@ public final class RoutingStore implements ObjectStore, Replicating {
       do {
         ListPage<BucketInfo> page = s.store().listBuckets(new BucketListRequest(request.prefix(), 0, token));
         for (BucketInfo b : page.items()) {
-          all.putIfAbsent(b.name(), b);
+          if (!b.name().equals(settings.watermarkBucket())) { // the routers' own (replication watermarks)
+            all.putIfAbsent(b.name(), b);
+          }
         }
         token = page.nextPageToken();
       } while (token != null);
@@ -438,7 +464,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
     // authority does not have yet, and a half-deleted bucket would lose them. Replicate what this
     // router still has pending for the bucket, so its own deletes have reached every site.
     for (int pass = 0; pass < 5 && journal.hasPending(bucket); pass++) {
-      replayer.replayOnce();
+      replayPass();
     }
     for (SiteHandle s : bucketSites(bucket)) {
       if (s.store().getBucket(bucket).isPresent()
@@ -462,7 +488,10 @@ public final class RoutingStore implements ObjectStore, Replicating {
   }
 
   private Optional<ObjectInfo> headRouted(ObjectId id, Conditions conditions) {
-    return reads.head(placement("head", id.bucket(), id.name()), id, conditions);
+    Optional<ObjectInfo> info = reads.head(placement("head", id.bucket(), id.name()), id, conditions);
+    // a write after this read is newer
+    info.ifPresent(i -> ctx.generations().observe(id.bucket(), id.name(), i.generation()));
+    return info;
   }
 
   @Override
@@ -472,7 +501,10 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   private ObjectContent readRouted(ReadRequest request) {
     ObjectId id = request.id();
-    return reads.read(placement("read", id.bucket(), id.name()), request);
+    ObjectContent content = reads.read(placement("read", id.bucket(), id.name()), request);
+    // a write after this read is newer (causality)
+    ctx.generations().observe(id.bucket(), id.name(), content.info().generation());
+    return content;
   }
 
   @Override
@@ -502,10 +534,23 @@ public final class RoutingStore implements ObjectStore, Replicating {
     return guard(() -> listRouted(request));
   }
 
+  /**
+   * Served by the primary of the placement owning the names (see {@link PlacementScope}): one
+   * site when one placement owns every name under the prefix; else each owner's names from its own
+   * primary, merged into one listing ({@link Listing}: UTF-8 order, delimiters, offsets, glob,
+   * versions, page tokens that resume after the last entry).
+   */
   private ListPage<ObjectInfo> listRouted(ListRequest request) {
     String prefix = request.prefix() == null ? "" : request.prefix();
-    Placement p = placement("list", request.bucket(), prefix);
-    return route(p).primary().store().list(request);
+    PlacementScope scope = PlacementScope.of(options, request.bucket(), prefix);
+    if (scope.isEmpty()) {
+      placement("list", request.bucket(), prefix); // throws: no placement covers it
+    }
+    if (scope.isSingle() && scope.placements().get(0).covers(request.bucket(), prefix)) {
+      return route(scope.placements().get(0)).primary().store().list(request);
+    }
+    return Listing.page(request, scope.source(p -> route(p).primary().store(), request), ObjectInfo::name,
+        ObjectInfo::generation, "list", siteName);
   }
 
   @Override
@@ -516,7 +561,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
   private ObjectInfo copyRouted(CopyRequest request) {
     Placement target = placement("copy", request.targetBucket(), request.targetName());
     Placement source = placement("copy", request.source().bucket(), request.source().name());
-    Route route = route(target);
+    Route route = route(target).forConditions(!request.targetConditions().isEmpty());
     if (!route(source).primary().name().equals(route.primary().name())) {
       // the source lives elsewhere: stream it through the router (read by policy, write by policy)
       try (ObjectContent content = reads.read(source, new ReadRequest(request.source(),
@@ -610,7 +655,14 @@ public final class RoutingStore implements ObjectStore, Replicating {
   /** Runs one replay pass now (besides the periodic ones); returns the entries replayed or skipped. */
   @Override
   public int replayNow() {
-    return replayer.replayOnce();
+    return replayPass();
+  }
+
+  /** One replay pass, then the replication watermark if the pass changed what it must say. */
+  private int replayPass() {
+    int replayed = replayer.replayOnce();
+    watermarks.publishQuietly();
+    return replayed;
   }
 
   /**
@@ -624,7 +676,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
       if (System.nanoTime() > deadline) {
         return false;
       }
-      if (replayer.replayOnce() == 0) {
+      if (replayPass() == 0) {
         try {
           Thread.sleep(10);
         } catch (InterruptedException e) {
@@ -655,24 +707,30 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   /**
    * Compares one page ({@code pageSize} names, 0 = 1000) of {@code bucket/prefix} between the
-   * authority of the placement covering it and every other replica: missing, stale, corrupted
-   * (same generation, different CRC32C), foreign (generation 0), extra and newer copies. Pass the
-   * returned {@link VerifyReport#nextPageToken()} to continue; run disjoint prefixes in parallel to
-   * partition a bucket.
+   * authority and the other replicas of each object's placement (the most specific one for its
+   * name, so a nested {@code bkt/tmp/} is judged by its own sites): missing, stale, corrupted (same
+   * generation, different CRC32C), foreign (generation 0), extra and newer copies; {@link
+   * Difference.Kind#PENDING} for those {@link #repair} leaves alone for now (younger than {@link
+   * RoutingSettings#repairHorizon()}, or still in this router's journal). Pass the returned {@link
+   * VerifyReport#nextPageToken()} to continue; run disjoint prefixes in parallel to partition a
+   * bucket.
    */
   public VerifyReport verify(String bucket, String prefix, String pageToken, int pageSize) {
-    return verifier.run(placement("verify", bucket, prefix), bucket, prefix, pageToken,
-        pageSize == 0 ? ListRequest.DEFAULT_PAGE_SIZE : pageSize, false);
+    return verifier.run("verify", bucket, prefix, pageToken, pageSize == 0 ? ListRequest.DEFAULT_PAGE_SIZE : pageSize,
+        false);
   }
 
   /**
-   * Like {@link #verify}, and repairs toward the authority's live generation: copies missing,
-   * stale, corrupted and foreign copies, deletes extra ones. Newer replica copies are reported,
-   * not touched. Idempotent and resumable by page token.
+   * Like {@link #verify}, and repairs what is older than the repair horizon, rolling forward,
+   * never back: copies the authority's generation to missing, stale and foreign copies, replaces
+   * corrupted ones in place, copies extra and newer replica copies <em>to</em> the authority (a
+   * write that has not reached it) and deletes one only when the authority refuses it (it deleted
+   * that generation or holds a newer one; {@link Difference#rolledForward()} tells which). See
+   * {@link Difference.Kind}. Idempotent and resumable by page token.
    */
   public VerifyReport repair(String bucket, String prefix, String pageToken, int pageSize) {
-    return verifier.run(placement("repair", bucket, prefix), bucket, prefix, pageToken,
-        pageSize == 0 ? ListRequest.DEFAULT_PAGE_SIZE : pageSize, true);
+    return verifier.run("repair", bucket, prefix, pageToken, pageSize == 0 ? ListRequest.DEFAULT_PAGE_SIZE : pageSize,
+        true);
   }
 
   private void replayQuietly() {
@@ -680,7 +738,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
       return;
     }
     try {
-      replayer.replayOnce();
+      replayPass();
     } catch (RuntimeException e) {
       log.warn("journal replay pass failed", e);
     }
@@ -694,7 +752,9 @@ public final class RoutingStore implements ObjectStore, Replicating {
     }
     closed = true;
     replayTask.cancel(false);
+    watermarkTask.cancel(false);
     replayer.stop();
+    watermarks.close(); // a last watermark: deleted when nothing is pending, else marked closed
     scheduler.shutdownNow();
     journal.close();
     if (temporaryJournal != null) {

@@ -32,7 +32,7 @@ class RoutingListenerTest {
   static final RoutingSettings LAZY = World.testSettings().withJournal(512, Duration.ofHours(1), 2);
 
   /** Every event as one line, in arrival order; events arrive on routing threads, so tests wait for them. */
-  static final class Recorder implements RoutingListener {
+  static class Recorder implements RoutingListener {
     final BlockingQueue<String> events = new LinkedBlockingQueue<>();
 
     @Override
@@ -108,19 +108,18 @@ class RoutingListenerTest {
       assertThat(events.next()).isEqualTo("appended 2 depth 4");
 
       w.faults.get(DC2).partition();
-      assertThat(w.router.replayNow()).isEqualTo(3);
-      assertThat(events.next(4)).containsExactlyInAnyOrder(
-          "replayed dc1 bkt/o#" + g1 + " skipped",    // superseded by g2 at the source: nothing to copy
-          "replayed dc1 bkt/o#" + g2,
-          "replayed dc2 bkt/o#" + g1 + " skipped",    // decided at the source, dc2 is not even asked
-          "replayFailed dc2 bkt/o#" + g2 + " attempt 1 unreachable");
-      assertThat(w.router.journalDepth(DC2)).isEqualTo(1);
+      assertThat(w.router.replayNow()).isEqualTo(2);
+      assertThat(events.next(3)).containsExactlyInAnyOrder(
+          "replayed dc1 bkt/o#" + g1,                 // rolled forward: copies the source's live g2
+          "replayed dc1 bkt/o#" + g2 + " skipped",    // dc1 holds g2 already
+          "replayFailed dc2 bkt/o#" + g1 + " attempt 1 unreachable"); // g2's entry waits behind it
+      assertThat(w.router.journalDepth(DC2)).isEqualTo(2);
       assertThat(w.router.replayNow()).isZero();
-      assertThat(events.next()).isEqualTo("replayFailed dc2 bkt/o#" + g2 + " attempt 2 unreachable");
+      assertThat(events.next()).isEqualTo("replayFailed dc2 bkt/o#" + g1 + " attempt 2 unreachable");
 
       w.faults.get(DC2).heal();
-      assertThat(w.router.replayNow()).isEqualTo(1);
-      assertThat(events.next()).isEqualTo("replayed dc2 bkt/o#" + g2);
+      assertThat(w.router.replayNow()).isEqualTo(2);
+      assertThat(events.next(2)).containsExactly("replayed dc2 bkt/o#" + g1, "replayed dc2 bkt/o#" + g2 + " skipped");
       assertThat(get(w.site(DC2), "o")).isEqualTo("v2");
       assertThat(events.events).as("nothing else").isEmpty();
     }
@@ -133,7 +132,12 @@ class RoutingListenerTest {
     try (World w = new World(p)) {
       w.router.createBucket(BucketSpec.of(BUCKET));
       put(w.router, "o", "v");
-      Recorder events = new Recorder();
+      Recorder events = new Recorder() {
+        @Override
+        public void journalAppended(int entries, int depth) {
+          // the write's write-ahead entries may be reported after put returned: not this test's subject
+        }
+      };
       w.router.addListener(events);
 
       w.faults.get(DC1).partition();

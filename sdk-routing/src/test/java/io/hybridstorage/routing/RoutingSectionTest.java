@@ -80,6 +80,9 @@ class RoutingSectionTest {
           replayInterval: 1.5s
           replayThreads: 2
           sessionCapacity: 1000
+          watermarkInterval: 500ms
+          watermarkBucket: acme-hybrid-meta
+          repairHorizon: 20m
         """);
     Recorder recorder = new Recorder();
     HybridStorageOptions options = HybridStorageOptions.fromFile(file).toBuilder().storeDecorator(recorder).build();
@@ -87,12 +90,12 @@ class RoutingSectionTest {
       assertThat(recorder.service).isInstanceOf(RoutingStore.class);
       assertThat(((RoutingStore) recorder.service).settings()).isEqualTo(new RoutingSettings(Duration.ofSeconds(10),
           4, Duration.ofMillis(200), 40, 5, 25.5f, Duration.ofSeconds(30), 16, Duration.ZERO, 1 << 20, false, 64,
-          Duration.ofMillis(1500), 2, 1000, true));
+          Duration.ofMillis(1500), 2, 1000, Duration.ofMillis(500), "acme-hybrid-meta", true, Duration.ofMinutes(20)));
       // and the tuned router works
       storage.create(BucketInfo.of("tuned"));
       assertThat(storage.get("tuned")).isNotNull();
     }
-    assertThat(RoutingConfiguration.KEYS).as("the test sets every key").hasSize(15);
+    assertThat(RoutingConfiguration.KEYS).as("the test sets every key").hasSize(18);
   }
 
   @Test
@@ -125,6 +128,9 @@ class RoutingSectionTest {
           replayInterval: 0ms
           replayThreads: 0
           sessionCapacity: 99999999999
+          watermarkInterval: -1s
+          watermarkBucket: Not_A_Bucket
+          repairHorizon: -1m
         """);
     Recorder recorder = new Recorder();
     HybridStorageOptions options = HybridStorageOptions.fromFile(file).toBuilder().storeDecorator(recorder).build();
@@ -133,7 +139,8 @@ class RoutingSectionTest {
       assertThat(e.problems()).containsExactly(
           "routing.callTimout: unknown key; valid keys here: callTimeout, retryAttempts, retryWait, breakerWindow, "
               + "breakerMinimumCalls, breakerFailureRate, breakerOpenWait, bulkheadMaxConcurrent, bulkheadMaxWait, "
-              + "teeBufferBytes, parallelTee, journalBatchMax, replayInterval, replayThreads, sessionCapacity",
+              + "teeBufferBytes, parallelTee, journalBatchMax, replayInterval, replayThreads, sessionCapacity, "
+              + "watermarkInterval, watermarkBucket, repairHorizon",
           "routing.callTimeout ('soon') must be a duration, 0s to disable the time limit (250ms, 1.5s, 5m or ISO-8601)",
           "routing.retryAttempts ('0') must be a whole number >= 1 (1: no retry)",
           "routing.retryWait ('-1s') must be a duration (250ms, 1.5s, 5m or ISO-8601)",
@@ -149,7 +156,12 @@ class RoutingSectionTest {
           "routing.journalBatchMax ('-3') must be a whole number >= 1 (entries per group commit)",
           "routing.replayInterval ('0ms') must be a duration greater than 0 (250ms, 1.5s, 5m or ISO-8601)",
           "routing.replayThreads ('0') must be a whole number >= 1 (replay lanes)",
-          "routing.sessionCapacity ('99999999999') must be a whole number >= 1 (objects remembered)");
+          "routing.sessionCapacity ('99999999999') must be a whole number >= 1 (objects remembered)",
+          "routing.watermarkInterval ('-1s') must be a duration greater than 0 (250ms, 1.5s, 5m or ISO-8601)",
+          "routing.watermarkBucket ('Not_A_Bucket') must be a bucket name (a bucket name may contain only lowercase "
+              + "letters, digits, '-', '_' and '.', and must start and end with a letter or digit)",
+          "routing.repairHorizon ('-1m') must be a duration, 0s to repair copies of any age (250ms, 1.5s, 5m or "
+              + "ISO-8601)");
     });
     assertThat(recorder.sitesOpened).as("no site contacted for a configuration error").isEmpty();
     assertThat(recorder.service).isNull();

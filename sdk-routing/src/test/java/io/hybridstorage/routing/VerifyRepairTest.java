@@ -12,7 +12,7 @@ import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.testkit.time.VirtualClock;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -22,55 +22,117 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Verify and repair with injected divergence: missing, stale, corrupted and extra copies. */
+/**
+ * Verify and repair with injected divergence: missing, stale, corrupted and extra copies. Sites
+ * keep tombstones (a site never takes back a generation it deleted), so divergence is made as it
+ * arises: a replica that never received a write, an authority that moved on, bytes damaged in
+ * place, a copy the authority never had or deleted.
+ */
 class VerifyRepairTest {
 
-  /**
-   * Plants {@code value} as generation {@code generation} of {@code key} on a site, whatever it held
-   * before (a delete would leave a tombstone that refuses an older generation).
-   */
-  static ObjectInfo raw(InMemoryStore site, String key, String value, long generation) {
-    site.lose(BUCKET, key);
+  /** Writes {@code value} at {@code site} with the assigned generation {@code generation}. */
+  static ObjectInfo raw(ObjectStore site, String key, String value, long generation) {
     return site.write(WriteRequest.of(BUCKET, key).withGeneration(generation),
         new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** Replaces the bytes of generation {@code generation} in place (what damage, or repair, does). */
+  static ObjectInfo rawReplace(ObjectStore site, String key, String value, long generation) {
+    return site.write(WriteRequest.of(BUCKET, key).withGeneration(generation)
+        .withConditions(Conditions.generationMatch(generation)),
+        new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /**
+   * Writes {@code names} (value = name) through a second router that cannot reach {@code
+   * unreachable} and then loses its journal: every other replica has them, that site never will.
+   */
+  static void writeThroughALossyRouter(World w, String unreachable, List<String> names) {
+    try (World lossy = w.peerWithOwnLinks(World.DC1, World.testSettings())) {
+      lossy.faults.get(unreachable).partition();
+      names.forEach(n -> put(lossy.router, n, n));
+      for (String other : List.of(World.GCP, World.DC1, World.DC2)) {
+        for (int pass = 0; pass < 100 && !other.equals(unreachable) && lossy.router.journalDepth(other) > 0; pass++) {
+          lossy.router.replayNow();
+        }
+        if (!other.equals(unreachable)) {
+          assertThat(lossy.router.journalDepth(other)).as("replicated to " + other).isZero();
+        }
+      }
+    } // closing the world deletes its journal: the entries for the unreachable site are lost
+  }
+
   @Test
   void findsAndRepairsEveryKindOfDivergence() throws Exception {
-    try (World w = new World(WritePolicy.DUAL_WRITE_SYNC)) {
+    VirtualClock clock = VirtualClock.create();
+    try (World w = new World(World.placement(WritePolicy.DUAL_WRITE_SYNC), clock, World.testSettings())) {
       w.router.createBucket(BucketSpec.of(BUCKET));
       List<ObjectInfo> written = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
-        written.add(put(w.router, "d/k" + i, "value-" + i));
+        written.add(i == 1 ? null : put(w.router, "d/k" + i, "value-" + i));
       }
+      put(w.router, "d/zz-deleted", "deleted at the authority");
       assertThat(w.router.verify(BUCKET, "", null, 0).isClean()).isTrue();
 
-      InMemoryStore dc1 = w.memory.get(World.DC1);
-      InMemoryStore dc2 = w.memory.get(World.DC2);
-      dc1.lose(BUCKET, "d/k1");                                                              // missing
-      raw(dc2, "d/k2", "old bytes", written.get(2).generation() - 1000);                    // stale
-      raw(dc1, "d/k3", "rotten bytes", written.get(3).generation());                        // corrupted
-      raw(dc2, "d/zz-extra", "nobody wrote me", 5);                                         // extra
+      ObjectStore gcp = w.site(World.GCP);
+      ObjectStore dc1 = w.site(World.DC1);
+      ObjectStore dc2 = w.site(World.DC2);
+      long g1 = written.get(0).generation() + 7;
+      raw(gcp, "d/k1", "value-1", g1);                                                     // missing on dc1
+      raw(dc2, "d/k1", "value-1", g1);
+      long g2 = written.get(2).generation() + 1000;
+      raw(gcp, "d/k2", "value-2b", g2);                                                    // stale on dc2
+      raw(dc1, "d/k2", "value-2b", g2);
+      rawReplace(dc1, "d/k3", "rotten bytes", written.get(3).generation());                // corrupted on dc1
+      raw(dc2, "d/zz-extra", "nobody wrote me here", 5);                                   // extra on dc2: new
+      gcp.delete(ObjectId.of(BUCKET, "d/zz-deleted"), Conditions.none());                  // extra on dc2: a
+      dc1.delete(ObjectId.of(BUCKET, "d/zz-deleted"), Conditions.none());                  // delete dc2 missed
 
+      // the damaged, extra and deleted copies are younger than the repair horizon: left alone
+      VerifyReport young = w.router.repair(BUCKET, "", null, 0);
+      assertThat(young.differences()).extracting(Difference::kind, Difference::name, Difference::site)
+          .containsExactlyInAnyOrder(
+              org.assertj.core.groups.Tuple.tuple(Difference.Kind.MISSING, "d/k1", World.DC1),
+              org.assertj.core.groups.Tuple.tuple(Difference.Kind.PENDING, "d/k3", World.DC1),
+              org.assertj.core.groups.Tuple.tuple(Difference.Kind.STALE, "d/k2", World.DC2),
+              org.assertj.core.groups.Tuple.tuple(Difference.Kind.PENDING, "d/zz-deleted", World.DC2),
+              org.assertj.core.groups.Tuple.tuple(Difference.Kind.PENDING, "d/zz-extra", World.DC2));
+      assertThat(young.differences()).filteredOn(Difference::repaired).extracting(Difference::name)
+          .containsExactlyInAnyOrder("d/k1", "d/k2");
+      assertThat(World.get(dc1, "d/k3")).isEqualTo("rotten bytes");
+      assertThat(World.get(dc2, "d/zz-extra")).isEqualTo("nobody wrote me here");
+
+      clock.advance(World.testSettings().repairHorizon().plusSeconds(1));
       VerifyReport report = w.router.verify(BUCKET, "", null, 0);
       assertThat(report.checked()).isEqualTo(10);
       assertThat(report.differences()).extracting(Difference::kind, Difference::name, Difference::site)
           .containsExactlyInAnyOrder(
-              org.assertj.core.groups.Tuple.tuple(Difference.Kind.MISSING, "d/k1", World.DC1),
               org.assertj.core.groups.Tuple.tuple(Difference.Kind.CORRUPTED, "d/k3", World.DC1),
-              org.assertj.core.groups.Tuple.tuple(Difference.Kind.STALE, "d/k2", World.DC2),
+              org.assertj.core.groups.Tuple.tuple(Difference.Kind.EXTRA, "d/zz-deleted", World.DC2),
               org.assertj.core.groups.Tuple.tuple(Difference.Kind.EXTRA, "d/zz-extra", World.DC2));
       assertThat(report.differences()).noneMatch(Difference::repaired);
 
       VerifyReport repaired = w.router.repair(BUCKET, "", null, 0);
-      assertThat(repaired.differences()).hasSize(4).allMatch(Difference::repaired);
-      assertThat(w.router.verify(BUCKET, "", null, 0).isClean()).isTrue();
+      assertThat(repaired.differences()).hasSize(3).allMatch(Difference::repaired);
+      assertThat(repaired.differences()).filteredOn(Difference::rolledForward).extracting(Difference::name)
+          .as("a copy the authority never had goes to the authority; a deleted one does not come back")
+          .containsExactly("d/zz-extra");
       assertThat(get(dc1, "d/k1")).isEqualTo("value-1");
-      assertThat(get(dc2, "d/k2")).isEqualTo("value-2");
+      assertThat(get(dc2, "d/k2")).isEqualTo("value-2b");
       assertThat(get(dc1, "d/k3")).isEqualTo("value-3");
-      assertThat(dc2.head(ObjectId.of(BUCKET, "d/zz-extra"), Conditions.none())).isEmpty();
       assertThat(dc1.head(ObjectId.of(BUCKET, "d/k3"), Conditions.none()).orElseThrow().generation())
           .isEqualTo(written.get(3).generation());
+      assertThat(get(gcp, "d/zz-extra")).isEqualTo("nobody wrote me here");
+      for (ObjectStore site : List.of(gcp, dc1, dc2)) {
+        assertThat(site.head(ObjectId.of(BUCKET, "d/zz-deleted"), Conditions.none())).as(site.site()).isEmpty();
+      }
+
+      // the rolled-forward object is now the authority's: the next pass copies it to dc1
+      assertThat(w.router.repair(BUCKET, "", null, 0).differences())
+          .extracting(Difference::kind, Difference::name, Difference::site, Difference::repaired)
+          .containsExactly(org.assertj.core.groups.Tuple.tuple(Difference.Kind.MISSING, "d/zz-extra", World.DC1,
+              true));
+      assertThat(w.router.verify(BUCKET, "", null, 0).isClean()).isTrue();
     }
   }
 
@@ -78,19 +140,21 @@ class VerifyRepairTest {
   void verifyResumesByPageTokenAndPartitionsByPrefix() throws Exception {
     try (World w = new World(WritePolicy.AUTHORITY_THEN_ASYNC)) {
       w.router.createBucket(BucketSpec.of(BUCKET));
+      List<String> lost = List.of("a/0", "a/2", "a/4", "a/6", "b/6");
       for (String prefix : List.of("a/", "b/")) {
         for (int i = 0; i < 7; i++) {
-          put(w.router, prefix + i, prefix + i);
+          if (!lost.contains(prefix + i)) {
+            put(w.router, prefix + i, prefix + i);
+          }
         }
       }
       assertThat(w.router.drain(Duration.ofSeconds(10))).isTrue();
       assertThat(w.router.verify(BUCKET, "", null, 0).differences()).isEmpty();
-      // lost copies (a delete would leave tombstones, which repair rightly does not overwrite)
-      InMemoryStore dc2 = w.memory.get(World.DC2);
-      for (int i = 0; i < 7; i += 2) {
-        dc2.lose(BUCKET, "a/" + i);
+      writeThroughALossyRouter(w, World.DC2, lost);
+      ObjectStore dc2 = w.site(World.DC2);
+      for (String n : lost) {
+        assertThat(dc2.head(ObjectId.of(BUCKET, n), Conditions.none())).isEmpty();
       }
-      dc2.lose(BUCKET, "b/6");
 
       Set<String> missing = new HashSet<>();
       String token = null;

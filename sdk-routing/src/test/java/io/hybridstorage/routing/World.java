@@ -25,6 +25,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** A three-site in-memory world (gcp authority, dc1 local, dc2 far), each site behind a fault injector. */
@@ -80,14 +81,34 @@ final class World implements AutoCloseable {
   }
 
   World(Placement placement, Clock clock, RoutingSettings settings) {
-    this(placement, clock, settings, tempDir(), DC1, null);
+    this(List.of(placement), clock, settings);
+  }
+
+  /** A world with several placements (e.g. a bucket and a nested prefix of it); local site dc1. */
+  World(List<Placement> placements, Clock clock, RoutingSettings settings) {
+    this(placements, clock, settings, tempDir(), DC1, null, false);
   }
 
   /** A world over existing site stores (sharing them with another router) or new ones when {@code shared} is null. */
   private World(Placement placement, Clock clock, RoutingSettings settings, Path journalDir, String localSite,
       World shared) {
+    this(List.of(placement), clock, settings, journalDir, localSite, shared, false);
+  }
+
+  /**
+   * A world over existing site stores (sharing them with another router) or new ones when {@code
+   * shared} is null; with {@code ownLinks}, the shared stores are reached through fault injectors
+   * of this router's own (its links can be cut without cutting the other router's).
+   */
+  private World(List<Placement> placements, Clock clock, RoutingSettings settings, Path journalDir, String localSite,
+      World shared, boolean ownLinks) {
     this.journalDir = journalDir;
-    if (shared == null) {
+    if (shared != null && ownLinks) {
+      faultTime = shared.faultTime;
+      memory.putAll(shared.memory);
+      memory.forEach((site, store) -> faults.put(site,
+          FaultInjectingStore.builder(store).seed(7).sleeper(faultTime.sleeper()).build()));
+    } else if (shared == null) {
       faultTime = VirtualClock.create();
       for (String site : new String[] {GCP, DC1, DC2}) {
         InMemoryStore store = new InMemoryStore(site, clock);
@@ -99,16 +120,16 @@ final class World implements AutoCloseable {
       memory.putAll(shared.memory);
       faults.putAll(shared.faults);
     }
-    this.options = HybridStorageOptions.newBuilder()
+    HybridStorageOptions.Builder builder = HybridStorageOptions.newBuilder()
         .site(SiteConfig.memory(GCP, Duration.ofMillis(20)))
         .site(SiteConfig.memory(DC1, Duration.ofMillis(1)))
         .site(SiteConfig.memory(DC2, Duration.ofMillis(30)))
         .localSite(localSite)
         .clock(clock)
         .seed(11)
-        .journalDirectory(journalDir)
-        .placement(placement)
-        .build();
+        .journalDirectory(journalDir);
+    placements.forEach(builder::placement);
+    this.options = builder.build();
     this.router = RoutingStore.create(new LinkedHashMap<>(faults), options,
         shared == null ? settings : settings.withOwnsSites(false));
   }
@@ -122,11 +143,25 @@ final class World implements AutoCloseable {
   }
 
   /**
-   * A second router over this world's site stores (same placement and clock), local at {@code
+   * A second router over this world's site stores (same placements and clock), local at {@code
    * localSite}, with its own journal; it does not close the stores.
    */
   World peer(String localSite, RoutingSettings settings) {
-    return new World(options.placements().get(0), options.clock(), settings, tempDir(), localSite, this);
+    return new World(options.placements(), options.clock(), settings, tempDir(), localSite, this, false);
+  }
+
+  /**
+   * Like {@link #peer}, but the new router reaches the sites through links of its own ({@link
+   * #faults} of the returned world): partitioning them cuts only that router off, as a network
+   * fault between one datacenter and a site does.
+   */
+  World peerWithOwnLinks(String localSite, RoutingSettings settings) {
+    return new World(options.placements(), options.clock(), settings, tempDir(), localSite, this, true);
+  }
+
+  /** A second router as {@link #peer(String, RoutingSettings)}, on its own {@code clock} (e.g. skewed). */
+  World peer(String localSite, RoutingSettings settings, Clock clock) {
+    return new World(options.placements().get(0), clock, settings, tempDir(), localSite, this);
   }
 
   ObjectStore site(String name) {

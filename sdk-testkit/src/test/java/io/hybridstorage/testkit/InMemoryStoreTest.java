@@ -76,6 +76,19 @@ class InMemoryStoreTest {
   }
 
   @Test
+  void aLostNameForgetsItsTombstoneToo() {
+    InMemoryStore store = new InMemoryStore("dc1");
+    store.createBucket(BucketSpec.of("bkt"));
+    store.write(WriteRequest.of("bkt", "o").withGeneration(5_000), new ByteArrayInputStream(new byte[] {1}));
+    store.delete(ObjectId.of("bkt", "o"), Conditions.none());
+    assertThat(store.lose("bkt", "o")).as("the tombstone was there").isTrue();
+    ObjectInfo older = store.write(WriteRequest.of("bkt", "o").withGeneration(4_000),
+        new ByteArrayInputStream(new byte[] {2}));
+    assertThat(older.generation()).as("as if the site never held the name").isEqualTo(4_000);
+    assertThat(store.lose("bkt", "never")).isFalse();
+  }
+
+  @Test
   void storesAreIndependent() {
     InMemoryStore a = new InMemoryStore("a");
     InMemoryStore b = new InMemoryStore("b");

@@ -41,6 +41,11 @@ public final class Listeners implements RoutingListener {
   }
 
   @Override
+  public void conflict(String site, String bucket, String name, long lost, long won) {
+    each("conflict", l -> l.conflict(site, bucket, name, lost, won));
+  }
+
+  @Override
   public void breakerStateChanged(String site, String from, String to) {
     each("breakerStateChanged", l -> l.breakerStateChanged(site, from, to));
   }

@@ -9,12 +9,16 @@ import io.hybridstorage.api.ObjectContent;
 import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectMetadata;
+import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.ReadRequest;
+import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
+import io.hybridstorage.routing.RoutingListener;
 import io.hybridstorage.routing.journal.JournalEntry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -23,20 +27,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Makes one site hold what another holds of one object version — the single place where replica
- * changes are made, shared by the synchronous fan-out, journal replay, read-through fill and
- * repair. Every change is compare-and-skip on generations, so repeating one is harmless:
+ * Makes one site hold what another holds of one object — the single place where replica changes
+ * are made, shared by the synchronous fan-out, journal replay, read-through fill and repair. Every
+ * change is compare-and-skip on generations, so repeating one is harmless, and every change rolls
+ * <em>forward</em> (DESIGN.md, "The replication journal"): nothing here deletes a generation to undo
+ * a write whose outcome was failed or unknown.
  *
  * <ul>
- *   <li>a write copies the source's bytes of generation {@code g} only while {@code g} is the
- *       source's live version (else it is superseded: a newer write or a delete will follow) and
- *       writes them with {@code WriteRequest.generation = g}, which the target refuses (412 →
- *       skipped) when it already holds {@code g} or newer;
- *   <li>after a replayed write, the source is checked again: if the object was deleted there
- *       meanwhile, version {@code g} is removed from the target — so a replayed older write never
+ *   <li>a journaled write of generation {@code g} ({@link #rollForward}) brings the target to the
+ *       source's live version when that is {@code g} or newer — so a write whose own entry never
+ *       became durable (a process killed between the authority's commit and the fsync) still
+ *       reaches every site through the entry of any older write; when the source does not hold
+ *       {@code g} but another site of the placement does (a parallel tee whose replicas committed
+ *       before the primary failed or lost its acknowledgement), the primary's own entry rolls it
+ *       forward there first, and the replicas' entries wait for it. Generation 0 means "whatever
+ *       the source holds live": the write-ahead intent of a change whose generation the source
+ *       assigns (GCS), or of a copy, compose or metadata patch;
+ *   <li>after a copy from the source, the source is checked again: if the object was deleted there
+ *       meanwhile, the copied version is removed from the target — so a replayed older write never
  *       resurrects a delete the source has seen;
  *   <li>a delete removes the target's live version only when its generation is {@code <=} the
- *       deleted one, so a newer write that reached the target first survives.
+ *       deleted one (a newer write that reached the target first survives), and a journaled
+ *       delete whose generation the source still holds live did not happen there (its outcome was
+ *       unknown and it failed): it is skipped.
  * </ul>
  *
  * <p>A target refuses a generation (412) only when it holds that generation or a newer one, live
@@ -59,22 +72,43 @@ public final class Replicator {
     SKIPPED
   }
 
-  private final Function<String, SiteHandle> sites;
-  /** The authority of {@code bucket/name}: whose bytes of a generation win a collision. */
-  private final BiFunction<String, String, SiteHandle> authority;
+  /** What one copy did: {@code MOVED} when the source no longer holds that version live. */
+  private enum Copy {
+    APPLIED,
+    REFUSED,
+    MOVED;
 
-  /** A replicator that treats each copy's source as the authority of what it copies. */
-  public Replicator(Function<String, SiteHandle> sites) {
-    this(sites, (b, n) -> null);
+    Outcome outcome() {
+      return this == APPLIED ? Outcome.APPLIED : Outcome.SKIPPED;
+    }
+  }
+
+  private static final int ATTEMPTS = 6;
+
+  private final Function<String, SiteHandle> sites;
+  private final BiFunction<String, String, Optional<Placement>> placements;
+  private final PendingAt pendingAt;
+  private final RoutingListener listener;
+
+  /** Whether the journal still has an entry for {@code bucket/name} towards {@code site}. */
+  @FunctionalInterface
+  public interface PendingAt {
+    boolean test(String site, String bucket, String name);
   }
 
   /**
-   * @param authority the authority site of {@code bucket/name} (null: the source of each copy),
-   *     whose bytes of a generation replace a colliding copy
+   * @param sites site name → handle
+   * @param placements bucket, object name → the placement holding it (whose sites may hold a
+   *     generation the source lacks)
+   * @param pendingAt whether the journal still has an entry towards a site for an object
+   * @param listener told of conflicts between concurrent LOCAL_THEN_ASYNC changes
    */
-  public Replicator(Function<String, SiteHandle> sites, BiFunction<String, String, SiteHandle> authority) {
+  public Replicator(Function<String, SiteHandle> sites, BiFunction<String, String, Optional<Placement>> placements,
+      PendingAt pendingAt, RoutingListener listener) {
     this.sites = sites;
-    this.authority = authority;
+    this.placements = placements;
+    this.pendingAt = pendingAt;
+    this.listener = listener;
   }
 
   /** Applies a journal entry. Throws (to be retried later) when a site fails. */
@@ -82,22 +116,123 @@ public final class Replicator {
     SiteHandle target = sites.apply(e.target());
     SiteHandle source = sites.apply(e.source());
     return switch (e.op()) {
-      case WRITE -> copy(e.bucket(), e.name(), e.generation(), source, target, true);
-      case DELETE -> deleteUpTo(e.bucket(), e.name(), e.generation(), target);
-      case DELETE_VERSION -> deleteVersion(e.bucket(), e.name(), e.generation(), target);
+      case WRITE -> rollForward(e.bucket(), e.name(), e.generation(), source, target);
+      case DELETE -> replayDelete(e.bucket(), e.name(), e.generation(), source, target);
+      case DELETE_VERSION -> source != target
+          && source.store().head(ObjectId.of(e.bucket(), e.name(), e.generation()), Conditions.none()).isPresent()
+          ? Outcome.SKIPPED // the source still holds that version: the delete did not happen there
+          : deleteVersion(e.bucket(), e.name(), e.generation(), target);
       case METADATA -> metadata(e.bucket(), e.name(), e.generation(), source, target);
     };
   }
 
-  /** Copies version {@code g} of {@code bucket/name} from {@code source} to {@code target}. */
+  /**
+   * Brings {@code target} to hold generation {@code g} of {@code bucket/name}, or what the source
+   * holds live now if that is newer ({@code g == 0}: whatever the source holds live). When the
+   * source does not hold {@code g}: an entry whose target is the source itself (a parallel tee's
+   * primary that failed after its replicas committed) copies {@code g} from a site of the
+   * placement that holds it; any other entry waits (503, tried again later) while this journal
+   * still has such an entry for the source, and is otherwise skipped — {@code g} never reached
+   * the source and nothing will bring it there (a write refused or abandoned).
+   */
+  public Outcome rollForward(String bucket, String name, long g, SiteHandle source, SiteHandle target) {
+    for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+      long live = liveGeneration(source, bucket, name);
+      if (live > 0 && live >= g) {
+        if (target == source) {
+          return Outcome.SKIPPED;
+        }
+        long held = liveGeneration(target, bucket, name);
+        if (held == live) {
+          Copy c = sameGeneration(bucket, name, live, source, target);
+          if (c != Copy.MOVED) {
+            return c.outcome();
+          }
+          continue; // the source moved on while we looked: look again
+        }
+        if (held > live) {
+          if (activeActive(bucket, name)) {
+            // the target holds a change the source has not seen: a concurrent write through another
+            // site, newer by generation, wins (last writer wins)
+            listener.conflict(target.name(), bucket, name, live, held);
+          }
+          return Outcome.SKIPPED; // the target holds it or newer
+        }
+        Copy c = copyLive(bucket, name, live, source, target, true);
+        if (c != Copy.MOVED) {
+          return c.outcome();
+        }
+        continue; // the source moved on while we read it: look again
+      }
+      if (g == 0) {
+        return Outcome.SKIPPED; // nothing live at the source: a delete replicates by its own entry
+      }
+      if (target != source) {
+        if (pendingAt.test(source.name(), bucket, name)) {
+          throw new HybridStorageException(503, "awaitingSource", "replicate", bucket, name, target.name(),
+              "generation " + g + " is still to be rolled forward to " + source.name() + " first", null);
+        }
+        return Outcome.SKIPPED;
+      }
+      SiteHandle holder = findLive(bucket, name, g, source);
+      return holder == null
+          ? Outcome.SKIPPED // g was never committed anywhere (a failed or abandoned write)
+          : copyLive(bucket, name, g, holder, source, false).outcome();
+    }
+    throw new HybridStorageException(503, "contention", "replicate", bucket, name, target.name(),
+        "the object kept changing while rolling generation " + g + " forward from " + source.name(), null);
+  }
+
+  /** Whether {@code bucket/name} is placed LOCAL_THEN_ASYNC: written through several sites at once. */
+  private boolean activeActive(String bucket, String name) {
+    return placements.apply(bucket, name).map(p -> p.writePolicy() == WritePolicy.LOCAL_THEN_ASYNC).orElse(false);
+  }
+
+  /** The live generation on {@code site}, -1 when none (a foreign copy is 0). */
+  private static long liveGeneration(SiteHandle site, String bucket, String name) {
+    return site.store().head(ObjectId.of(bucket, name), Conditions.none()).map(ObjectInfo::generation).orElse(-1L);
+  }
+
+  /** A site of the placement other than {@code source} holding generation {@code g} live; null if none. */
+  @Nullable
+  private SiteHandle findLive(String bucket, String name, long g, SiteHandle source) {
+    for (String siteName : placements.apply(bucket, name).map(Placement::replicas).orElse(List.of())) {
+      SiteHandle s = sites.apply(siteName);
+      if (s.name().equals(source.name()) || s.isOpen()) {
+        continue;
+      }
+      try {
+        if (liveGeneration(s, bucket, name) == g) {
+          return s;
+        }
+      } catch (HybridStorageException e) {
+        if (!e.isRetryable()) {
+          throw e;
+        }
+        // that site is down: another may hold g; if none answers, the entry is tried again later
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Copies version {@code g} of {@code bucket/name} from {@code source} to {@code target}: skipped
+   * when the source no longer holds {@code g} live (superseded or deleted there) or the target
+   * holds {@code g} or newer. With {@code recheck}, a version the source deleted meanwhile is
+   * removed again from the target.
+   */
   public Outcome copy(String bucket, String name, long g, SiteHandle source, SiteHandle target, boolean recheck) {
+    return copyLive(bucket, name, g, source, target, recheck).outcome();
+  }
+
+  private Copy copyLive(String bucket, String name, long g, SiteHandle source, SiteHandle target, boolean recheck) {
     ObjectContent content;
     try {
       content = source.store().read(new ReadRequest(ObjectId.of(bucket, name), ByteRange.all(),
           Conditions.generationMatch(g)));
     } catch (HybridStorageException e) {
       if (e.code() == 404 || e.code() == 412) {
-        return Outcome.SKIPPED; // deleted or superseded at the source
+        return Copy.MOVED; // deleted or superseded at the source
       }
       throw e;
     }
@@ -110,18 +245,28 @@ public final class Replicator {
       if (e.code() != 412) {
         throw e;
       }
-      Optional<ObjectInfo> held = otherCopy(target, bucket, name, g, info.size(), info.crc32c());
-      if (held.isEmpty()) {
-        return Outcome.SKIPPED; // the target holds g or newer
-      }
-      return resolveCollision(bucket, name, g, info, source, target, held.get());
+      Optional<ObjectInfo> other = otherCopy(target, bucket, name, g, info.size(), info.crc32c());
+      return other.isEmpty()
+          ? Copy.REFUSED // the target holds g or newer, or deleted a newer one
+          : resolveCollision(bucket, name, g, info, source, target, other.get());
     } catch (IOException e) {
       throw HybridStorageException.io("replicate", bucket, name, source.name(), e);
     }
     if (recheck && source.store().head(ObjectId.of(bucket, name), Conditions.none()).isEmpty()) {
       deleteVersion(bucket, name, g, target); // deleted at the source while we copied
     }
-    return Outcome.APPLIED;
+    return Copy.APPLIED;
+  }
+
+  /**
+   * A journaled delete of generation {@code g}: skipped when the source still holds {@code g} live
+   * (the delete's outcome was unknown and it did not happen), else {@link #deleteUpTo}.
+   */
+  private Outcome replayDelete(String bucket, String name, long g, SiteHandle source, SiteHandle target) {
+    if (source != target && liveGeneration(source, bucket, name) == g) {
+      return Outcome.SKIPPED;
+    }
+    return deleteUpTo(bucket, name, g, target);
   }
 
   /** Writes {@code length} buffered bytes as version {@code g} (the tee when the primary assigned g). */
@@ -138,6 +283,7 @@ public final class Replicator {
       if (!holdsOtherBytes(target, base.bucket(), base.name(), g, length, crc32c)) {
         return Outcome.SKIPPED;
       }
+      // the primary (the authority) committed these bytes as g: they replace the colliding copy
       try {
         target.store().write(w.withConditions(Conditions.generationMatch(g)), new ByteArrayInputStream(bytes, 0, length));
         return Outcome.APPLIED;
@@ -185,21 +331,42 @@ public final class Replicator {
   }
 
   /**
+   * Source and target both hold generation {@code g} live: nothing to do unless their bytes
+   * differ (then {@link #resolveCollision}). {@code MOVED} when the source no longer holds it.
+   */
+  private Copy sameGeneration(String bucket, String name, long g, SiteHandle source, SiteHandle target) {
+    Optional<ObjectInfo> mine = source.store().head(ObjectId.of(bucket, name, g), Conditions.none());
+    if (mine.isEmpty()) {
+      return Copy.MOVED;
+    }
+    Optional<ObjectInfo> other = otherCopy(target, bucket, name, g, mine.get().size(), mine.get().crc32c());
+    return other.isEmpty() ? Copy.REFUSED : resolveCollision(bucket, name, g, mine.get(), source, target, other.get());
+  }
+
+  /**
    * The target holds {@code g} with other bytes than the source's {@code copy}: two writers drew
    * one generation (or the target's copy is corrupted). When the source is the authority of the
    * name, its bytes are the acknowledged ones: they replace the target's ({@code generation = g,
-   * ifGenerationMatch = g}). When it is not (LOCAL_THEN_ASYNC: each router's local site
-   * acknowledged its own write), the tie is broken the same way on every site, whatever order the
-   * copies arrive in: the copy with the greater (CRC32C, size) wins, so all sites converge on one.
+   * ifGenerationMatch = g}), and an authority keeps its own against any other site. Only under
+   * LOCAL_THEN_ASYNC (each router's local site acknowledged its own write) is the tie broken
+   * between equals, the same way on every site whatever order the copies arrive in: the copy with
+   * the greater (CRC32C, size) wins, so all sites converge on one.
    */
-  private Outcome resolveCollision(String bucket, String name, long g, ObjectInfo copy, SiteHandle source,
+  private Copy resolveCollision(String bucket, String name, long g, ObjectInfo copy, SiteHandle source,
       SiteHandle target, ObjectInfo held) {
-    SiteHandle auth = authority.apply(bucket, name);
-    boolean fromAuthority = auth == null || auth.name().equals(source.name());
+    Optional<Placement> placement = placements.apply(bucket, name);
+    boolean fromAuthority = placement.map(p -> p.authority().equals(source.name())).orElse(true);
+    boolean toAuthority = placement.map(p -> p.authority().equals(target.name())).orElse(false);
+    if (!fromAuthority && toAuthority && !activeActive(bucket, name)) {
+      log.warn("gs://{}/{}#{}: {} holds other bytes than the authority {} under one generation; the authority's "
+          + "stand", bucket, name, g, source.name(), target.name());
+      return Copy.REFUSED;
+    }
     if (!fromAuthority && tieBreak(copy, held) <= 0) {
       log.warn("gs://{}/{}#{}: {} and {} hold other bytes under one generation; {}'s win the tie", bucket, name, g,
           source.name(), target.name(), target.name());
-      return Outcome.SKIPPED;
+      listener.conflict(target.name(), bucket, name, g, g);
+      return Copy.REFUSED;
     }
     log.warn("gs://{}/{}#{}: {} holds other bytes than {} under one generation; replacing them with {}'s{}", bucket,
         name, g, target.name(), source.name(), source.name(), fromAuthority ? " (the authority's)" : " (tie won)");
@@ -209,7 +376,7 @@ public final class Replicator {
           Conditions.generationMatch(g)));
     } catch (HybridStorageException e) {
       if (e.code() == 404 || e.code() == 412) {
-        return Outcome.SKIPPED; // superseded at the source: its newer version or delete follows
+        return Copy.MOVED; // superseded at the source: its newer version or delete follows
       }
       throw e;
     }
@@ -218,10 +385,10 @@ public final class Replicator {
       WriteRequest w = new WriteRequest(bucket, name, info.metadata(), Conditions.generationMatch(g), info.crc32c(),
           null, g, info.size());
       target.store().write(w, content.stream());
-      return Outcome.APPLIED;
+      return Copy.APPLIED;
     } catch (HybridStorageException e) {
       if (e.code() == 412) {
-        return Outcome.SKIPPED; // g is no longer live on the target: a newer version replaced it
+        return Copy.REFUSED; // g is no longer live on the target: a newer version replaced it
       }
       throw e;
     } catch (IOException e) {
@@ -275,8 +442,11 @@ public final class Replicator {
   /** Copies the source's metadata of live version {@code g} to the target's copy of {@code g}. */
   public Outcome metadata(String bucket, String name, long g, SiteHandle source, SiteHandle target) {
     Optional<ObjectInfo> src = source.store().head(ObjectId.of(bucket, name), Conditions.none());
-    if (src.isEmpty() || src.get().generation() != g) {
+    if (src.isEmpty() || (g != 0 && src.get().generation() != g)) {
       return Outcome.SKIPPED;
+    }
+    if (g == 0) {
+      g = src.get().generation(); // a write-ahead intent: whatever the source holds live
     }
     Optional<ObjectInfo> tgt = target.store().head(ObjectId.of(bucket, name), Conditions.none());
     if (tgt.isEmpty() || tgt.get().generation() < g) {

@@ -255,6 +255,14 @@ public final class ResilientStore extends ForwardingObjectStore {
     return call("delete", id.bucket(), id.name(), idempotent, () -> delegate().delete(id, conditions));
   }
 
+  /**
+   * {@link #delete} without the retry, so the caller learns whether its own first attempt's
+   * outcome is unknown (a failure after which the delete may have happened) and can resolve it.
+   */
+  public boolean deleteOnce(ObjectId id, Conditions conditions) {
+    return call("delete", id.bucket(), id.name(), false, () -> delegate().delete(id, conditions));
+  }
+
   @Override
   public ListPage<ObjectInfo> list(ListRequest request) {
     return call("list", request.bucket(), null, true, () -> delegate().list(request));

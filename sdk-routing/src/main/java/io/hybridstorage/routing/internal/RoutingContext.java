@@ -18,7 +18,8 @@ public record RoutingContext(
     Replicator replicator,
     GenerationClock generations,
     ExecutorService pool,
-    ScheduledExecutorService scheduler) {
+    ScheduledExecutorService scheduler,
+    Watermarks watermarks) {
 
   public Clock clock() {
     return options.clock();

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,15 +52,18 @@ public final class ReplicationJournal implements AutoCloseable {
   private final AtomicLong nextSequence;
   private final BlockingQueue<Append> queue = new LinkedBlockingQueue<>();
   private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+  /** Appended but not yet committed, per target site (so a site's depth counts them as {@link #depth()} does). */
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> queuedBySite = new ConcurrentHashMap<>();
   private final Thread committer;
   private final Map<String, ConcurrentSkipListMap<Long, Long>> bySite = new ConcurrentHashMap<>();
-  private final Map<String, AtomicLong> byObject = new ConcurrentHashMap<>();
+  /** Sequences of the pending entries per {@link JournalEntry#objectKey()} (target, bucket, name). */
+  private final Map<String, java.util.NavigableSet<Long>> byObject = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> byBucket = new ConcurrentHashMap<>();
-  private final Set<String> held = ConcurrentHashMap.newKeySet();
+  private final Map<String, Integer> held = new ConcurrentHashMap<>();
   private final List<AppendListener> appendListeners = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
 
-  private record Append(List<JournalEntry> entries, CompletableFuture<Void> done) {}
+  private record Append(List<JournalEntry> entries, CompletableFuture<List<JournalEntry>> done) {}
 
   /** Tells the committer to stop (after what was queued before it). */
   private static final Append STOP = new Append(List.of(), new CompletableFuture<>());
@@ -108,13 +110,14 @@ public final class ReplicationJournal implements AutoCloseable {
   }
 
   /**
-   * Appends entries; the future completes once they are durable (fsynced), or exceptionally if
-   * the journal failed or closed. Never blocks the caller.
+   * Appends entries; the future completes once they are durable (fsynced) with the entries as
+   * stored (their sequences assigned, so a caller can {@link #remove} them once they are settled),
+   * or exceptionally if the journal failed or closed. Never blocks the caller.
    */
-  public CompletableFuture<Void> append(List<JournalEntry> batch) {
-    CompletableFuture<Void> done = new CompletableFuture<>();
+  public CompletableFuture<List<JournalEntry>> append(List<JournalEntry> batch) {
+    CompletableFuture<List<JournalEntry>> done = new CompletableFuture<>();
     if (batch.isEmpty()) {
-      done.complete(null);
+      done.complete(List.of());
       return done;
     }
     if (closed) {
@@ -122,6 +125,7 @@ public final class ReplicationJournal implements AutoCloseable {
       return done;
     }
     queued.addAndGet(batch.size());
+    batch.forEach(e -> queuedFor(e.target()).incrementAndGet());
     queue.add(new Append(List.copyOf(batch), done));
     return done;
   }
@@ -159,24 +163,29 @@ public final class ReplicationJournal implements AutoCloseable {
           count += more.entries().size();
         }
         try {
+          List<List<JournalEntry>> stored = new ArrayList<>(batch.size());
           for (Append a : batch) {
+            List<JournalEntry> mine = new ArrayList<>(a.entries().size());
             for (JournalEntry e : a.entries()) {
-              JournalEntry stored = e.withSequence(nextSequence.getAndIncrement());
-              entries.put(stored.sequence(), stored.encode());
-              index(stored);
+              JournalEntry s = e.withSequence(nextSequence.getAndIncrement());
+              entries.put(s.sequence(), s.encode());
+              index(s);
+              mine.add(s);
             }
+            stored.add(mine);
           }
           store.commit();
           store.sync();
-          for (Append a : batch) {
-            queued.addAndGet(-a.entries().size());
-            a.done().complete(null);
+          for (int i = 0; i < batch.size(); i++) {
+            Append a = batch.get(i);
+            unqueue(a);
+            a.done().complete(List.copyOf(stored.get(i)));
           }
           notifyAppended(count);
         } catch (RuntimeException e) {
           log.error("replication journal commit failed", e);
           for (Append a : batch) {
-            queued.addAndGet(-a.entries().size());
+            unqueue(a);
             a.done().completeExceptionally(e);
           }
         }
@@ -188,6 +197,15 @@ public final class ReplicationJournal implements AutoCloseable {
         return;
       }
     }
+  }
+
+  private java.util.concurrent.atomic.AtomicInteger queuedFor(String site) {
+    return queuedBySite.computeIfAbsent(site, k -> new java.util.concurrent.atomic.AtomicInteger());
+  }
+
+  private void unqueue(Append a) {
+    queued.addAndGet(-a.entries().size());
+    a.entries().forEach(e -> queuedFor(e.target()).decrementAndGet());
   }
 
   /** Outside the commit's error handling: a listener's exception must not fail a batch already durable. */
@@ -204,7 +222,11 @@ public final class ReplicationJournal implements AutoCloseable {
 
   private void index(JournalEntry e) {
     bySite.computeIfAbsent(e.target(), k -> new ConcurrentSkipListMap<>()).put(e.sequence(), e.enqueuedMillis());
-    byObject.computeIfAbsent(e.objectKey(), k -> new AtomicLong()).incrementAndGet();
+    byObject.compute(e.objectKey(), (k, set) -> {
+      java.util.NavigableSet<Long> s = set == null ? new java.util.concurrent.ConcurrentSkipListSet<>() : set;
+      s.add(e.sequence());
+      return s;
+    });
     byBucket.computeIfAbsent(e.bucket(), k -> new AtomicLong()).incrementAndGet();
   }
 
@@ -213,7 +235,10 @@ public final class ReplicationJournal implements AutoCloseable {
     if (site != null) {
       site.remove(e.sequence());
     }
-    byObject.computeIfPresent(e.objectKey(), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+    byObject.computeIfPresent(e.objectKey(), (k, set) -> {
+      set.remove(e.sequence());
+      return set.isEmpty() ? null : set;
+    });
     byBucket.computeIfPresent(e.bucket(), (k, n) -> n.decrementAndGet() <= 0 ? null : n);
   }
 
@@ -247,22 +272,28 @@ public final class ReplicationJournal implements AutoCloseable {
   }
 
   /**
-   * Holds back replay of {@code bucket/name#generation} while its write is still in flight: the
-   * router journals a write's replica entries in parallel with the primary's commit, and a replay
-   * that ran before the commit would find the generation missing at the source and drop the entry
-   * as superseded. Call {@link #release} once the primary committed or failed.
+   * Holds back replay of {@code bucket/name#generation} while the change it describes is still in
+   * flight in this process: the router journals a change's entries before the primary commits it
+   * (write-ahead), and a replay that ran before that commit would find the generation missing at
+   * the source (or, for a delete, still live) and drop the entry. Holds nest: each {@link #hold}
+   * needs its {@link #release}, called once the change settled. Generation 0 holds the entries of
+   * changes whose generation the source assigns.
    */
   public void hold(String bucket, String name, long generation) {
-    held.add(bucket + '\n' + name + '\n' + generation);
+    held.merge(heldKey(bucket, name, generation), 1, Integer::sum);
   }
 
   public void release(String bucket, String name, long generation) {
-    held.remove(bucket + '\n' + name + '\n' + generation);
+    held.computeIfPresent(heldKey(bucket, name, generation), (k, n) -> n <= 1 ? null : n - 1);
   }
 
-  /** Whether the entry's write is still in flight in this process (see {@link #hold}). */
+  /** Whether the entry's change is still in flight in this process (see {@link #hold}). */
   public boolean isHeld(JournalEntry e) {
-    return !held.isEmpty() && held.contains(e.bucket() + '\n' + e.name() + '\n' + e.generation());
+    return !held.isEmpty() && held.containsKey(heldKey(e.bucket(), e.name(), e.generation()));
+  }
+
+  private static String heldKey(String bucket, String name, long generation) {
+    return bucket + '\n' + name + '\n' + generation;
   }
 
   /** All pending entries, including those appended but not yet committed. */
@@ -270,10 +301,11 @@ public final class ReplicationJournal implements AutoCloseable {
     return entries.size() + queued.get();
   }
 
-  /** Pending entries for one target site. */
+  /** Pending entries for one target site, including those appended but not yet committed. */
   public int depth(String site) {
     ConcurrentSkipListMap<Long, Long> m = bySite.get(site);
-    return m == null ? 0 : m.size();
+    java.util.concurrent.atomic.AtomicInteger q = queuedBySite.get(site);
+    return (m == null ? 0 : m.size()) + (q == null ? 0 : q.get());
   }
 
   /** Age of the oldest pending entry, by the options' clock; zero when empty. */
@@ -296,6 +328,21 @@ public final class ReplicationJournal implements AutoCloseable {
     }
     Map.Entry<Long, Long> first = m.firstEntry();
     return first == null ? Duration.ZERO : Duration.ofMillis(Math.max(0, clock.millis() - first.getValue()));
+  }
+
+  /** The pending entries for {@code bucket/name} towards {@code site}, in sequence order (committed ones). */
+  public List<JournalEntry> pending(String site, String bucket, String name) {
+    java.util.NavigableSet<Long> sequences = byObject.get(site + '\n' + bucket + '\n' + name);
+    List<JournalEntry> result = new ArrayList<>();
+    if (sequences != null) {
+      for (Long sequence : sequences) {
+        byte[] value = entries.get(sequence);
+        if (value != null) {
+          result.add(JournalEntry.decode(sequence, value));
+        }
+      }
+    }
+    return result;
   }
 
   /** Whether an entry for {@code bucket/name} towards {@code site} is pending. */

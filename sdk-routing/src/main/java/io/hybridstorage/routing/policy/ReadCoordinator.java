@@ -34,8 +34,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Candidates: the placement's replicas ordered by {@link io.hybridstorage.api.SiteConfig#latency()}
  * (ties broken by the options' seed), without sites whose circuit breaker is open, and — for
- * EVENTUAL — without sites this router knows to lag more than the staleness bound (the age of the
- * oldest journal entry still pending for them). Then:
+ * EVENTUAL — without sites that may lag more than the staleness bound: by the age of the oldest
+ * entry pending for them in this router's journal or in any router's, as published in the
+ * replication watermarks at the authority ({@link io.hybridstorage.routing.internal.Watermarks});
+ * the primary (the authority, which holds every acknowledged write) is never dropped and answers
+ * when none qualifies. Under LOCAL_THEN_ASYNC every site is checked, this router's own included (it
+ * lacks what other routers wrote through theirs), and the least lagging answers when none
+ * qualifies. Then:
  *
  * <ul>
  *   <li>AUTHORITY reads the authority only;
@@ -80,20 +85,48 @@ public final class ReadCoordinator {
     sites.sort(Comparator.comparing(SiteHandle::latency)
         .thenComparingInt(h -> Integer.rotateLeft(h.name().hashCode() ^ s, 7)));
     List<SiteHandle> healthy = new ArrayList<>();
+    SiteHandle leastLagging = null;
+    Duration leastLag = null;
     for (SiteHandle h : sites) {
       if (h.isOpen()) {
         continue;
       }
-      if (p.consistency() == Consistency.EVENTUAL && !isPrimary(p, h)
-          && ctx.journal().oldestAge(h.name()).compareTo(p.stalenessBound()) > 0) {
-        continue;
+      // the authority holds every acknowledged write; under LOCAL_THEN_ASYNC this router's own
+      // site (its primary) lacks what other routers wrote through theirs, so it is checked too
+      boolean authoritative = isPrimary(p, h) && p.writePolicy() != WritePolicy.LOCAL_THEN_ASYNC;
+      if (p.consistency() == Consistency.EVENTUAL && !authoritative) {
+        Duration lag = lag(p, h);
+        if (lag.compareTo(p.stalenessBound()) > 0) {
+          if (leastLag == null || lag.compareTo(leastLag) < 0) {
+            leastLag = lag;
+            leastLagging = h;
+          }
+          continue;
+        }
       }
       healthy.add(h);
     }
     if (healthy.isEmpty()) {
-      healthy.add(primary(p)); // all look down: let the primary answer (or fail) for itself
+      // all look down or lag: the primary answers (or fails) for itself; under LOCAL_THEN_ASYNC no
+      // site is sure to be fresh, and the least lagging one comes closest
+      healthy.add(leastLagging != null && p.writePolicy() == WritePolicy.LOCAL_THEN_ASYNC ? leastLagging
+          : primary(p));
     }
     return healthy;
+  }
+
+  /**
+   * How far {@code h} may lag: the age of the oldest entry pending for it in this router's own
+   * journal or, by the replication watermarks every router publishes at the authority, in any
+   * router's ({@link io.hybridstorage.routing.internal.Watermarks#UNKNOWN} when they cannot be read).
+   */
+  private Duration lag(Placement p, SiteHandle h) {
+    Duration own = ctx.journal().oldestAge(h.name());
+    if (own.compareTo(p.stalenessBound()) > 0) {
+      return own;
+    }
+    Duration others = ctx.watermarks().lag(ctx.authority(p), h.name(), p.stalenessBound());
+    return others.compareTo(own) > 0 ? others : own;
   }
 
   private SiteHandle primary(Placement p) {
@@ -108,21 +141,32 @@ public final class ReadCoordinator {
 
   /** Whether a copy held by {@code site} may be served (STRONG and SESSION freshness rules). */
   private boolean fresh(Placement p, SiteHandle site, String bucket, String name, long generation) {
-    if (isPrimary(p, site)) {
-      return true;
-    }
     if (p.consistency() == Consistency.SESSION) {
+      // the primary too: a conditional change of a LOCAL_THEN_ASYNC placement is decided at the
+      // authority, so the local primary may not hold it yet
       return session.acceptable(bucket, name, generation);
     }
     return true;
+  }
+
+  /**
+   * Where a named version may be read: any candidate (versions are immutable) — except that under
+   * SESSION, once this router changed the object at or after that generation, only the primary
+   * knows whether the version still exists (a lagging replica may hold it after it was replaced).
+   */
+  private List<SiteHandle> versionReaders(Placement p, ObjectId id) {
+    SessionTracker.Mark mark = p.consistency() == Consistency.SESSION ? session.mark(id.bucket(), id.name()) : null;
+    return mark != null && mark.generation() >= id.generation() ? List.of(primary(p)) : candidates(p);
   }
 
   // ------------------------------------------------------------------------------------ head
 
   public Optional<ObjectInfo> head(Placement p, ObjectId id, Conditions conditions) {
     if (id.generation() != 0) {
-      return firstFound(p.readPolicy() == ReadPolicy.AUTHORITY ? List.of(ctx.authority(p)) : candidates(p),
-          s -> s.store().head(id, conditions));
+      // STRONG: whether that version still exists is the authority's answer (a lagging replica may
+      // still hold a version the authority has replaced or deleted)
+      return firstFound(p.readPolicy() == ReadPolicy.AUTHORITY || p.consistency() == Consistency.STRONG
+          ? List.of(ctx.authority(p)) : versionReaders(p, id), s -> s.store().head(id, conditions));
     }
     return switch (p.readPolicy()) {
       case AUTHORITY, NEAREST_VERIFIED -> ctx.authority(p).store().head(id, conditions);
@@ -148,7 +192,8 @@ public final class ReadCoordinator {
         if (info.isPresent() && fresh(p, s, id.bucket(), id.name(), info.get().generation())) {
           return info;
         }
-        if (info.isEmpty() && isPrimary(p, s)) {
+        if (info.isEmpty() && isPrimary(p, s)
+            && (p.consistency() != Consistency.SESSION || session.acceptable(id.bucket(), id.name(), -1))) {
           return info;
         }
       } catch (HybridStorageException e) {
@@ -200,7 +245,19 @@ public final class ReadCoordinator {
   public ObjectContent read(Placement p, ReadRequest request) {
     ObjectId id = request.id();
     if (id.generation() != 0) {
-      List<SiteHandle> order = p.readPolicy() == ReadPolicy.AUTHORITY ? List.of(ctx.authority(p)) : candidates(p);
+      List<SiteHandle> order = p.readPolicy() == ReadPolicy.AUTHORITY ? List.of(ctx.authority(p))
+          : versionReaders(p, id);
+      if (p.consistency() == Consistency.STRONG && p.readPolicy() != ReadPolicy.AUTHORITY) {
+        // the version must still exist at the authority; its bytes (immutable) may come from the nearest
+        SiteHandle authority = ctx.authority(p);
+        if (authority.store().head(id, request.conditions()).isEmpty()) {
+          throw HybridStorageException.objectNotFound("read", id.bucket(), id.name(), authority.name());
+        }
+        List<SiteHandle> withAuthority = new ArrayList<>(order);
+        withAuthority.removeIf(s -> s.name().equals(authority.name()));
+        withAuthority.add(authority);
+        order = withAuthority;
+      }
       return firstReadable(order, request, (s, c) -> true);
     }
     return switch (p.readPolicy()) {
@@ -228,18 +285,23 @@ public final class ReadCoordinator {
       List<SiteHandle> order = new ArrayList<>(candidates(p));
       order.removeIf(s -> s.name().equals(authority.name()));
       order.add(authority);
+      ObjectContent content;
       String crc32c = live.get().crc32c();
       try {
         // the same generation with other bytes (a collision, or a copy repaired at the authority
         // and not yet on the replica) is not the authority's version: read on
-        return firstReadable(order, exact,
+        content = firstReadable(order, exact,
             (s, c) -> crc32c == null || c.crc32c() == null || crc32c.equals(c.crc32c()));
       } catch (HybridStorageException e) {
         if (e.code() != 404) {
           throw e;
         }
-        // generation g was replaced everywhere between the head and the read: ask again
+        continue; // generation g was replaced everywhere between the head and the read: ask again
       }
+      // the metadata is the authority's (a replica's copy has its own metageneration and update
+      // time, and a caller's ifMetagenerationMatch is decided at the authority); the bytes of g are
+      // the same everywhere (their CRC32C was compared)
+      return ObjectContent.of(live.get(), content.stream());
     }
   }
 
@@ -251,7 +313,8 @@ public final class ReadCoordinator {
     if (withPrimary.stream().noneMatch(s -> isPrimary(p, s))) {
       withPrimary.add(primary(p));
     }
-    return firstReadable(withPrimary, request, (s, c) -> fresh(p, s, c.bucket(), c.name(), c.generation()));
+    return firstReadable(withPrimary, request, (s, c) -> fresh(p, s, c.bucket(), c.name(), c.generation()),
+        primary(p));
   }
 
   private interface Freshness {
@@ -260,13 +323,24 @@ public final class ReadCoordinator {
 
   /** The first site answering with an acceptable copy; a miss or failure moves on. */
   private ObjectContent firstReadable(List<SiteHandle> order, ReadRequest request, Freshness fresh) {
+    return firstReadable(order, request, fresh, null);
+  }
+
+  /**
+   * As above; when a copy was found but none was fresh enough (another thread of this session may
+   * have changed the object since the read began), {@code lastResort}'s current answer is served.
+   */
+  private ObjectContent firstReadable(List<SiteHandle> order, ReadRequest request, Freshness fresh,
+      @Nullable SiteHandle lastResort) {
     RuntimeException first = null;
+    boolean stale = false;
     for (SiteHandle s : order) {
       try {
         ObjectContent content = s.store().read(request);
         if (fresh.test(s, content.info())) {
           return content;
         }
+        stale = true;
         closeQuietly(content);
       } catch (HybridStorageException e) {
         if (e.code() == 412 || e.code() == 416 || e.code() == 400) {
@@ -276,6 +350,9 @@ public final class ReadCoordinator {
           first = e; // the last answer wins (the primary or authority comes last), a failure over a miss
         }
       }
+    }
+    if (stale && lastResort != null) {
+      return lastResort.store().read(request);
     }
     if (first != null) {
       throw first;

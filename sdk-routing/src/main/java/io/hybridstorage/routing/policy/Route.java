@@ -54,6 +54,27 @@ public record Route(
     };
   }
 
+  /**
+   * The route of a change with preconditions: under LOCAL_THEN_ASYNC every datacenter decides its
+   * own unconditional writes, but a precondition must be decided in one place for all of them
+   * (two conditional writes on one generation through two datacenters must not both succeed), so
+   * it goes to the authority; the local site follows synchronously (so this router reads its own
+   * change there, when it answers) and the other replicas are journaled. Other policies decide at
+   * the authority already: this route.
+   */
+  public Route forConditions(boolean conditional) {
+    if (!conditional || primary.name().equals(authority.name())) {
+      return this;
+    }
+    List<SiteHandle> others = new ArrayList<>();
+    for (SiteHandle s : journaled) {
+      if (!s.name().equals(authority.name())) {
+        others.add(s);
+      }
+    }
+    return new Route(placement, authority, authority, List.of(primary), List.copyOf(others), 1, true, true);
+  }
+
   /** Whether the caller's write fails when a synchronous replica is down (instead of degrading). */
   public boolean failsWhenReplicaDown() {
     return requiredAcks > 1 && waitForAll;

@@ -48,13 +48,20 @@ import org.slf4j.LoggerFactory;
  *       and passes each buffer to all of them (memory bounded by the caller's buffer). At commit
  *       the primary commits first when the caller set preconditions (they are decided there),
  *       else all sites commit in parallel — latency of the slowest site, not the sum. A primary
- *       failure removes the version from replicas that committed it (the generation is unique to
- *       this write, so nothing else is touched).
+ *       that fails after replicas committed does not make them undo it: the write-ahead entries
+ *       (one for the primary itself among them) roll every site forward to one state.
  *   <li><b>primary first</b> (the primary assigns its own generation, e.g. GCS): bytes stream to
  *       the primary and up to {@code teeBufferBytes} are kept; after the primary commits, the
  *       replicas are written in parallel from that buffer, or — for larger bodies — read back
  *       from the primary.
  * </ul>
+ *
+ * <p>Every change first appends its write-ahead {@link Intent} — a journal entry per site besides
+ * the primary — and, for policies with a durable journal, waits for its fsync before the first
+ * commit anywhere; sites that confirm drop their entry. A change the primary refused (a decided
+ * 4xx, so no site holds it) drops them all; one whose outcome is unknown (503, a reset, a lost
+ * acknowledgement) keeps them, and replay resolves it by reading the source. Nothing is ever
+ * rolled back by deleting.
  */
 public final class WriteCoordinator {
 
@@ -70,7 +77,8 @@ public final class WriteCoordinator {
 
   // ------------------------------------------------------------------------------------ writes
 
-  public ObjectWriter openWrite(Route route, WriteRequest request) {
+  public ObjectWriter openWrite(Route placed, WriteRequest request) {
+    Route route = decidingRoute(placed, !request.conditions().isEmpty(), request.bucket(), request.name());
     if (route.failsWhenReplicaDown()) {
       List<SiteHandle> down = route.synchronous().stream().filter(SiteHandle::isOpen).toList();
       if (!down.isEmpty()) {
@@ -103,19 +111,20 @@ public final class WriteCoordinator {
      * rest of the body is only buffered, and commit retries.
      */
     @Nullable private HybridStorageException lostRace;
-    private final Checksums checksums = new Checksums();
-    @Nullable private String crc32c;
+    private final Checksums checksums;
+    /** The CRC32C of the whole body, once committing. */
+    @Nullable private volatile String crc32c;
     @Nullable private byte[] buffer;
     private int buffered;
     private boolean open = true;
     private boolean committed;
     private final int attempt;
     /**
-     * Parallel path: the journal entries for the replicas that are not written synchronously,
-     * appended (and held back from replay) as soon as the write is open, so their fsync overlaps
-     * the body's streaming and the primary's commit instead of starting at commit.
+     * The write-ahead entries (every site besides the primary; on the parallel path of an
+     * unconditional write with synchronous replicas, the primary too, since they may commit before
+     * it), appended as soon as the write is open so that their fsync overlaps the body's streaming.
      */
-    @Nullable private CompletableFuture<Void> journal;
+    @Nullable private Intent intent;
 
     RoutedWriter(Route route, WriteRequest request) {
       this(route, request, 0);
@@ -125,6 +134,8 @@ public final class WriteCoordinator {
       this.route = route;
       this.request = request;
       this.attempt = attempt;
+      // the router sees every byte: it decides size and checksums before any site commits
+      this.checksums = request.md5() == null ? Checksums.withoutMd5() : new Checksums();
       if (request.generation() != 0) {
         ctx.generations().observe(request.bucket(), request.name(), request.generation());
       }
@@ -160,13 +171,14 @@ public final class WriteCoordinator {
         throw e;
       }
       this.primaryWriter = primary;
-      if (parallel) {
-        // The generation is fixed already, so the entries can be made durable while the body streams.
-        // If the write never commits (failure, abandon), replay finds no such generation at the
-        // source and skips them; until then hold() keeps replay away from the version in flight.
-        ctx.journal().hold(request.bucket(), request.name(), generation);
-        journal = appendJournal(route, Op.WRITE, request.bucket(), request.name(), generation, route.journaled());
+      List<SiteHandle> targets = Intent.targets(route);
+      if (parallel && request.conditions().isEmpty() && !route.synchronous().isEmpty()) {
+        targets.add(route.primary()); // its replicas may commit first: the primary may need rolling forward
       }
+      // If the write never commits anywhere (failure, abandon), replay finds no such generation and
+      // skips the entries; until the write settles they are held back from replay.
+      this.intent = Intent.append(ctx, route, Op.WRITE, request.bucket(), request.name(), parallel ? generation : 0,
+          targets);
       opening.forEach((site, f) -> {
         try {
           replicaWriters.put(site, f.get());
@@ -282,13 +294,19 @@ public final class WriteCoordinator {
       }
       committed = true;
       try {
+        String[] sums = checksums.finish();
+        crc32c = sums[0];
+        request.verify(checksums.size(), sums[0], sums[1], route.primary().name());
+        if (route.durableJournal()) {
+          intent.awaitDurable("write"); // write-ahead: durable before the first commit anywhere
+        }
         return parallel ? commitParallel() : commitPrimaryFirst();
       } finally {
         close();
       }
     }
 
-    /** The journal entries were appended at open and are held until {@link #close()} (after the commit). */
+    /** The write-ahead entries were appended at open and are held until {@link #close()} (after the commit). */
     private ObjectInfo commitParallel() throws IOException {
       String b = request.bucket();
       String n = request.name();
@@ -305,7 +323,13 @@ public final class WriteCoordinator {
       try {
         info = primaryWriter.commit();
       } catch (IOException | RuntimeException e) {
-        compensate(sync, b, n, e);
+        // Never roll back: replicas that committed this generation keep it and the write-ahead
+        // entries bring every site to one state. Their commits must end before the writers close.
+        sync.values().forEach(f -> f.handle((v, t) -> null).join());
+        replicaWriters.clear();
+        if (conditional && isRefusal(e)) {
+          intent.cancel(); // decided at the primary first: no site committed it
+        }
         observeAfterFailure(e);
         if (canRetry(e)) {
           return retryFromBuffer();
@@ -313,6 +337,7 @@ public final class WriteCoordinator {
         throw e;
       }
       ctx.generations().observe(b, n, info.generation());
+      intent.confirm(route.primary());
       if (conditional) {
         replicaWriters.forEach((site, w) -> sync.put(site, commitAsync(site, w)));
       }
@@ -320,7 +345,7 @@ public final class WriteCoordinator {
       replicasSkipped.forEach(site -> sync.put(site, CompletableFuture.supplyAsync(() -> skippedOrCollided(site),
           ctx.pool())));
       replicaWriters.clear();
-      settle(route, Op.WRITE, b, n, info.generation(), sync, journal, "write");
+      settle(route, b, n, info.generation(), sync, intent, "write");
       session.wrote(b, n, info.generation());
       return info;
     }
@@ -346,7 +371,7 @@ public final class WriteCoordinator {
      */
     private Replicator.Outcome skippedOrCollided(SiteHandle site) {
       if (Replicator.holdsOtherBytes(site, request.bucket(), request.name(), generation, checksums.size(),
-          crc32c())) {
+          crc32c)) {
         throw HybridStorageException.conflict("write", request.bucket(), request.name(), site.name(),
             "generation " + generation + " is held with other bytes (two writers drew one generation)");
       }
@@ -359,44 +384,13 @@ public final class WriteCoordinator {
           return w.commit();
         } catch (HybridStorageException e) {
           if (e.code() == 412) {
-            return skippedOrCollided(site);
+            return skippedOrCollided(site); // the replica holds this generation or newer, or a collision
           }
           throw e;
         } catch (IOException e) {
           throw new CompletionException(e);
         }
       }, ctx.pool());
-    }
-
-    /** The CRC32C of the bytes written so far (all of them, at commit). */
-    private synchronized String crc32c() {
-      if (crc32c == null) {
-        crc32c = checksums.finish()[0];
-      }
-      return crc32c;
-    }
-
-    /**
-     * The primary failed: take back the replicas' copies of this write's generation — unless the
-     * primary refused it (412), because it holds this generation or a newer one, live or deleted.
-     * Then a copy that stays is older than what the primary holds (the newer version, or the
-     * delete, that beat it replaces it), or it collides with another writer's acknowledged bytes
-     * of the same generation (see GenerationClock), which that writer's journal entry puts in
-     * its place; deleting it would leave a tombstone at this generation that keeps the winner's
-     * bytes off the replica for good.
-     */
-    private void compensate(Map<SiteHandle, CompletableFuture<?>> sync, String b, String n, Exception failure) {
-      boolean refused = failure instanceof HybridStorageException h && h.code() == 412;
-      sync.forEach((site, f) -> {
-        try {
-          if (f.handle((v, t) -> t == null).join() && !refused) {
-            ctx.replicator().deleteVersion(b, n, generation, site);
-          }
-        } catch (RuntimeException e) {
-          log.warn("could not remove gs://{}/{}#{} from {} after the primary refused it; repair will", b, n,
-              generation, site, e);
-        }
-      });
     }
 
     private void observeAfterFailure(Exception e) {
@@ -413,12 +407,19 @@ public final class WriteCoordinator {
     }
 
     private ObjectInfo commitPrimaryFirst() throws IOException {
-      ObjectInfo info = primaryWriter.commit();
+      ObjectInfo info;
+      try {
+        info = primaryWriter.commit();
+      } catch (IOException | RuntimeException e) {
+        if (isRefusal(e)) {
+          intent.cancel(); // nothing committed anywhere
+        }
+        throw e; // else the outcome is unknown: the entries sync every site to what the primary holds
+      }
       long g = info.generation();
       ctx.generations().observe(request.bucket(), request.name(), g);
       String b = request.bucket();
       String n = request.name();
-      CompletableFuture<Void> journal = appendJournal(route, Op.WRITE, b, n, g, route.journaled());
       Map<SiteHandle, CompletableFuture<?>> sync = new LinkedHashMap<>();
       byte[] bytes = buffer;
       int length = buffered;
@@ -433,7 +434,7 @@ public final class WriteCoordinator {
               () -> ctx.replicator().copy(b, n, g, route.primary(), s, false), ctx.pool()));
         }
       }
-      settle(route, Op.WRITE, b, n, g, sync, journal, "write");
+      settle(route, b, n, g, sync, intent, "write");
       session.wrote(b, n, g);
       return info;
     }
@@ -454,20 +455,54 @@ public final class WriteCoordinator {
         replicaWriters.values().forEach(ObjectWriter::close);
         replicaWriters.clear();
       } finally {
-        if (journal != null) {
-          ctx.journal().release(request.bucket(), request.name(), generation);
+        intent.close();
+      }
+    }
+  }
+
+  /**
+   * Whether {@code failure} is the site's decided refusal (a 4xx other than 408/429: a failed
+   * precondition, a bad request, a missing bucket), so it holds nothing of the change — as
+   * opposed to an unknown outcome (a 5xx, a time-out, a reset, a lost acknowledgement).
+   */
+  static boolean isRefusal(Throwable failure) {
+    return failure instanceof HybridStorageException h && h.code() >= 400 && h.code() < 500
+        && !h.isRetryable();
+  }
+
+  /**
+   * The route for a change with (or without) preconditions, {@link Route#forConditions}: when it
+   * moves the decision from the local site to the authority, the authority first gets what this
+   * router has still journaled for it of {@code names} (its own earlier changes there), so the
+   * precondition is decided on them, as a single client of GCS would expect. 503 when that fails:
+   * a precondition cannot be decided without the authority.
+   */
+  private Route decidingRoute(Route placed, boolean conditional, String bucket, String... names) {
+    Route route = placed.forConditions(conditional);
+    if (route != placed) {
+      for (String name : names) {
+        for (JournalEntry e : ctx.journal().pending(route.primary().name(), bucket, name)) {
+          if (!ctx.journal().isHeld(e)) {
+            ctx.replicator().apply(e);
+            ctx.journal().remove(e);
+          }
         }
       }
     }
+    return route;
   }
 
   // ------------------------------------------------------------------------------------ deletes
 
   /**
    * Deletes at the primary, then the replicas delete their live version up to the deleted
-   * generation (or exactly {@code id.generation()} when one is named).
+   * generation (or exactly {@code id.generation()} when one is named). The live generation is read
+   * first and the delete is conditioned on it, so exactly that generation's deletion is journaled
+   * (write-ahead) and replicated; a retry that finds it gone — the first attempt's acknowledgement
+   * was lost, or another delete won — has reached the state this delete produces: a success.
    */
-  public boolean delete(Route route, ObjectId id, Conditions conditions) {
+  public boolean delete(Route placed, ObjectId id, Conditions conditions) {
+    Route route = decidingRoute(placed, !conditions.isEmpty(), id.bucket(), id.name());
     String b = id.bucket();
     String n = id.name();
     if (route.failsWhenReplicaDown()) {
@@ -477,104 +512,203 @@ public final class WriteCoordinator {
       }
     }
     SiteHandle primary = route.primary();
-    long deleted;
-    Op op;
     if (id.generation() != 0) {
-      if (!primary.store().delete(id, conditions)) {
-        return false;
-      }
-      deleted = id.generation();
-      op = Op.DELETE_VERSION;
-    } else {
-      op = Op.DELETE;
-      Long match = conditions.ifGenerationMatch();
-      if (match != null && match != 0) {
-        if (!primary.store().delete(id, conditions)) {
-          return false;
-        }
-        deleted = match;
-      } else {
-        deleted = -1;
-        for (int attempt = 0; attempt < 8 && deleted < 0; attempt++) {
-          Optional<ObjectInfo> live = primary.store().head(ObjectId.of(b, n), Conditions.none());
-          if (live.isEmpty()) {
-            return primary.store().delete(id, conditions); // nothing live: the store answers (false or 412)
+      long g = id.generation();
+      try (Intent intent = intentFor(route, Op.DELETE_VERSION, b, n, g, "delete")) {
+        boolean deleted;
+        try {
+          deleted = primary.store().delete(id, conditions);
+        } catch (RuntimeException e) {
+          if (isRefusal(e)) {
+            intent.cancel();
           }
-          long g = live.get().generation();
-          try {
-            if (!primary.store().delete(id, conditions.withGenerationMatch(g))) {
-              return false;
-            }
-            deleted = g;
-          } catch (HybridStorageException e) {
-            if (e.code() != 412 || match != null) {
-              throw e;
-            }
-            // the caller's own conditions still hold? re-check them against the new live version
-            Optional<ObjectInfo> now = primary.store().head(ObjectId.of(b, n), Conditions.none());
-            if (!conditions.test(now.orElse(null))) {
-              throw e;
-            }
-          }
+          throw e;
         }
-        if (deleted < 0) {
-          throw new HybridStorageException(503, "contention", "delete", b, n, primary.name(),
-              "the object kept changing while deleting", null);
+        if (!deleted) {
+          return false; // no such version (the entries stay: removing an absent version is harmless)
         }
+        ctx.generations().observe(b, n, g); // a re-creation must be newer than the tombstone it leaves
+        replicate(route, Op.DELETE_VERSION, b, n, g, intent, "delete",
+            s -> () -> ctx.replicator().deleteVersion(b, n, g, s));
+        return true;
       }
     }
-    long g = deleted;
-    ctx.generations().observe(b, n, g); // a re-creation must be newer than the tombstone it leaves
-    Op finalOp = op;
-    CompletableFuture<Void> journal = appendJournal(route, op, b, n, g, route.journaled());
-    Map<SiteHandle, CompletableFuture<?>> sync = fanOut(route, s -> () -> finalOp == Op.DELETE_VERSION
-        ? ctx.replicator().deleteVersion(b, n, g, s)
-        : ctx.replicator().deleteUpTo(b, n, g, s));
-    settle(route, op, b, n, g, sync, journal, "delete");
-    if (op == Op.DELETE) {
-      session.deleted(b, n, g);
+    for (int attempt = 0; attempt < 8; attempt++) {
+      Optional<ObjectInfo> live = primary.store().head(ObjectId.of(b, n), Conditions.none());
+      if (live.isEmpty()) {
+        return primary.store().delete(id, conditions); // nothing live: the store answers (false or 412)
+      }
+      conditions.check(live.get(), "delete", b, n, primary.name());
+      long g = live.get().generation();
+      // write-ahead: the first attempt waits for the intent's fsync before the primary deletes; one
+      // that lost a race to a writer journals in parallel (a crash then leaves an unacknowledged
+      // delete that repair completes), or a hot object's delete would never win
+      try (Intent intent = intentFor(route, Op.DELETE, b, n, g, "delete", attempt == 0)) {
+        Boolean deleted = deleteGeneration(primary, id, conditions.withGenerationMatch(g));
+        if (deleted == null) {
+          continue; // g was replaced meanwhile: decide again (the entries stay, harmless: up to g only)
+        }
+        ctx.generations().observe(b, n, g); // a re-creation must be newer than the tombstone it leaves
+        replicate(route, Op.DELETE, b, n, g, intent, "delete", s -> () -> ctx.replicator().deleteUpTo(b, n, g, s));
+        session.deleted(b, n, g);
+        return deleted;
+      }
     }
-    return true;
+    throw new HybridStorageException(503, "contention", "delete", b, n, primary.name(),
+        "the object kept changing while deleting", null);
+  }
+
+  /**
+   * Deletes the live version the conditions name ({@code ifGenerationMatch} is set): true when it
+   * did; false when it was already gone (another delete won); null when a newer version replaced
+   * it (412). A first attempt whose outcome is unknown (a retryable failure: the delete may have
+   * happened, its acknowledgement lost) is repeated — harmless, being conditioned on the
+   * generation — and a repeat that finds the generation gone has reached the state this delete
+   * produces: true.
+   */
+  @Nullable
+  private static Boolean deleteGeneration(SiteHandle primary, ObjectId id, Conditions conditions) {
+    HybridStorageException unknown;
+    try {
+      return primary.store().deleteOnce(id, conditions);
+    } catch (HybridStorageException e) {
+      if (e.code() == 412) {
+        return null;
+      }
+      if (!e.isRetryable()) {
+        throw e;
+      }
+      unknown = e;
+    }
+    try {
+      primary.store().delete(id, conditions);
+      return true;
+    } catch (HybridStorageException e) {
+      if (e.code() == 412) {
+        throw unknown; // replaced since: whether the first attempt deleted it cannot be told
+      }
+      throw e;
+    }
+  }
+
+  private Intent intentFor(Route route, Op op, String b, String n, long g, String what) {
+    return intentFor(route, op, b, n, g, what, true);
+  }
+
+  /** Appends the write-ahead intent and, for a durable journal, waits for it before the primary acts. */
+  private Intent intentFor(Route route, Op op, String b, String n, long g, String what, boolean await) {
+    Intent intent = Intent.append(ctx, route, op, b, n, g, Intent.targets(route));
+    if (await && route.durableJournal()) {
+      try {
+        intent.awaitDurable(what);
+      } catch (RuntimeException e) {
+        intent.close();
+        throw e;
+      }
+    }
+    return intent;
   }
 
   // ------------------------------------------------------------------------- metadata, copy, compose
 
-  public ObjectInfo updateMetadata(Route route, ObjectId id, MetadataPatch patch, Conditions conditions) {
-    ObjectInfo info = route.primary().store().updateMetadata(id, patch, conditions);
-    if (!info.isLive()) {
-      return info; // a noncurrent version: replicas keep their own noncurrent metadata
-    }
-    replicateResult(route, Op.METADATA, info, "updateMetadata");
-    return info;
+  /** A noncurrent version's patch stays on the primary: replicas copy only the live version's metadata. */
+  public ObjectInfo updateMetadata(Route placed, ObjectId id, MetadataPatch patch, Conditions conditions) {
+    Route route = decidingRoute(placed, !conditions.isEmpty(), id.bucket(), id.name());
+    return change(route, Op.METADATA, id.bucket(), id.name(), "updateMetadata",
+        () -> route.primary().store().updateMetadata(id, patch, conditions), e -> Optional.empty());
   }
 
   /** Copies at the target's primary (natively there), then replicates the new version. */
-  public ObjectInfo copy(Route targetRoute, CopyRequest request) {
-    ObjectInfo info = targetRoute.primary().store().copy(request);
-    replicateResult(targetRoute, Op.WRITE, info, "copy");
-    return info;
+  public ObjectInfo copy(Route placed, CopyRequest request) {
+    Route targetRoute = decidingRoute(placed, !request.targetConditions().isEmpty(), request.targetBucket(),
+        request.targetName(), request.source().name());
+    SiteHandle primary = targetRoute.primary();
+    return change(targetRoute, Op.WRITE, request.targetBucket(), request.targetName(), "copy",
+        () -> primary.store().copy(request), refusal -> {
+          ObjectId src = request.source();
+          Optional<ObjectInfo> source = primary.store().head(src, Conditions.none());
+          return appliedDespite(refusal, primary, request.targetBucket(), request.targetName(),
+              request.targetConditions(), source.map(ObjectInfo::size).orElse(-1L),
+              source.map(ObjectInfo::crc32c).orElse(null), -1);
+        });
   }
 
-  public ObjectInfo compose(Route route, ComposeRequest request) {
-    ObjectInfo info = route.primary().store().compose(request);
-    replicateResult(route, Op.WRITE, info, "compose");
-    return info;
+  public ObjectInfo compose(Route placed, ComposeRequest request) {
+    List<String> names = new ArrayList<>();
+    names.add(request.targetName());
+    request.sources().forEach(src -> names.add(src.name()));
+    Route route = decidingRoute(placed, !request.targetConditions().isEmpty(), request.bucket(),
+        names.toArray(String[]::new));
+    SiteHandle primary = route.primary();
+    return change(route, Op.WRITE, request.bucket(), request.targetName(), "compose",
+        () -> primary.store().compose(request), refusal -> {
+          long size = 0;
+          int components = 0;
+          for (ComposeRequest.Source s : request.sources()) {
+            Optional<ObjectInfo> part = primary.store().head(ObjectId.of(request.bucket(), s.name(), s.generation()),
+                Conditions.none());
+            if (part.isEmpty()) {
+              return Optional.empty();
+            }
+            size += part.get().size();
+            components += Math.max(1, part.get().componentCount());
+          }
+          return appliedDespite(refusal, primary, request.bucket(), request.targetName(), request.targetConditions(),
+              size, null, components);
+        });
   }
 
-  private void replicateResult(Route route, Op op, ObjectInfo info, String what) {
-    String b = info.bucket();
-    String n = info.name();
-    long g = info.generation();
-    ctx.generations().observe(b, n, g);
-    CompletableFuture<Void> journal = appendJournal(route, op, b, n, g, route.journaled());
-    Map<SiteHandle, CompletableFuture<?>> sync = fanOut(route, s -> () -> op == Op.METADATA
-        ? ctx.replicator().metadata(b, n, g, route.primary(), s)
-        : ctx.replicator().copy(b, n, g, route.primary(), s, false));
-    settle(route, op, b, n, g, sync, journal, what);
-    session.wrote(b, n, g);
+  /**
+   * A 412 for a change guarded by {@code ifGenerationMatch} that was applied all the same: the
+   * retry of a call whose first attempt succeeded but whose acknowledgement was lost finds its own
+   * result. Recognised by the result it would have produced — the target's live version is newer
+   * than the generation the condition named, with the expected size, CRC32C (when known) and
+   * component count (when known) — and then it is a success.
+   */
+  private static Optional<ObjectInfo> appliedDespite(HybridStorageException refusal, SiteHandle primary, String b,
+      String n, Conditions target, long size, @Nullable String crc32c, int components) {
+    Long match = target.ifGenerationMatch();
+    if (refusal.code() != 412 || match == null || size < 0) {
+      return Optional.empty();
+    }
+    return primary.store().head(ObjectId.of(b, n), Conditions.none())
+        .filter(i -> i.generation() > match && i.size() == size)
+        .filter(i -> crc32c == null || crc32c.equals(i.crc32c()))
+        .filter(i -> components < 0 || i.componentCount() == 0 || i.componentCount() == components);
   }
 
-  private Map<SiteHandle, CompletableFuture<?>> fanOut(Route route,
+  /**
+   * Makes a change at the route's primary with its write-ahead intent ("bring every site to what
+   * the primary holds live"), then replicates the version it produced.
+   */
+  private ObjectInfo change(Route route, Op op, String b, String n, String what, Supplier<ObjectInfo> call,
+      java.util.function.Function<HybridStorageException, Optional<ObjectInfo>> appliedDespite) {
+    try (Intent intent = intentFor(route, op, b, n, 0, what)) {
+      ObjectInfo info;
+      try {
+        info = call.get();
+      } catch (HybridStorageException e) {
+        Optional<ObjectInfo> applied = appliedDespite.apply(e);
+        if (applied.isEmpty()) {
+          if (isRefusal(e)) {
+            intent.cancel();
+          }
+          throw e;
+        }
+        info = applied.get();
+      }
+      long g = info.generation();
+      ctx.generations().observe(b, n, g);
+      replicate(route, op, b, n, g, intent, what, s -> () -> op == Op.METADATA
+          ? ctx.replicator().metadata(b, n, g, route.primary(), s)
+          : ctx.replicator().copy(b, n, g, route.primary(), s, false));
+      session.wrote(b, n, g);
+      return info;
+    }
+  }
+
+  /** Runs {@code task} on every synchronous replica and settles the change by the policy. */
+  private void replicate(Route route, Op op, String b, String n, long g, Intent intent, String what,
       java.util.function.Function<SiteHandle, Supplier<Replicator.Outcome>> task) {
     Map<SiteHandle, CompletableFuture<?>> sync = new LinkedHashMap<>();
     for (SiteHandle s : route.synchronous()) {
@@ -582,32 +716,20 @@ public final class WriteCoordinator {
           ? CompletableFuture.failedFuture(new IllegalStateException("circuit open"))
           : CompletableFuture.supplyAsync(task.apply(s), ctx.pool()));
     }
-    return sync;
+    settle(route, b, n, g, sync, intent, what);
   }
 
   // ------------------------------------------------------------------------------------ policy
 
-  private CompletableFuture<Void> appendJournal(Route route, Op op, String b, String n, long g,
-      List<SiteHandle> targets) {
-    if (targets.isEmpty()) {
-      return CompletableFuture.completedFuture(null);
-    }
-    long now = ctx.clock().millis();
-    List<JournalEntry> entries = new ArrayList<>(targets.size());
-    for (SiteHandle t : targets) {
-      entries.add(JournalEntry.of(op, b, n, g, route.primary().name(), t.name(), now));
-    }
-    return ctx.journal().append(entries);
-  }
-
   /**
    * Applies the acknowledgement rule: waits for the synchronous replicas (all of them, or until
-   * the quorum is reached), journals every replica that failed or has not answered yet, waits
-   * for the journal's fsync when the policy is durable, and fails with 503 naming the sites when
-   * too few acknowledged. A failed write has still reached the primary and will converge.
+   * the quorum is reached), drops the intent entry of every site that confirmed (now, or later
+   * for one still running), leaves the others' entries for replay, waits for their fsync when
+   * the policy is durable or a site failed, and fails with 503 naming the sites when too few
+   * acknowledged. A failed change has still reached the primary and will converge.
    */
-  void settle(Route route, Op op, String b, String n, long g, Map<SiteHandle, CompletableFuture<?>> sync,
-      CompletableFuture<Void> asyncJournal, String what) {
+  void settle(Route route, String b, String n, long g, Map<SiteHandle, CompletableFuture<?>> sync, Intent intent,
+      String what) {
     int acks = 1;
     Map<SiteHandle, CompletableFuture<?>> remaining = new LinkedHashMap<>(sync);
     Map<SiteHandle, Throwable> failed = new LinkedHashMap<>();
@@ -621,20 +743,19 @@ public final class WriteCoordinator {
           Throwable t = e.getValue().handle((v, x) -> x).join();
           if (t == null) {
             acks++;
+            intent.confirm(e.getKey());
           } else {
             failed.put(e.getKey(), t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
           }
         }
       }
     }
-    List<SiteHandle> lagging = new ArrayList<>(failed.keySet());
-    lagging.addAll(remaining.keySet()); // still running: journal too, replay is idempotent
-    CompletableFuture<Void> laggingJournal = appendJournal(route, op, b, n, g, lagging);
+    // still running (a quorum was reached without them): their entries go once they confirm
+    remaining.forEach((site, f) -> f.thenRun(() -> intent.confirm(site)));
     failed.forEach((site, t) -> log.info("{} gs://{}/{}#{} to {} failed; journaled: {}", what, b, n, g, site,
         t.toString()));
-    if (route.durableJournal() || !lagging.isEmpty()) {
-      awaitDurable(asyncJournal, what, b, n);
-      awaitDurable(laggingJournal, what, b, n);
+    if (route.durableJournal() || !failed.isEmpty() || !remaining.isEmpty()) {
+      intent.awaitDurable(what);
     }
     if (acks < route.requiredAcks()) {
       String sites = failed.keySet().stream().map(SiteHandle::name).collect(Collectors.joining(", "));
@@ -643,15 +764,6 @@ public final class WriteCoordinator {
           acks + " of " + route.requiredAcks() + " required sites acknowledged generation " + g + " (placement '"
               + route.placement().id() + "', " + route.placement().writePolicy() + "); failed: [" + sites
               + "]; the change is on " + route.primary().name() + " and journaled for the others", first);
-    }
-  }
-
-  private void awaitDurable(CompletableFuture<Void> f, String what, String b, String n) {
-    try {
-      f.join();
-    } catch (CompletionException e) {
-      throw new HybridStorageException(503, "journalUnavailable", what, b, n, null,
-          "the replication journal could not persist the pending replica changes: " + e.getCause(), e.getCause());
     }
   }
 }

@@ -15,7 +15,10 @@ abstract class RoutingTckBase implements ObjectStoreTck {
   private final ObjectStore store;
 
   RoutingTckBase(WritePolicy policy) {
-    AutoCloseable w = TestWorlds.create(policy);
+    this(TestWorlds.create(policy));
+  }
+
+  RoutingTckBase(AutoCloseable w) {
     this.store = TestWorlds.router(w);
     try {
       closePrevious(w);
