@@ -125,7 +125,11 @@ class RepairRollsForwardTest {
   @Test
   void anObjectInThisRoutersJournalIsLeftAlone() throws Exception {
     VirtualClock clock = VirtualClock.create();
-    try (World w = new World(World.placement(WritePolicy.LOCAL_THEN_ASYNC), clock, World.testSettings())) {
+    // replay only on drain, and a breaker that takes 20 failures of 20: failed replays and watermark
+    // publications to gcp (its writes are cut) must not open it before the repair lists it
+    RoutingSettings lazy = World.testSettings().withJournal(512, Duration.ofDays(1), 2)
+        .withBreaker(20, 20, 100f, Duration.ofMinutes(1));
+    try (World w = new World(World.placement(WritePolicy.LOCAL_THEN_ASYNC), clock, lazy)) {
       w.router.createBucket(BucketSpec.of(BUCKET));
       w.faults.get(GCP).partitionWrites();
       ObjectInfo acked = put(w.router, "x", "journaled");
