@@ -97,4 +97,66 @@ public final class Checksums {
           "Provided MD5 hash \"" + expectedMd5 + "\" doesn't match calculated MD5 hash \"" + actualMd5 + "\".");
     }
   }
+
+  /** The reflected Castagnoli polynomial. */
+  private static final int CASTAGNOLI_REFLECTED = 0x82F63B78;
+
+  /**
+   * CRC32C of a concatenation {@code A ‖ B} from {@code crcA = crc32c(A)}, {@code crcB = crc32c(B)}
+   * and {@code |B|}, without the bytes (zlib's {@code crc32_combine} for the Castagnoli
+   * polynomial): what a composite object's CRC32C is, as GCS reports it.
+   */
+  public static int combineCrc32c(int crcA, int crcB, long lengthB) {
+    if (lengthB <= 0) {
+      return crcA;
+    }
+    int[] even = new int[32];
+    int[] odd = new int[32];
+    odd[0] = CASTAGNOLI_REFLECTED; // the operator for one zero bit
+    int row = 1;
+    for (int n = 1; n < 32; n++) {
+      odd[n] = row;
+      row <<= 1;
+    }
+    gf2Square(even, odd); // two zero bits
+    gf2Square(odd, even); // four zero bits
+    int crc = crcA;
+    long len = lengthB;
+    do {
+      gf2Square(even, odd); // first pass: one zero byte
+      if ((len & 1) != 0) {
+        crc = gf2Times(even, crc);
+      }
+      len >>>= 1;
+      if (len == 0) {
+        break;
+      }
+      gf2Square(odd, even);
+      if ((len & 1) != 0) {
+        crc = gf2Times(odd, crc);
+      }
+      len >>>= 1;
+    } while (len != 0);
+    return crc ^ crcB;
+  }
+
+  private static int gf2Times(int[] matrix, int vector) {
+    int sum = 0;
+    int i = 0;
+    int v = vector;
+    while (v != 0) {
+      if ((v & 1) != 0) {
+        sum ^= matrix[i];
+      }
+      v >>>= 1;
+      i++;
+    }
+    return sum;
+  }
+
+  private static void gf2Square(int[] square, int[] matrix) {
+    for (int n = 0; n < 32; n++) {
+      square[n] = gf2Times(matrix, matrix[n]);
+    }
+  }
 }

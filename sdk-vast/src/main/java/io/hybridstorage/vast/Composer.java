@@ -87,7 +87,7 @@ final class Composer {
       components += Math.max(1, s.componentCount());
       if (crc != null && s.crc32c() != null) {
         crc = size == 0 ? Checksums.crc32cValue(s.crc32c())
-            : Crc32c.combine(crc, Checksums.crc32cValue(s.crc32c()), s.size());
+            : Checksums.combineCrc32c(crc, Checksums.crc32cValue(s.crc32c()), s.size());
       } else {
         crc = null;
       }

@@ -27,7 +27,7 @@ class VastUnitTest {
       byte[] ab = new byte[a.length + b.length];
       System.arraycopy(a, 0, ab, 0, a.length);
       System.arraycopy(b, 0, ab, a.length, b.length);
-      int combined = Crc32c.combine(Checksums.crc32cValue(Checksums.crc32c(a)),
+      int combined = Checksums.combineCrc32c(Checksums.crc32cValue(Checksums.crc32c(a)),
           Checksums.crc32cValue(Checksums.crc32c(b)), b.length);
       assertThat(combined).as("sizes %d + %d", a.length, b.length)
           .isEqualTo(Checksums.crc32cValue(Checksums.crc32c(ab)));

@@ -255,6 +255,16 @@ public final class ResilientStore extends ForwardingObjectStore {
     return call("delete", id.bucket(), id.name(), idempotent, () -> delegate().delete(id, conditions));
   }
 
+  /** {@link #copy} without the retry: see {@link #deleteOnce}. */
+  public ObjectInfo copyOnce(CopyRequest request) {
+    return call("copy", request.targetBucket(), request.targetName(), false, () -> delegate().copy(request));
+  }
+
+  /** {@link #compose} without the retry: see {@link #deleteOnce}. */
+  public ObjectInfo composeOnce(ComposeRequest request) {
+    return call("compose", request.bucket(), request.targetName(), false, () -> delegate().compose(request));
+  }
+
   /**
    * {@link #delete} without the retry, so the caller learns whether its own first attempt's
    * outcome is unknown (a failure after which the delete may have happened) and can resolve it.

@@ -614,8 +614,11 @@ public final class WriteCoordinator {
   /** A noncurrent version's patch stays on the primary: replicas copy only the live version's metadata. */
   public ObjectInfo updateMetadata(Route placed, ObjectId id, MetadataPatch patch, Conditions conditions) {
     Route route = decidingRoute(placed, !conditions.isEmpty(), id.bucket(), id.name());
-    return change(route, Op.METADATA, id.bucket(), id.name(), "updateMetadata",
-        () -> route.primary().store().updateMetadata(id, patch, conditions), e -> Optional.empty());
+    // retried by the site's resilience only under a metageneration condition; not resolved further
+    return change(route, Op.METADATA, id.bucket(), id.name(), "updateMetadata", Conditions.none(),
+        () -> route.primary().store().updateMetadata(id, patch, conditions), () -> {
+          throw new IllegalStateException("not repeated");
+        }, Optional::empty);
   }
 
   /** Copies at the target's primary (natively there), then replicates the new version. */
@@ -624,13 +627,9 @@ public final class WriteCoordinator {
         request.targetName(), request.source().name());
     SiteHandle primary = targetRoute.primary();
     return change(targetRoute, Op.WRITE, request.targetBucket(), request.targetName(), "copy",
-        () -> primary.store().copy(request), refusal -> {
-          ObjectId src = request.source();
-          Optional<ObjectInfo> source = primary.store().head(src, Conditions.none());
-          return appliedDespite(refusal, primary, request.targetBucket(), request.targetName(),
-              request.targetConditions(), source.map(ObjectInfo::size).orElse(-1L),
-              source.map(ObjectInfo::crc32c).orElse(null), -1);
-        });
+        request.targetConditions(), () -> primary.store().copyOnce(request), () -> primary.store().copy(request),
+        () -> primary.store().head(request.source(), Conditions.none())
+            .map(src -> new Expected(src.size(), src.crc32c(), -1)));
   }
 
   public ObjectInfo compose(Route placed, ComposeRequest request) {
@@ -640,62 +639,69 @@ public final class WriteCoordinator {
     Route route = decidingRoute(placed, !request.targetConditions().isEmpty(), request.bucket(),
         names.toArray(String[]::new));
     SiteHandle primary = route.primary();
-    return change(route, Op.WRITE, request.bucket(), request.targetName(), "compose",
-        () -> primary.store().compose(request), refusal -> {
+    return change(route, Op.WRITE, request.bucket(), request.targetName(), "compose", request.targetConditions(),
+        () -> primary.store().composeOnce(request), () -> primary.store().compose(request), () -> {
           long size = 0;
           int components = 0;
+          Integer crc = null;
           for (ComposeRequest.Source s : request.sources()) {
             Optional<ObjectInfo> part = primary.store().head(ObjectId.of(request.bucket(), s.name(), s.generation()),
                 Conditions.none());
-            if (part.isEmpty()) {
-              return Optional.empty();
+            if (part.isEmpty() || part.get().crc32c() == null) {
+              return Optional.empty(); // the result cannot be recognised
             }
+            int partCrc = Checksums.crc32cValue(part.get().crc32c());
+            crc = crc == null ? partCrc : Checksums.combineCrc32c(crc, partCrc, part.get().size());
             size += part.get().size();
             components += Math.max(1, part.get().componentCount());
           }
-          return appliedDespite(refusal, primary, request.bucket(), request.targetName(), request.targetConditions(),
-              size, null, components);
+          return Optional.of(new Expected(size, crc == null ? null
+              : Checksums.crc32cBase64(com.google.common.hash.HashCode.fromInt(crc)), components));
         });
   }
 
-  /**
-   * A 412 for a change guarded by {@code ifGenerationMatch} that was applied all the same: the
-   * retry of a call whose first attempt succeeded but whose acknowledgement was lost finds its own
-   * result. Recognised by the result it would have produced — the target's live version is newer
-   * than the generation the condition named, with the expected size, CRC32C (when known) and
-   * component count (when known) — and then it is a success.
-   */
-  private static Optional<ObjectInfo> appliedDespite(HybridStorageException refusal, SiteHandle primary, String b,
-      String n, Conditions target, long size, @Nullable String crc32c, int components) {
-    Long match = target.ifGenerationMatch();
-    if (refusal.code() != 412 || match == null || size < 0) {
-      return Optional.empty();
+  /** What a change would produce: size, CRC32C (null: unknown) and component count (-1: any). */
+  private record Expected(long size, @Nullable String crc32c, int components) {
+    boolean matches(ObjectInfo i, long newerThan) {
+      return i.generation() > newerThan && i.size() == size && crc32c != null && crc32c.equals(i.crc32c())
+          && (components < 0 || i.componentCount() == 0 || i.componentCount() == components);
     }
-    return primary.store().head(ObjectId.of(b, n), Conditions.none())
-        .filter(i -> i.generation() > match && i.size() == size)
-        .filter(i -> crc32c == null || crc32c.equals(i.crc32c()))
-        .filter(i -> components < 0 || i.componentCount() == 0 || i.componentCount() == components);
   }
 
   /**
    * Makes a change at the route's primary with its write-ahead intent ("bring every site to what
-   * the primary holds live"), then replicates the version it produced.
+   * the primary holds live"), then replicates the version it produced. The call is made once; when
+   * its outcome is unknown (a retryable failure: it may have been applied, its acknowledgement
+   * lost) and {@code ifGenerationMatch} guards it, the primary is read: a live version newer than
+   * the condition's generation with exactly the expected size and CRC32C is this change, a success;
+   * otherwise the call is repeated (harmless under the condition), and a 412 then is resolved the
+   * same way — unrecognised, the first failure stands (the outcome stays unknown; the intent rolls
+   * whatever happened forward).
    */
-  private ObjectInfo change(Route route, Op op, String b, String n, String what, Supplier<ObjectInfo> call,
-      java.util.function.Function<HybridStorageException, Optional<ObjectInfo>> appliedDespite) {
+  private ObjectInfo change(Route route, Op op, String b, String n, String what, Conditions target,
+      Supplier<ObjectInfo> once, Supplier<ObjectInfo> again, Supplier<Optional<Expected>> expected) {
     try (Intent intent = intentFor(route, op, b, n, 0, what)) {
       ObjectInfo info;
       try {
-        info = call.get();
+        info = once.get();
       } catch (HybridStorageException e) {
-        Optional<ObjectInfo> applied = appliedDespite.apply(e);
-        if (applied.isEmpty()) {
+        Long match = target.ifGenerationMatch();
+        if (!e.isRetryable() || match == null) {
           if (isRefusal(e)) {
             intent.cancel();
           }
           throw e;
         }
-        info = applied.get();
+        info = applied(route.primary(), b, n, match, expected).orElseGet(() -> {
+          try {
+            return again.get();
+          } catch (HybridStorageException second) {
+            if (second.code() != 412) {
+              throw second;
+            }
+            return applied(route.primary(), b, n, match, expected).orElseThrow(() -> e);
+          }
+        });
       }
       long g = info.generation();
       ctx.generations().observe(b, n, g);
@@ -705,6 +711,16 @@ public final class WriteCoordinator {
       session.wrote(b, n, g);
       return info;
     }
+  }
+
+  /** The primary's live version of {@code b/n} if it is what the change would have produced. */
+  private static Optional<ObjectInfo> applied(SiteHandle primary, String b, String n, long match,
+      Supplier<Optional<Expected>> expected) {
+    Optional<Expected> want = expected.get();
+    if (want.isEmpty()) {
+      return Optional.empty();
+    }
+    return primary.store().head(ObjectId.of(b, n), Conditions.none()).filter(i -> want.get().matches(i, match));
   }
 
   /** Runs {@code task} on every synchronous replica and settles the change by the policy. */
