@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Phaser;
 import javax.annotation.Nullable;
 
 /**
@@ -48,7 +49,7 @@ final class Client implements Runnable {
   private final int ops;
   private final int hotKeys;
   private final int keyLife;
-  private final java.util.concurrent.Phaser epochs;
+  private final Phaser epochs;
   private final String name;
   private final String stageA;
   private final String stageB;
@@ -66,7 +67,7 @@ final class Client implements Runnable {
   record Known(long generation, @Nullable Val value) {}
 
   Client(Cluster.Router router, int index, OpLog log, Progress progress, long seed, int ops, int hotKeys,
-      int keyLife, java.util.concurrent.Phaser epochs) {
+      int keyLife, Phaser epochs) {
     this.router = router;
     this.log = log;
     this.progress = progress;

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -54,7 +55,7 @@ final class HistoryRun {
     try (Cluster cluster = new Cluster(config, timeline)) {
       List<Thread> threads = new ArrayList<>();
       List<Throwable> errors = Collections.synchronizedList(new ArrayList<>());
-      java.util.concurrent.Phaser epochs = new java.util.concurrent.Phaser(config.routers() * config.clients());
+      Phaser epochs = new Phaser(config.routers() * config.clients());
       for (Cluster.Router router : cluster.routers) {
         for (int c = 0; c < config.clients(); c++) {
           Client client = new Client(router, c, log, progress, config.derive(4, router.index, c),

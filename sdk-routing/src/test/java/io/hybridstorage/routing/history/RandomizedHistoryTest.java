@@ -17,10 +17,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * two or three routers — processes with their own journals, clocks and links — race on a few hot
  * objects while the links fail as real networks do, a router restarts, and a repair runs?
  *
- * <p>For each write policy: {@code history.ops} client operations (default 2,000) with faults,
+ * <p>For each write policy: {@code history.ops} client operations (default 5,000) with faults,
  * checked by {@link Invariants} (no acknowledged write lost, no phantom, no replica diverged after
  * heal and drain, generations in order, linearizable on STRONG placements; conflicts counted under
- * LOCAL_THEN_ASYNC); then {@code history.kills} SIGKILLs of a forked writer (default 3), restarted
+ * LOCAL_THEN_ASYNC); then {@code history.kills} SIGKILLs of a forked writer (default 4), restarted
  * on its journal each time. The figures are printed per policy and as a table at the end.
  *
  * <p>A failing run prints its seed, a command that replays it, its fault schedule, and for each

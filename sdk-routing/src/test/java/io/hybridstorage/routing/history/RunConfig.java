@@ -14,11 +14,11 @@ import java.util.List;
  * <ul>
  *   <li>{@code history.seed}: the seed (default: a new one per run, printed);
  *   <li>{@code history.policy}: one write policy (default: all five);
- *   <li>{@code history.ops}: client operations per policy (default 2,000);
+ *   <li>{@code history.ops}: client operations per policy (default 5,000);
  *   <li>{@code history.roundOps}: operations per round: a policy's operations are split into
  *       rounds of fresh sites and routers of at most this many, each with its own seed (default
  *       10,000);
- *   <li>{@code history.kills}: SIGKILL restarts of a forked writer per policy (default 3).
+ *   <li>{@code history.kills}: SIGKILL restarts of a forked writer per policy (default 4).
  * </ul>
  *
  * @param routers routers (processes), each with its own journal, clock and links
@@ -37,9 +37,9 @@ record RunConfig(WritePolicy policy, long seed, int ops, int routers, int client
   static final String ROUND_OPS = "history.roundOps";
   static final String KILLS = "history.kills";
 
-  static final int DEFAULT_OPS = 2_000;
+  static final int DEFAULT_OPS = 5_000;
   static final int DEFAULT_ROUND_OPS = 10_000;
-  static final int DEFAULT_KILLS = 3;
+  static final int DEFAULT_KILLS = 4;
 
   static RunConfig of(WritePolicy policy, long seed, int ops) {
     return new RunConfig(policy, seed, ops, 3, 2, 8, 60, 50);

@@ -1,12 +1,7 @@
 package io.hybridstorage.routing.history;
 
 import io.hybridstorage.api.BucketSpec;
-import io.hybridstorage.api.HybridStorageException;
-import io.hybridstorage.api.ObjectContent;
-import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
-import io.hybridstorage.api.ObjectStore;
-import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.routing.RoutingStore;
 import io.hybridstorage.routing.history.Verdict.Invariant;
