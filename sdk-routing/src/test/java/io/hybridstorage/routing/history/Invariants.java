@@ -130,15 +130,19 @@ final class Invariants {
       verdict.phases.merge("linearizability ms", (System.nanoTime() - started) / 1_000_000, Long::sum);
       for (Violation v : result.violations()) {
         List<Op> shown = new ArrayList<>(v.ops());
+        long from = v.ops().stream().mapToLong(Op::invokedAt).min().orElse(0);
+        long to = v.ops().stream().mapToLong(Op::completedAt).max().orElse(Long.MAX_VALUE);
         for (Op op : v.ops()) { // the writers of what the reads saw, to read the violation by
-          if (op.type() == Op.Type.READ && op.value() != null) {
+          if (op.type() == Op.Type.READ) {
             byKey.get(v.key()).stream().filter(w -> w.isMutation() && Objects.equals(w.value(), op.value())
+                && (op.value() != null || w.completedAt() >= from && w.invokedAt() <= to) // deletes: those around
                 && !shown.contains(w)).forEach(shown::add);
           }
         }
         shown.sort(Comparator.comparingInt(Op::id));
         verdict.violation(Invariant.LINEARIZABILITY, in.label() + ": " + v.kind() + " " + v.key() + ": "
-            + v.explanation() + "\n  the ops with their calls, and the writers of the values read:" + lines(shown)
+            + v.explanation() + "\n  the ops with their calls, and the writers of the values read (of absence: the deletes around,"
+            + " refused ones included):" + lines(shown)
             + sites(OpLog.name(v.key())) + window(OpLog.name(v.key()), shown));
       }
     }
