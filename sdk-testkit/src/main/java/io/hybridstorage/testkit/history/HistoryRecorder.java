@@ -153,6 +153,14 @@ public final class HistoryRecorder {
       this.entry = entry;
     }
 
+    /**
+     * The op's {@link Op#id()} in the {@link History} this recorder makes, so a caller can keep its
+     * own notes on an op (which router, which client) and find the op again after the run.
+     */
+    public int id() {
+      return entry.id;
+    }
+
     /** The write, CAS or delete took effect. */
     public void ok() {
       requireMutation("ok()");

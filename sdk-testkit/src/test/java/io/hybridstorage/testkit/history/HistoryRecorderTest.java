@@ -119,6 +119,8 @@ class HistoryRecorderTest {
       assertThat(op.toString()).contains("#4", "delete x", "[events 6..never]");
     });
     assertThat(history.initialValue("x")).isEqualTo("v0");
+    assertThat(List.of(write.id(), read.id(), lost.id())).containsExactly(1, 2, 4);
+    assertThat(history.ops().get(lost.id() - 1).type()).isEqualTo(Op.Type.DELETE);
     lost.unknown("timed out");
     assertThat(recorder.history().ops().get(3).info()).isEqualTo("timed out");
   }
