@@ -8,13 +8,24 @@ import javax.annotation.Nullable;
 /**
  * Concatenates {@code sources} (1 to {@value #MAX_SOURCES}, all in {@code bucket}) into {@code
  * bucket/targetName}.
+ *
+ * @param targetConditions checked atomically against the target's live version
+ * @param generation the composite's generation, with the contract of {@link
+ *     WriteRequest#generation()}: 0, the store assigns it (greater than every generation the
+ *     target name has held on this store). Non-zero (a router issuing generations from its own
+ *     clock, under {@link Capability#ASSIGNED_GENERATIONS}): the new version gets exactly this
+ *     generation {@code g}, and the compose fails with 412 ({@link
+ *     HybridStorageException#generationNotNewer}) and changes nothing unless {@code g} is greater
+ *     than every generation the target name has held on this store — live, noncurrent or deleted
+ *     (its tombstone). A store without the capability refuses a non-zero generation.
  */
 public record ComposeRequest(
     String bucket,
     List<Source> sources,
     String targetName,
     ObjectMetadata metadata,
-    Conditions targetConditions) {
+    Conditions targetConditions,
+    long generation) {
 
   /** GCS's limit on components per compose call. */
   public static final int MAX_SOURCES = 32;
@@ -25,6 +36,20 @@ public record ComposeRequest(
     requireNonNull(targetName, "targetName");
     requireNonNull(metadata, "metadata");
     requireNonNull(targetConditions, "targetConditions");
+    if (generation < 0) {
+      throw new IllegalArgumentException("generation (" + generation + ") must be >= 0");
+    }
+  }
+
+  /** A compose whose target generation the store assigns ({@link #generation()} = 0). */
+  public ComposeRequest(String bucket, List<Source> sources, String targetName, ObjectMetadata metadata,
+      Conditions targetConditions) {
+    this(bucket, sources, targetName, metadata, targetConditions, 0);
+  }
+
+  /** This compose with the target's generation assigned by the caller (0: by the store). */
+  public ComposeRequest withGeneration(long value) {
+    return new ComposeRequest(bucket, sources, targetName, metadata, targetConditions, value);
   }
 
   /**

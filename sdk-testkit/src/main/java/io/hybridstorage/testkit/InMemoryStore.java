@@ -246,7 +246,8 @@ public final class InMemoryStore implements ObjectStore {
     ObjectInfo from = version.info();
     request.sourceConditions().check(from, "copy", source.bucket(), source.name(), site);
     ObjectMetadata metadata = request.metadata() == null ? from.metadata() : request.metadata();
-    return publish("copy", request.targetBucket(), request.targetName(), request.targetConditions(), 0, metadata,
+    return publish("copy", request.targetBucket(), request.targetName(), request.targetConditions(),
+        request.generation(), metadata,
         version.data(), from.crc32c(), from.md5(), from.componentCount());
   }
 
@@ -290,8 +291,8 @@ public final class InMemoryStore implements ObjectStore {
       at += part.length;
     }
     checksums.update(ByteBuffer.wrap(data));
-    return publish("compose", bucketName, request.targetName(), request.targetConditions(), 0, request.metadata(),
-        data, checksums.finish()[0], null, components);
+    return publish("compose", bucketName, request.targetName(), request.targetConditions(), request.generation(),
+        request.metadata(), data, checksums.finish()[0], null, components);
   }
 
   @Override

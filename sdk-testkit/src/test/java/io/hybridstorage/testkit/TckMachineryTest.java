@@ -5,8 +5,11 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import io.hybridstorage.api.Capability;
+import io.hybridstorage.api.ComposeRequest;
 import io.hybridstorage.api.Conditions;
+import io.hybridstorage.api.CopyRequest;
 import io.hybridstorage.api.ForwardingObjectStore;
+import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.ListPage;
 import io.hybridstorage.api.ListRequest;
 import io.hybridstorage.api.ObjectInfo;
@@ -80,6 +83,26 @@ class TckMachineryTest {
       @Override
       public Set<Capability> capabilities() {
         return EnumSet.of(Capability.NATIVE_COPY);
+      }
+
+      // without ASSIGNED_GENERATIONS, a caller-assigned generation is refused (the TCK checks it)
+      @Override
+      public ObjectInfo copy(CopyRequest request) {
+        refuseAssigned("copy", request.targetBucket(), request.targetName(), request.generation());
+        return super.copy(request);
+      }
+
+      @Override
+      public ObjectInfo compose(ComposeRequest request) {
+        refuseAssigned("compose", request.bucket(), request.targetName(), request.generation());
+        return super.compose(request);
+      }
+
+      private void refuseAssigned(String op, String bucket, String name, long generation) {
+        if (generation != 0) {
+          throw new HybridStorageException(501, "notImplemented", op, bucket, name, site(),
+              "no ASSIGNED_GENERATIONS: cannot take generation " + generation, null);
+        }
       }
     };
 

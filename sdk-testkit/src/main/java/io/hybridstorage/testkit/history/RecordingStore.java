@@ -120,14 +120,16 @@ final class RecordingStore extends ForwardingObjectStore {
 
   @Override
   public ObjectInfo copy(CopyRequest request) {
-    Entry entry = invokeWrite(request.targetBucket(), request.targetName(), request.targetConditions(), 0,
+    Entry entry = invokeWrite(request.targetBucket(), request.targetName(), request.targetConditions(),
+        request.generation(),
         Op.UNKNOWN);
     return completeWrite(entry, () -> delegate().copy(request));
   }
 
   @Override
   public ObjectInfo compose(ComposeRequest request) {
-    Entry entry = invokeWrite(request.bucket(), request.targetName(), request.targetConditions(), 0, Op.UNKNOWN);
+    Entry entry = invokeWrite(request.bucket(), request.targetName(), request.targetConditions(),
+        request.generation(), Op.UNKNOWN);
     return completeWrite(entry, () -> delegate().compose(request));
   }
 

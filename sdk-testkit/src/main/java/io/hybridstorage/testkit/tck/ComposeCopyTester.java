@@ -21,11 +21,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * Compose (1 to 32 sources, component counts, CRC32C of the whole, no MD5) and copy (within and
- * across buckets, metadata, conditions, generations).
+ * across buckets, metadata, conditions, generations, caller-assigned target generations).
  */
 public interface ComposeCopyTester extends StoreTester {
 
@@ -227,5 +229,179 @@ public interface ComposeCopyTester extends StoreTester {
     assertThat(restored.generation()).isGreaterThan(old.generation());
     assertThat(restored.isLive()).isTrue();
     assertThat(read(store(), bucket, "doc")).isEqualTo("version 1");
+  }
+
+  // ------------------------------------------------ caller-assigned generations of copy and compose
+
+  /** Far above the generations the store assigns by itself in this bucket (as in {@link TombstoneTester}). */
+  private long farGeneration(String bucket) {
+    ObjectInfo reference = put(store(), bucket, "reference", "r");
+    return reference.generation() + 1_000_000_000L;
+  }
+
+  private ObjectInfo copyAssigned(String bucket, String source, String target, long generation) {
+    return store().copy(CopyRequest.of(ObjectId.of(bucket, source), bucket, target).withGeneration(generation));
+  }
+
+  private ObjectInfo composeAssigned(String bucket, String target, long generation, String... sourceNames) {
+    return store().compose(new ComposeRequest(bucket, sources(sourceNames), target,
+        ObjectMetadata.ofContentType("text/plain"), Conditions.none()).withGeneration(generation));
+  }
+
+  private void assertLive(String bucket, String name, long generation, String content) {
+    assertThat(store().head(ObjectId.of(bucket, name), Conditions.none()))
+        .hasValueSatisfying(h -> assertThat(h.generation()).as("live generation of %s", name).isEqualTo(generation));
+    assertThat(read(store(), bucket, name)).isEqualTo(content);
+  }
+
+  @Test
+  @Requires(Capability.ASSIGNED_GENERATIONS)
+  default void copyWithAnAssignedGenerationGetsExactlyIt() {
+    String bucket = newBucket();
+    long g = farGeneration(bucket);
+    put(store(), bucket, "src", "payload");
+    put(store(), bucket, "dst", "old");
+
+    ObjectInfo created = copyAssigned(bucket, "src", "fresh", g);
+    assertThat(created.generation()).isEqualTo(g);
+    assertLive(bucket, "fresh", g, "payload");
+
+    ObjectInfo replaced = copyAssigned(bucket, "src", "dst", g + 1_000);
+    assertThat(replaced.generation()).isEqualTo(g + 1_000);
+    assertThat(replaced.size()).isEqualTo("payload".length());
+    assertLive(bucket, "dst", g + 1_000, "payload");
+
+    ObjectInfo next = put(store(), bucket, "dst", "after");
+    assertThat(next.generation()).as("later store-assigned generations stay above").isGreaterThan(g + 1_000);
+  }
+
+  @Test
+  @Requires(Capability.ASSIGNED_GENERATIONS)
+  default void composeWithAnAssignedGenerationGetsExactlyIt() {
+    String bucket = newBucket();
+    long g = farGeneration(bucket);
+    put(store(), bucket, "p1", "alpha-");
+    put(store(), bucket, "p2", "beta");
+    put(store(), bucket, "whole", "old");
+
+    ObjectInfo created = composeAssigned(bucket, "fresh", g, "p1", "p2");
+    assertThat(created.generation()).isEqualTo(g);
+    assertThat(created.componentCount()).isEqualTo(2);
+    assertThat(created.crc32c()).isEqualTo(crc32c("alpha-beta"));
+    assertLive(bucket, "fresh", g, "alpha-beta");
+
+    ObjectInfo replaced = composeAssigned(bucket, "whole", g + 1_000, "p2", "p1");
+    assertThat(replaced.generation()).isEqualTo(g + 1_000);
+    assertLive(bucket, "whole", g + 1_000, "beta" + "alpha-");
+
+    ObjectInfo next = put(store(), bucket, "whole", "after");
+    assertThat(next.generation()).as("later store-assigned generations stay above").isGreaterThan(g + 1_000);
+  }
+
+  @Test
+  @Requires(Capability.ASSIGNED_GENERATIONS)
+  default void copyWithAnAssignedGenerationNotAboveTheLiveOneIs412AndChangesNothing() {
+    String bucket = newBucket();
+    long g = farGeneration(bucket);
+    put(store(), bucket, "src", "payload");
+    put(store(), WriteRequest.of(bucket, "dst").withGeneration(g), bytes("live"));
+
+    HybridStorageException same = expect(412, () -> copyAssigned(bucket, "src", "dst", g));
+    assertNames(same, store(), bucket, "dst");
+    assertThat(same.getMessage()).contains("copy").contains(String.valueOf(g));
+    expect(412, () -> copyAssigned(bucket, "src", "dst", g - 1));
+    expect(412, () -> copyAssigned(bucket, "src", "dst", g / 2));
+    assertLive(bucket, "dst", g, "live");
+  }
+
+  @Test
+  @Requires(Capability.ASSIGNED_GENERATIONS)
+  default void composeWithAnAssignedGenerationNotAboveTheLiveOneIs412AndChangesNothing() {
+    String bucket = newBucket();
+    long g = farGeneration(bucket);
+    put(store(), bucket, "p1", "alpha-");
+    put(store(), bucket, "p2", "beta");
+    put(store(), WriteRequest.of(bucket, "whole").withGeneration(g), bytes("live"));
+
+    HybridStorageException same = expect(412, () -> composeAssigned(bucket, "whole", g, "p1", "p2"));
+    assertNames(same, store(), bucket, "whole");
+    assertThat(same.getMessage()).contains(String.valueOf(g));
+    expect(412, () -> composeAssigned(bucket, "whole", g - 1, "p1", "p2"));
+    expect(412, () -> composeAssigned(bucket, "whole", g / 2, "p1"));
+    assertLive(bucket, "whole", g, "live");
+  }
+
+  @Test
+  @Requires(Capability.ASSIGNED_GENERATIONS)
+  default void copyAndComposeWithAnAssignedGenerationNotAboveADeletedOneAre412() {
+    String bucket = newBucket();
+    long g = farGeneration(bucket);
+    put(store(), bucket, "src", "payload");
+    put(store(), WriteRequest.of(bucket, "o").withGeneration(g), bytes("deleted later"));
+    assertThat(store().delete(ObjectId.of(bucket, "o"), Conditions.none())).isTrue();
+
+    HybridStorageException copy = expect(412, () -> copyAssigned(bucket, "src", "o", g));
+    assertNames(copy, store(), bucket, "o");
+    assertThat(copy.getMessage()).as("names the generation held").contains(String.valueOf(g));
+    expect(412, () -> copyAssigned(bucket, "src", "o", g - 1));
+    HybridStorageException compose = expect(412, () -> composeAssigned(bucket, "o", g, "src"));
+    assertNames(compose, store(), bucket, "o");
+    expect(412, () -> composeAssigned(bucket, "o", g - 1, "src", "src"));
+    assertThat(store().head(ObjectId.of(bucket, "o"), Conditions.none())).as("still deleted").isEmpty();
+
+    assertThat(copyAssigned(bucket, "src", "o", g + 1_000).generation()).isEqualTo(g + 1_000);
+    assertThat(composeAssigned(bucket, "o", g + 2_000, "src", "src").generation()).isEqualTo(g + 2_000);
+    assertLive(bucket, "o", g + 2_000, "payloadpayload");
+  }
+
+  @Test
+  @Requires(Capability.ASSIGNED_GENERATIONS)
+  default void copyAndComposeWithGenerationZeroGetAStoreGenerationAboveEveryOneHeld() {
+    String bucket = newBucket();
+    long g = farGeneration(bucket);
+    put(store(), bucket, "src", "payload");
+    put(store(), WriteRequest.of(bucket, "live").withGeneration(g), bytes("assigned"));
+    put(store(), WriteRequest.of(bucket, "gone").withGeneration(g + 1_000), bytes("assigned"));
+    store().delete(ObjectId.of(bucket, "gone"), Conditions.none());
+
+    CopyRequest copy = CopyRequest.of(ObjectId.of(bucket, "src"), bucket, "live").withGeneration(0);
+    assertThat(copy.generation()).isZero();
+    assertThat(store().copy(copy).generation()).as("above the live one").isGreaterThan(g);
+    assertThat(composeAssigned(bucket, "gone", 0, "src").generation()).as("above the deleted one")
+        .isGreaterThan(g + 1_000);
+    assertThat(read(store(), bucket, "live")).isEqualTo("payload");
+    assertThat(read(store(), bucket, "gone")).isEqualTo("payload");
+  }
+
+  @Test
+  default void copyAndComposeWithAnAssignedGenerationAreRefusedWithoutTheCapability() {
+    Assumptions.assumeFalse(store().capabilities().contains(Capability.ASSIGNED_GENERATIONS),
+        () -> store().site() + " takes assigned generations (see the @Requires(ASSIGNED_GENERATIONS) tests)");
+    String bucket = newBucket();
+    ObjectInfo live = put(store(), bucket, "dst", "live");
+    put(store(), bucket, "src", "payload");
+    long g = live.generation() + 1_000_000_000L;
+
+    HybridStorageException copy = expectRefused(() -> copyAssigned(bucket, "src", "dst", g));
+    assertNames(copy, store(), bucket, "dst");
+    assertThat(copy.getMessage()).contains("copy").contains(String.valueOf(g));
+    HybridStorageException compose = expectRefused(() -> composeAssigned(bucket, "dst", g, "src"));
+    assertNames(compose, store(), bucket, "dst");
+    assertThat(compose.getMessage()).contains("compose").contains(String.valueOf(g));
+    assertLive(bucket, "dst", live.generation(), "live");
+  }
+
+  /** 400 or 501, not retryable: what a store without a capability answers a request needing it. */
+  private static HybridStorageException expectRefused(ThrowingCallable call) {
+    try {
+      call.call();
+    } catch (HybridStorageException e) {
+      assertThat(e.code()).as("code of: %s", e.getMessage()).isIn(400, 501);
+      assertThat(e.isRetryable()).as("retryable: %s", e.getMessage()).isFalse();
+      return e;
+    } catch (Throwable t) {
+      throw new AssertionError("expected a HybridStorageException 400 or 501 but got " + t, t);
+    }
+    throw new AssertionError("expected a HybridStorageException 400 or 501 but the call succeeded");
   }
 }
