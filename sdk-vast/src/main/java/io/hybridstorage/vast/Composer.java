@@ -23,8 +23,9 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * a server-side multipart UploadPartCopy, each source pinned to the ETag its precondition was
  * checked against, and the CRC32C combined from the sources' (when all are known). Otherwise the
  * sources are streamed through this process into a new upload. Either way the result is
- * published like a write (target preconditions, a new generation, {@code componentCount} = the
- * sum of the sources').
+ * published like a write (target preconditions, a new generation — the caller's {@link
+ * ComposeRequest#generation()} when assigned, refused like an assigned write's when not above the
+ * target's live or deleted generation — {@code componentCount} = the sum of the sources').
  */
 final class Composer {
 
@@ -41,8 +42,8 @@ final class Composer {
   ObjectInfo run() {
     List<Current> sources = headSources();
     if (serverSide(sources)) {
-      return store.publish(OP, request.bucket(), request.targetName(), request.targetConditions(), 0, false,
-          (current, guard) -> copyParts(current, guard));
+      return store.publish(OP, request.bucket(), request.targetName(), request.targetConditions(),
+          request.generation(), false, (current, guard) -> copyParts(current, guard));
     }
     return streamed(sources);
   }
@@ -104,7 +105,8 @@ final class Composer {
       size += s.size();
     }
     String crc32c = crc == null ? null : Checksums.crc32cBase64(com.google.common.hash.HashCode.fromInt(crc));
-    long generation = store.nextGeneration(OP, request.bucket(), request.targetName(), target, 0);
+    long generation = store.nextGeneration(OP, request.bucket(), request.targetName(), target,
+        request.generation());
     Instant now = store.clock.instant();
     Map<String, String> user = HsMetadata.encode(generation, 1, crc32c, null, now, now, components,
         request.metadata());
@@ -123,7 +125,7 @@ final class Composer {
       size += c.info().size();
     }
     WriteRequest write = new WriteRequest(request.bucket(), request.targetName(), request.metadata(),
-        request.targetConditions(), null, null, 0, size);
+        request.targetConditions(), null, null, request.generation(), size);
     try (ObjectWriter writer = new VastObjectWriter(store, write, components)) {
       byte[] chunk = new byte[256 * 1024];
       for (Current c : sources) {

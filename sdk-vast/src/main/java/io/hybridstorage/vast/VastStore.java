@@ -79,8 +79,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * <h2>Generations</h2>
  * S3 has no generations, so each version we write carries its logical generation and
  * metageneration in user metadata ({@code x-amz-meta-hs-generation}, {@code hs-metageneration};
- * see {@link HsMetadata} for every key). A write gets {@link WriteRequest#generation()} when the
- * caller (the router, replicating) assigns one, else {@code max(live generation + 1, now in
+ * see {@link HsMetadata} for every key). A write, copy or compose gets the caller's generation
+ * ({@link WriteRequest#generation()}, {@code CopyRequest}/{@code ComposeRequest.generation()})
+ * when the caller (the router) assigns one, else {@code max(live generation + 1, now in
  * microseconds)}, so generations grow per object. A metadata update keeps the generation and
  * bumps the metageneration (an S3 copy of the object onto itself with new metadata).
  *
@@ -764,15 +765,16 @@ public final class VastStore implements ObjectStore {
     String op = "copy";
     ObjectId source = request.source();
     Names.checkObject(op, request.targetBucket(), request.targetName(), site());
-    return publish(op, request.targetBucket(), request.targetName(), request.targetConditions(), 0, false,
-        (current, guard) -> {
+    return publish(op, request.targetBucket(), request.targetName(), request.targetConditions(),
+        request.generation(), false, (current, guard) -> {
           Current src = headCurrent(op, source.bucket(), source.name(), true)
               .filter(c -> source.generation() == 0 || source.generation() == c.info().generation())
               .orElseThrow(() -> HybridStorageException.objectNotFound(op, source.bucket(), source.name(), site()));
           request.sourceConditions().check(src.info(), op, source.bucket(), source.name(), site());
           ObjectInfo s = src.info();
           ObjectMetadata metadata = request.metadata() == null ? s.metadata() : request.metadata();
-          long generation = nextGeneration(op, request.targetBucket(), request.targetName(), current, 0);
+          long generation = nextGeneration(op, request.targetBucket(), request.targetName(), current,
+              request.generation());
           Instant now = clock.instant();
           Map<String, String> user = HsMetadata.encode(generation, 1, s.crc32c(), s.md5(), now, now,
               s.componentCount(), metadata);

@@ -435,6 +435,35 @@ class VastStoreS3MockTest {
   }
 
   @Test
+  void serverSideComposeTakesAnAssignedGenerationAndRefusesOneNotAboveTheTombstone() throws IOException {
+    String bucket = VastTestSupport.newBucket(store, "compose-assigned");
+    byte[] a = bytes(5 * 1024 * 1024, 11);
+    byte[] b = bytes(200, 12);
+    put(bucket, "a", a);
+    ObjectInfo bInfo = put(bucket, "b", b);
+    long g = bInfo.generation() + 1_000_000_000L;
+    List<ComposeRequest.Source> sources = List.of(ComposeRequest.Source.of("a"), ComposeRequest.Source.of("b"));
+
+    // a (5 MiB) then b: server-side UploadPartCopy, published under the target's lock with the assigned generation
+    ObjectInfo composed = store.compose(new ComposeRequest(bucket, sources, "ab", ObjectMetadata.empty(),
+        Conditions.none()).withGeneration(g));
+    assertThat(composed.generation()).isEqualTo(g);
+    assertThat(store.head(ObjectId.of(bucket, "ab"), Conditions.none()).orElseThrow().generation()).isEqualTo(g);
+    assertThat(store.delete(ObjectId.of(bucket, "ab"), Conditions.none())).isTrue();
+
+    assertThatThrownBy(() -> store.compose(new ComposeRequest(bucket, sources, "ab", ObjectMetadata.empty(),
+        Conditions.none()).withGeneration(g)))
+        .isInstanceOfSatisfying(HybridStorageException.class, e -> {
+          assertThat(e.code()).isEqualTo(412);
+          assertThat(e.getMessage()).startsWith("compose gs://" + bucket + "/ab").contains(String.valueOf(g));
+        });
+    assertThat(store.head(ObjectId.of(bucket, "ab"), Conditions.none())).as("still deleted").isEmpty();
+    assertThat(store.compose(new ComposeRequest(bucket, sources, "ab", ObjectMetadata.empty(), Conditions.none())
+        .withGeneration(g + 1)).generation()).isEqualTo(g + 1);
+    assertThat(raw.listMultipartUploads(r -> r.bucket(bucket)).uploads()).isEmpty();
+  }
+
+  @Test
   void signedUrlsWorkForGetAndPut() throws IOException {
     String bucket = VastTestSupport.newBucket(store, "sign");
     put(bucket, "o", "signed".getBytes(StandardCharsets.UTF_8));
