@@ -70,8 +70,8 @@ import org.slf4j.LoggerFactory;
  * this store reports {@link Capability#OBJECT_VERSIONING}, {@link
  * Capability#ATOMIC_PRECONDITIONS}, {@link Capability#NATIVE_COMPOSE}, {@link
  * Capability#NATIVE_COPY} and, when the client's credentials can sign, {@link
- * Capability#SIGNED_URLS}. It never reports {@link Capability#ASSIGNED_GENERATIONS}: a write
- * carrying a caller-assigned generation fails with 501, since GCS cannot take a generation from
+ * Capability#SIGNED_URLS}. It never reports {@link Capability#ASSIGNED_GENERATIONS}: a write,
+ * copy or compose carrying a caller-assigned generation fails with 501, since GCS cannot take a generation from
  * a client — placements that include GCS must make it the authority.
  *
  * <p>Reads cost two calls: the metadata (which decides the preconditions and the range's 416),
@@ -437,13 +437,7 @@ public final class GcsStore implements ObjectStore, NativeStorageAware {
 
   @Override
   public ObjectWriter openWrite(WriteRequest request) {
-    if (request.generation() != 0) {
-      throw new HybridStorageException(501, "notImplemented", "write", request.bucket(), request.name(), site,
-          "a caller-assigned generation (" + request.generation() + ") cannot be written to GCS site " + site
-              + ": GCS assigns its own generations, so it must be the authority of every placement that"
-              + " includes it (no ASSIGNED_GENERATIONS capability)",
-          null);
-    }
+    refuseAssignedGeneration("write", request.bucket(), request.name(), request.generation());
     Names.checkObject("write", request.bucket(), request.name(), site);
     return new GcsObjectWriter(this, storage, request, singleRequestLimit);
   }
@@ -503,8 +497,23 @@ public final class GcsStore implements ObjectStore, NativeStorageAware {
     return token == null || token.isEmpty() ? null : token;
   }
 
+  /**
+   * 501 for a caller-assigned generation (a write, copy or compose): GCS assigns its own, so this
+   * store has no {@link Capability#ASSIGNED_GENERATIONS}.
+   */
+  private void refuseAssignedGeneration(String op, String bucket, String name, long generation) {
+    if (generation != 0) {
+      throw new HybridStorageException(501, "notImplemented", op, bucket, name, site,
+          "a caller-assigned generation (" + generation + ") cannot be given to a " + op + " on GCS site " + site
+              + ": GCS assigns its own generations, so it must be the authority of every placement that"
+              + " includes it (no ASSIGNED_GENERATIONS capability)",
+          null);
+    }
+  }
+
   @Override
   public ObjectInfo copy(CopyRequest request) {
+    refuseAssignedGeneration("copy", request.targetBucket(), request.targetName(), request.generation());
     ObjectId source = request.source();
     Names.checkObject("copy", request.targetBucket(), request.targetName(), site);
     Storage.CopyRequest.Builder b = Storage.CopyRequest.newBuilder()
@@ -544,6 +553,7 @@ public final class GcsStore implements ObjectStore, NativeStorageAware {
    */
   @Override
   public ObjectInfo compose(ComposeRequest request) {
+    refuseAssignedGeneration("compose", request.bucket(), request.targetName(), request.generation());
     request.validate(site);
     Names.checkObject("compose", request.bucket(), request.targetName(), site);
     Storage.ComposeRequest.Builder b = Storage.ComposeRequest.newBuilder();
