@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import javax.annotation.Nullable;
@@ -345,7 +346,7 @@ public final class WriteCoordinator {
       replicasSkipped.forEach(site -> sync.put(site, CompletableFuture.supplyAsync(() -> skippedOrCollided(site),
           ctx.pool())));
       replicaWriters.clear();
-      settle(route, b, n, info.generation(), sync, intent, "write");
+      settle(route, b, n, info.generation(), sync, intent, "write", true);
       session.wrote(b, n, info.generation());
       return info;
     }
@@ -434,7 +435,7 @@ public final class WriteCoordinator {
               () -> ctx.replicator().copy(b, n, g, route.primary(), s, false), ctx.pool()));
         }
       }
-      settle(route, b, n, g, sync, intent, "write");
+      settle(route, b, n, g, sync, intent, "write", true);
       session.wrote(b, n, g);
       return info;
     }
@@ -615,8 +616,8 @@ public final class WriteCoordinator {
   public ObjectInfo updateMetadata(Route placed, ObjectId id, MetadataPatch patch, Conditions conditions) {
     Route route = decidingRoute(placed, !conditions.isEmpty(), id.bucket(), id.name());
     // retried by the site's resilience only under a metageneration condition; not resolved further
-    return change(route, Op.METADATA, id.bucket(), id.name(), "updateMetadata", Conditions.none(),
-        () -> route.primary().store().updateMetadata(id, patch, conditions), () -> {
+    return change(route, Op.METADATA, id.bucket(), id.name(), "updateMetadata", Conditions.none(), 0,
+        g -> route.primary().store().updateMetadata(id, patch, conditions), g -> {
           throw new IllegalStateException("not repeated");
         }, Optional::empty);
   }
@@ -627,7 +628,8 @@ public final class WriteCoordinator {
         request.targetName(), request.source().name());
     SiteHandle primary = targetRoute.primary();
     return change(targetRoute, Op.WRITE, request.targetBucket(), request.targetName(), "copy",
-        request.targetConditions(), () -> primary.store().copyOnce(request), () -> primary.store().copy(request),
+        request.targetConditions(), request.generation(), g -> primary.store().copyOnce(request.withGeneration(g)),
+        g -> primary.store().copy(request.withGeneration(g)),
         () -> primary.store().head(request.source(), Conditions.none())
             .map(src -> new Expected(src.size(), src.crc32c(), -1)));
   }
@@ -640,7 +642,8 @@ public final class WriteCoordinator {
         names.toArray(String[]::new));
     SiteHandle primary = route.primary();
     return change(route, Op.WRITE, request.bucket(), request.targetName(), "compose", request.targetConditions(),
-        () -> primary.store().composeOnce(request), () -> primary.store().compose(request), () -> {
+        request.generation(), g -> primary.store().composeOnce(request.withGeneration(g)),
+        g -> primary.store().compose(request.withGeneration(g)), () -> {
           long size = 0;
           int components = 0;
           Integer crc = null;
@@ -678,49 +681,65 @@ public final class WriteCoordinator {
    * same way — unrecognised, the first failure stands (the outcome stays unknown; the intent rolls
    * whatever happened forward).
    */
-  private ObjectInfo change(Route route, Op op, String b, String n, String what, Conditions target,
-      Supplier<ObjectInfo> once, Supplier<ObjectInfo> again, Supplier<Optional<Expected>> expected) {
+  private ObjectInfo change(Route route, Op op, String b, String n, String what, Conditions target, long requested,
+      LongFunction<ObjectInfo> once, LongFunction<ObjectInfo> again, Supplier<Optional<Expected>> expected) {
     try (Intent intent = intentFor(route, op, b, n, 0, what)) {
-      ObjectInfo info;
-      try {
-        info = once.get();
-      } catch (HybridStorageException e) {
-        Long match = target.ifGenerationMatch();
-        if (!e.isRetryable() || match == null) {
-          if (isRefusal(e)) {
-            intent.cancel();
+      // a new version made at a primary that takes assigned generations gets one from this router's
+      // clock, as writes do: a generation the primary chose itself could equal one another router
+      // issued for another write of the same name
+      boolean issued = requested == 0 && op != Op.METADATA && route.primary().assignsGenerations();
+      Long match = target.ifGenerationMatch();
+      long g = requested != 0 ? requested : issued ? ctx.generations().next(b, n, match == null ? 0 : match) : 0;
+      ObjectInfo info = null;
+      for (int attempt = 0; info == null; attempt++) {
+        try {
+          info = once.apply(g);
+        } catch (HybridStorageException e) {
+          if (issued && target.isEmpty() && e.code() == 412 && e.heldGeneration() > 0 && attempt < 8) {
+            // an unconditional change lost a race to a newer version: again, newer (GCS never 412s it)
+            ctx.generations().observe(b, n, e.heldGeneration());
+            g = ctx.generations().next(b, n, 0);
+            continue;
           }
-          throw e;
-        }
-        info = applied(route.primary(), b, n, match, expected).orElseGet(() -> {
-          try {
-            return again.get();
-          } catch (HybridStorageException second) {
-            if (second.code() != 412) {
-              throw second;
+          if (!e.isRetryable() || match == null) {
+            if (isRefusal(e)) {
+              intent.cancel();
             }
-            return applied(route.primary(), b, n, match, expected).orElseThrow(() -> e);
+            throw e;
           }
-        });
+          long generation = g;
+          info = applied(route.primary(), b, n, match, generation, expected).orElseGet(() -> {
+            try {
+              return again.apply(generation);
+            } catch (HybridStorageException second) {
+              if (second.code() != 412) {
+                throw second;
+              }
+              return applied(route.primary(), b, n, match, generation, expected).orElseThrow(() -> e);
+            }
+          });
+        }
       }
-      long g = info.generation();
-      ctx.generations().observe(b, n, g);
-      replicate(route, op, b, n, g, intent, what, s -> () -> op == Op.METADATA
-          ? ctx.replicator().metadata(b, n, g, route.primary(), s)
-          : ctx.replicator().copy(b, n, g, route.primary(), s, false));
-      session.wrote(b, n, g);
+      long committed = info.generation();
+      ctx.generations().observe(b, n, committed);
+      replicate(route, op, b, n, committed, intent, what, s -> () -> op == Op.METADATA
+          ? ctx.replicator().metadata(b, n, committed, route.primary(), s)
+          : ctx.replicator().copy(b, n, committed, route.primary(), s, false));
+      session.wrote(b, n, committed);
       return info;
     }
   }
 
   /** The primary's live version of {@code b/n} if it is what the change would have produced. */
-  private static Optional<ObjectInfo> applied(SiteHandle primary, String b, String n, long match,
+  private static Optional<ObjectInfo> applied(SiteHandle primary, String b, String n, long match, long issued,
       Supplier<Optional<Expected>> expected) {
     Optional<Expected> want = expected.get();
     if (want.isEmpty()) {
       return Optional.empty();
     }
-    return primary.store().head(ObjectId.of(b, n), Conditions.none()).filter(i -> want.get().matches(i, match));
+    // with a generation this router issued, that exact generation is the change's identity
+    return primary.store().head(ObjectId.of(b, n), Conditions.none())
+        .filter(i -> want.get().matches(i, match) && (issued == 0 || i.generation() == issued));
   }
 
   /** Runs {@code task} on every synchronous replica and settles the change by the policy. */
@@ -732,7 +751,7 @@ public final class WriteCoordinator {
           ? CompletableFuture.failedFuture(new IllegalStateException("circuit open"))
           : CompletableFuture.supplyAsync(task.apply(s), ctx.pool()));
     }
-    settle(route, b, n, g, sync, intent, what);
+    settle(route, b, n, g, sync, intent, what, op == Op.WRITE);
   }
 
   // ------------------------------------------------------------------------------------ policy
@@ -745,7 +764,7 @@ public final class WriteCoordinator {
    * acknowledged. A failed change has still reached the primary and will converge.
    */
   void settle(Route route, String b, String n, long g, Map<SiteHandle, CompletableFuture<?>> sync, Intent intent,
-      String what) {
+      String what, boolean newVersion) {
     int acks = 1;
     Map<SiteHandle, CompletableFuture<?>> remaining = new LinkedHashMap<>(sync);
     Map<SiteHandle, Throwable> failed = new LinkedHashMap<>();
@@ -766,8 +785,19 @@ public final class WriteCoordinator {
         }
       }
     }
-    // still running (a quorum was reached without them): their entries go once they confirm
-    remaining.forEach((site, f) -> f.thenRun(() -> intent.confirm(site)));
+    // still running (a quorum was reached without them): their entries go once they confirm. A new
+    // version that lands there after the acknowledgement may land after a delete of it already
+    // passed that site (which then had nothing to delete): so it is checked against the primary,
+    // and removed again when the primary no longer holds anything live
+    remaining.forEach((site, f) -> f.thenRunAsync(() -> {
+      if (newVersion && route.primary().store().head(ObjectId.of(b, n), Conditions.none()).isEmpty()) {
+        ctx.replicator().deleteUpTo(b, n, g, site);
+      }
+      intent.confirm(site);
+    }, ctx.pool()).exceptionally(t -> {
+      log.debug("late replica {} of gs://{}/{}#{}: {}", site, b, n, g, t.toString()); // the entry stays
+      return null;
+    }));
     failed.forEach((site, t) -> log.info("{} gs://{}/{}#{} to {} failed; journaled: {}", what, b, n, g, site,
         t.toString()));
     if (route.durableJournal() || !failed.isEmpty() || !remaining.isEmpty()) {
