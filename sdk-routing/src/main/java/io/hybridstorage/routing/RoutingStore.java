@@ -722,11 +722,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   /** Whether the journal holds appends not yet durable (not yet replayable): its depth counts them. */
   private boolean appendsInFlight() {
-    int committed = 0;
-    for (String site : sites.keySet()) {
-      committed += journal.depth(site);
-    }
-    return journal.depth() > committed;
+    return journal.inFlight() > 0;
   }
 
   /**

@@ -45,8 +45,13 @@ class FaultToleranceTest {
     time.advance(World.testSettings().breakerOpenWait().plusNanos(1));
   }
 
+  /**
+   * A world on {@code time} that replays when the test drains: a periodic replay woken by the
+   * advance past the open wait would race the test's next call for the breaker's one half-open
+   * trial call, and the loser gets a 503.
+   */
   static World world(Placement placement, VirtualClock time) {
-    return new World(placement, time, World.testSettings());
+    return new World(placement, time, World.testSettings().withJournal(512, Duration.ofHours(1), 2));
   }
 
   /** Writes WRITES keys (two versions each); returns the last acknowledged value per key. */
