@@ -242,8 +242,8 @@ public final class HybridStorageOptions {
   }
 
   /**
-   * How the router waits (retries, drains, hedges, journal replay): on the time of {@link
-   * #clock()}, so the two are set together. Default: {@link Sleeper#system()}.
+   * How the router waits (retries, drains, hedges, journal replay, watermarks): on the time of
+   * {@link #clock()}, so the two are set together. Default: {@link Sleeper#system()}.
    */
   public Sleeper sleeper() {
     return sleeper;

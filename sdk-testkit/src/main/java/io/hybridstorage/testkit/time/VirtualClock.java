@@ -35,9 +35,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>As the router's time ({@code HybridStorageOptions.newBuilder().clock(clock).sleeper(
  * clock.sleeper())}) it holds the router's circuit-breaker open waits, retry pauses, hedge delays,
- * journal replay interval and {@code drain} polls until the test advances it. Give the router the
- * blocking {@link #sleeper()}: it waits in threads of its own (replay, hedging), which an
- * advancing sleeper would let run this clock forward.
+ * journal replay and watermark intervals and {@code drain} polls until the test advances it. Give
+ * the router the blocking {@link #sleeper()}: it waits in threads of its own (replay, watermarks,
+ * hedging), which an advancing sleeper would let run this clock forward.
  *
  * <p>Thread-safe. Time never goes backwards.
  */
