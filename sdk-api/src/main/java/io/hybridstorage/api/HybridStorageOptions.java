@@ -42,6 +42,7 @@ public final class HybridStorageOptions {
   @Nullable private final String localSite;
   private final String projectId;
   private final Clock clock;
+  private final Sleeper sleeper;
   private final long seed;
   @Nullable private final Path journalDirectory;
   private final Map<String, Profile> profiles;
@@ -55,6 +56,7 @@ public final class HybridStorageOptions {
     this.localSite = b.localSite;
     this.projectId = b.projectId;
     this.clock = b.clock;
+    this.sleeper = b.sleeper;
     this.seed = b.seed;
     this.journalDirectory = b.journalDirectory;
     this.profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.profiles));
@@ -202,6 +204,7 @@ public final class HybridStorageOptions {
     b.localSite = localSite;
     b.projectId = projectId;
     b.clock = clock;
+    b.sleeper = sleeper;
     b.seed = seed;
     b.journalDirectory = journalDirectory;
     b.profiles.putAll(profiles);
@@ -230,9 +233,20 @@ public final class HybridStorageOptions {
     return projectId;
   }
 
-  /** The clock for timestamps, staleness and time limits; inject a fake one in tests. */
+  /**
+   * The clock for timestamps, generations, staleness, circuit-breaker open waits and {@code drain}
+   * deadlines; inject a fake one in tests, together with a {@link #sleeper()} that waits on it.
+   */
   public Clock clock() {
     return clock;
+  }
+
+  /**
+   * How the router waits (retries, drains, hedges, journal replay, watermarks): on the time of
+   * {@link #clock()}, so the two are set together. Default: {@link Sleeper#system()}.
+   */
+  public Sleeper sleeper() {
+    return sleeper;
   }
 
   /** The seed of every random choice (hedging jitter, fault injection), so runs replay. */
@@ -312,6 +326,7 @@ public final class HybridStorageOptions {
     @Nullable private String localSite;
     private String projectId = "hybrid-storage";
     private Clock clock = Clock.systemUTC();
+    private Sleeper sleeper = Sleeper.system();
     private long seed = 1;
     @Nullable private Path journalDirectory;
     private final Map<String, Profile> profiles = new LinkedHashMap<>();
@@ -349,6 +364,16 @@ public final class HybridStorageOptions {
 
     public Builder clock(Clock value) {
       this.clock = requireNonNull(value, "clock");
+      return this;
+    }
+
+    /**
+     * How the router waits; set it with a {@link #clock(Clock)} that is not the system's, e.g. a
+     * test's virtual clock and the sleeper that waits on it (see {@link Sleeper}). Configuration
+     * files cannot set it. Default: {@link Sleeper#system()}.
+     */
+    public Builder sleeper(Sleeper value) {
+      this.sleeper = requireNonNull(value, "sleeper");
       return this;
     }
 

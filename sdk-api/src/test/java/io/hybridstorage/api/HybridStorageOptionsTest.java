@@ -144,4 +144,21 @@ class HybridStorageOptionsTest {
     assertThat(copy.seed()).isEqualTo(42);
     assertThat(copy.placements().get(0).toBuilder().build()).isEqualTo(options.placements().get(0));
   }
+
+  @Test
+  void theSleeperIsTheSystemsUnlessSetAndTravelsWithTheClock() throws Exception {
+    assertThat(HybridStorageOptions.inMemoryThreeSites().build().sleeper()).isSameAs(Sleeper.system());
+    assertThat(Sleeper.system()).hasToString("Sleeper.system()");
+    Sleeper.system().sleep(Duration.ofNanos(-1)); // returns at once
+
+    java.time.Clock fixed = java.time.Clock.fixed(java.time.Instant.EPOCH, java.time.ZoneOffset.UTC);
+    java.util.List<Duration> waits = new java.util.ArrayList<>();
+    Sleeper recording = waits::add;
+    HybridStorageOptions options = HybridStorageOptions.inMemoryThreeSites().clock(fixed).sleeper(recording).build();
+    assertThat(options.sleeper()).isSameAs(recording);
+    assertThat(options.toBuilder().build().sleeper()).isSameAs(recording);
+    assertThat(options.toBuilder().build().clock()).isSameAs(fixed);
+    assertThatThrownBy(() -> threeSites().sleeper(null)).isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("sleeper");
+  }
 }

@@ -3,10 +3,10 @@ package io.hybridstorage.routing;
 /**
  * Events of a {@link RoutingStore}, for metrics and logs outside the core (a Micrometer binder
  * lives outside this module); register with {@link RoutingStore#addListener}. Callbacks run on the
- * thread where the event happened — the journal's committer, a replay lane, the caller whose call
- * moved a circuit breaker, or Resilience4j's timer for a breaker's automatic half-open — so they
- * must be fast and must not block. One that throws is logged and ignored. Every method has an
- * empty default.
+ * thread where the event happened — the journal's committer, a replay lane, or the caller whose
+ * call moved a circuit breaker (a breaker half-opens with the first call after its open wait, on
+ * the options' clock) — so they must be fast and must not block. One that throws is logged and
+ * ignored. Every method has an empty default.
  */
 public interface RoutingListener {
 

@@ -23,6 +23,7 @@ import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.SignUrlRequest;
 import io.hybridstorage.api.SiteConfig;
+import io.hybridstorage.api.Sleeper;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.api.spi.Replicating;
@@ -46,7 +47,10 @@ import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.EnumSet;
@@ -60,10 +64,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,6 +99,11 @@ import javax.annotation.Nullable;
  * RoutingSettings#replayInterval()} to the sites that answer. A router opened on the same journal
  * directory after a crash replays what the previous process acknowledged.
  *
+ * <p>Time: every wait of the router — the replay and watermark intervals, {@link #drain},
+ * retries, hedge delays, circuit-breaker open waits — runs on {@link HybridStorageOptions#clock()}
+ * and {@link HybridStorageOptions#sleeper()}, so a test on a virtual clock never sleeps; only the
+ * per-call time limit and the bulkhead's wait stay on real time (see {@link ResilientStore}).
+ *
  * <p>Buckets exist on every site named by a placement covering them: bucket changes go to the
  * bucket's authority first (its answer — 409, 404 — is the answer), then to the other sites.
  * Listings are served by the primaries of the placements owning the listed names, merged.
@@ -122,12 +128,15 @@ public final class RoutingStore implements ObjectStore, Replicating {
   private final Map<Placement, Route> routes = new ConcurrentHashMap<>();
   private final Listeners listeners = new Listeners();
   private final ExecutorService pool;
-  private final ScheduledExecutorService scheduler;
-  private final ScheduledFuture<?> replayTask;
   private final Watermarks watermarks;
-  private final ScheduledFuture<?> watermarkTask;
+  /** Runs the periodic tasks (replay, watermarks): one thread each, waiting its interval on the sleeper. */
+  private final ExecutorService timers;
   private final Set<Capability> capabilities;
   private final String siteName;
+  /** Signalled at each group commit of the journal: {@link #drain} waits on it for appends in flight. */
+  private final Object commitSignal = new Object();
+  /** Group commits of the journal so far; guarded by {@link #commitSignal}. */
+  private long journalCommits;
   /** The journal directory this store made itself (none was configured); deleted on close. */
   @Nullable private final Path temporaryJournal;
   private volatile boolean closed;
@@ -142,12 +151,12 @@ public final class RoutingStore implements ObjectStore, Replicating {
     this.options = options;
     this.settings = settings;
     this.pool = Executors.newCachedThreadPool(daemon("hs-routing"));
-    this.scheduler = Executors.newScheduledThreadPool(1, daemon("hs-routing-timer"));
+    this.timers = Executors.newFixedThreadPool(2, daemon("hs-routing-timer"));
     Map<String, SiteHandle> handles = new LinkedHashMap<>();
     for (Map.Entry<String, SiteConfig> e : options.sites().entrySet()) {
       ObjectStore store = stores.get(e.getKey());
       if (store != null) {
-        ResilientStore resilient = new ResilientStore(store, settings, pool);
+        ResilientStore resilient = new ResilientStore(store, settings, pool, options.clock(), options.sleeper());
         SiteHandle handle = new SiteHandle(e.getKey(), e.getValue(), resilient);
         resilient.breaker().getEventPublisher().onStateTransition(ev -> listeners.breakerStateChanged(handle.name(),
             ev.getStateTransition().getFromState().name(), ev.getStateTransition().getToState().name()));
@@ -161,25 +170,27 @@ public final class RoutingStore implements ObjectStore, Replicating {
     this.journal = ReplicationJournal.open(options.journalDirectory().orElse(temporaryJournal), options.clock(),
         settings.journalBatchMax());
     journal.onAppended(listeners::journalAppended);
+    journal.onAppended((entries, depth) -> {
+      synchronized (commitSignal) {
+        journalCommits++;
+        commitSignal.notifyAll();
+      }
+    });
     this.watermarks = new Watermarks(journal, options.clock(), settings, journalDirectory(), authorities(options),
         sites.keySet(), pool);
     journal.onAppended((entries, depth) -> watermarks.appended());
     Replicator replicator = new Replicator(this::site, options::placementFor, journal::hasPending, listeners);
     GenerationClock generations = new GenerationClock(options.clock(), generationNodeId,
-        GenerationClock.DEFAULT_MAX_LEAD, GenerationClock.DEFAULT_CAPACITY, GenerationClock.SYSTEM_WAITER);
-    this.ctx = new RoutingContext(options, settings, sites, journal, replicator, generations, pool, scheduler,
-        watermarks);
+        GenerationClock.DEFAULT_MAX_LEAD, GenerationClock.DEFAULT_CAPACITY, options.sleeper()::sleep);
+    this.ctx = new RoutingContext(options, settings, sites, journal, replicator, generations, pool, watermarks);
     this.session = new SessionTracker(settings.sessionCapacity());
     this.writes = new WriteCoordinator(ctx, session);
     this.reads = new ReadCoordinator(ctx, session);
     this.verifier = new Verifier(ctx);
     this.replayer = new Replayer(journal, replicator, name -> !site(name).isOpen(), pool, settings.replayThreads(),
         listeners);
-    long interval = settings.replayInterval().toNanos();
-    this.replayTask = scheduler.scheduleWithFixedDelay(this::replayQuietly, interval, interval, TimeUnit.NANOSECONDS);
-    long watermarkInterval = settings.watermarkInterval().toNanos();
-    this.watermarkTask = scheduler.scheduleWithFixedDelay(watermarks::publishQuietly, watermarkInterval,
-        watermarkInterval, TimeUnit.NANOSECONDS);
+    every(settings.replayInterval(), this::replayQuietly);
+    every(settings.watermarkInterval(), watermarks::publishQuietly);
     watermarks.appended(); // entries an earlier process left pending: announce them soon
     Set<Capability> caps = EnumSet.allOf(Capability.class);
     for (SiteHandle h : sites.values()) {
@@ -666,31 +677,84 @@ public final class RoutingStore implements ObjectStore, Replicating {
   }
 
   /**
-   * Replays until the journal is empty or {@code timeout} passed (real time); returns whether it
-   * drained. Sites that are down keep their entries.
+   * Replays until the journal is empty or {@code timeout} passed on the options' {@link
+   * HybridStorageOptions#clock() clock}; returns whether it drained. At least one pass runs. After
+   * a pass that replayed nothing it waits: for appends of this router still being made durable
+   * (best-effort journaling acknowledges before that), until the journal commits them; otherwise
+   * (sites down, breakers open) {@value #DRAIN_POLL_MILLIS} ms, or what is left of the timeout,
+   * through the options' {@link HybridStorageOptions#sleeper() sleeper} — on virtual time, until
+   * the test advances the clock. Sites that are down keep their entries. An interrupt ends it with
+   * {@code false} (the flag set).
    */
   @Override
   public boolean drain(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (journal.depth() > 0) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      if (replayPass() == 0) {
-        try {
-          Thread.sleep(10);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
+    Clock clock = options.clock();
+    Sleeper sleeper = options.sleeper();
+    Instant deadline = plusSaturated(clock.instant(), timeout);
+    try {
+      while (journal.depth() > 0) {
+        long commits = journalCommits();
+        int replayed = replayPass();
+        if (journal.depth() == 0) {
+          break;
+        }
+        Duration left = Duration.between(clock.instant(), deadline);
+        if (left.isNegative() || left.isZero()) {
           return false;
         }
+        if (replayed == 0) {
+          if (appendsInFlight()) {
+            awaitJournalCommitAfter(commits);
+          } else {
+            sleeper.sleep(left.compareTo(DRAIN_POLL) < 0 ? left : DRAIN_POLL);
+          }
+        }
       }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
-    return true;
+  }
+
+  static final long DRAIN_POLL_MILLIS = 10;
+  private static final Duration DRAIN_POLL = Duration.ofMillis(DRAIN_POLL_MILLIS);
+
+  /** Whether the journal holds appends not yet durable (not yet replayable): its depth counts them. */
+  private boolean appendsInFlight() {
+    return journal.inFlight() > 0;
   }
 
   /**
-   * Whether a site's circuit breaker currently rejects calls (open or forced open; a half-open
-   * breaker lets trial calls through and is not open).
+   * Waits until the journal commits a group after the {@code seen}-th: a wait for the committer
+   * thread, not for time, so it is real; bounded by {@link #DRAIN_POLL} in case a commit fails.
+   */
+  private void awaitJournalCommitAfter(long seen) throws InterruptedException {
+    synchronized (commitSignal) {
+      if (journalCommits == seen) {
+        commitSignal.wait(DRAIN_POLL_MILLIS);
+      }
+    }
+  }
+
+  private long journalCommits() {
+    synchronized (commitSignal) {
+      return journalCommits;
+    }
+  }
+
+  private static Instant plusSaturated(Instant start, Duration amount) {
+    try {
+      return start.plus(amount);
+    } catch (DateTimeException | ArithmeticException e) {
+      return amount.isNegative() ? Instant.MIN : Instant.MAX;
+    }
+  }
+
+  /**
+   * Whether a site's circuit breaker currently rejects calls (forced open, or open and its open
+   * wait not yet passed on the options' clock; a breaker past its open wait or half-open lets a
+   * trial call through and is not open).
    *
    * @throws IllegalArgumentException when this router has no such site
    */
@@ -733,6 +797,22 @@ public final class RoutingStore implements ObjectStore, Replicating {
         true);
   }
 
+  /** Runs {@code task} on a timer thread every {@code interval}, waited on the sleeper, until closed. */
+  private void every(Duration interval, Runnable task) {
+    timers.execute(() -> {
+      while (!closed) {
+        try {
+          options.sleeper().sleep(interval);
+        } catch (InterruptedException e) {
+          return; // closed
+        }
+        if (!closed) {
+          task.run();
+        }
+      }
+    });
+  }
+
   private void replayQuietly() {
     if (closed) {
       return;
@@ -751,11 +831,9 @@ public final class RoutingStore implements ObjectStore, Replicating {
       return;
     }
     closed = true;
-    replayTask.cancel(false);
-    watermarkTask.cancel(false);
+    timers.shutdownNow(); // interrupts their waits
     replayer.stop();
     watermarks.close(); // a last watermark: deleted when nothing is pending, else marked closed
-    scheduler.shutdownNow();
     journal.close();
     if (temporaryJournal != null) {
       try {

@@ -17,22 +17,42 @@ import io.hybridstorage.testkit.history.HistoryRecorder;
 import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
+import io.hybridstorage.testkit.time.VirtualClock;
 import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Partitions a replica or the authority while writing, heals, and checks that the sites converge
  * (the journal drains) and that no acknowledged write is lost.
+ *
+ * <p>The routers run on virtual time: a breaker that opened during the partition stays open until
+ * the test advances the clock past its open wait, however long the test takes in real time.
  */
+@Timeout(120) // virtual time that nobody advances would hang a test, not fail it
 class FaultToleranceTest {
 
   static final int WRITES = 20;
+
+  /** Moves the router's clock just past the breakers' open wait: they let a trial call through. */
+  static void breakerOpenWaitPasses(VirtualClock time) {
+    time.advance(World.testSettings().breakerOpenWait().plusNanos(1));
+  }
+
+  /**
+   * A world on {@code time} that replays when the test drains: a periodic replay woken by the
+   * advance past the open wait would race the test's next call for the breaker's one half-open
+   * trial call, and the loser gets a 503.
+   */
+  static World world(Placement placement, VirtualClock time) {
+    return new World(placement, time, World.testSettings().withJournal(512, Duration.ofHours(1), 2));
+  }
 
   /** Writes WRITES keys (two versions each); returns the last acknowledged value per key. */
   static Map<String, String> writeAll(ObjectStore router, String round, Map<String, Integer> failures) {
@@ -84,7 +104,8 @@ class FaultToleranceTest {
   @ParameterizedTest
   @EnumSource(WritePolicy.class)
   void partitionedReplicaConvergesAfterHeal(WritePolicy policy) throws Exception {
-    try (World w = new World(policy)) {
+    VirtualClock time = VirtualClock.create();
+    try (World w = world(World.placement(policy), time)) {
       w.router.createBucket(BucketSpec.of(BUCKET));
       Map<String, Integer> failures = new LinkedHashMap<>();
       HistoryRecorder recorder = HistoryRecorder.create();
@@ -104,7 +125,7 @@ class FaultToleranceTest {
         }
       }
       w.faults.get(World.DC2).heal();
-      Thread.sleep(150); // the breaker's open wait (100 ms) passes, it lets a trial call through
+      breakerOpenWaitPasses(time);
       Map<String, String> after = writeAll(recorded, "h", failures);
       assertThat(failures.get("h")).isNull();
       acked.putAll(after);
@@ -117,7 +138,8 @@ class FaultToleranceTest {
   void dualWriteThatDegradesAcknowledgesAndJournals() throws Exception {
     Placement degrade = World.placement(WritePolicy.DUAL_WRITE_SYNC).toBuilder()
         .failWritesWhenReplicaDown(false).build();
-    try (World w = new World(degrade)) {
+    VirtualClock time = VirtualClock.create();
+    try (World w = world(degrade, time)) {
       w.router.createBucket(BucketSpec.of(BUCKET));
       w.faults.get(World.DC2).partition();
       Map<String, Integer> failures = new LinkedHashMap<>();
@@ -126,6 +148,8 @@ class FaultToleranceTest {
       assertThat(w.router.journalDepth(World.DC2)).isPositive();
       assertThat(w.site(World.DC1).head(ObjectId.of(BUCKET, "k0"), Conditions.none())).isPresent();
       w.faults.get(World.DC2).heal();
+      assertThat(w.router.drain(Duration.ZERO)).as("dc2's breaker is still open on the router's clock").isFalse();
+      breakerOpenWaitPasses(time);
       assertConverged(w, acked);
     }
   }
@@ -133,7 +157,8 @@ class FaultToleranceTest {
   @ParameterizedTest
   @EnumSource(WritePolicy.class)
   void partitionedAuthorityBehavesAsDeclared(WritePolicy policy) throws Exception {
-    try (World w = new World(policy)) {
+    VirtualClock time = VirtualClock.create();
+    try (World w = world(World.placement(policy), time)) {
       w.router.createBucket(BucketSpec.of(BUCKET));
       Map<String, Integer> failures = new LinkedHashMap<>();
       HistoryRecorder recorder = HistoryRecorder.create();
@@ -156,7 +181,12 @@ class FaultToleranceTest {
       }
       acked.putAll(during);
       w.faults.get(World.GCP).heal();
-      Thread.sleep(150); // the breaker's open wait (100 ms) passes, it lets a trial call through
+      if (policy != WritePolicy.LOCAL_THEN_ASYNC) {
+        assertThatThrownBy(() -> put(w.router, "x", "still open"))
+            .as("healed, but the breaker waits for its open wait on the router's clock")
+            .isInstanceOfSatisfying(HybridStorageException.class, e -> assertThat(e.getMessage()).contains("circuit"));
+      }
+      breakerOpenWaitPasses(time);
       acked.putAll(writeAll(recorded, "h", failures));
       assertConverged(w, acked);
       assertHistoryValid(recorded, recorder, acked, policy != WritePolicy.LOCAL_THEN_ASYNC);

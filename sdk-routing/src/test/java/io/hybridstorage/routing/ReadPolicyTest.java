@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** Read policies and consistency levels: NEAREST, HEDGED, READ_THROUGH, SESSION, EVENTUAL. */
 class ReadPolicyTest {
@@ -64,20 +65,21 @@ class ReadPolicyTest {
   }
 
   @Test
-  void hedgedReadAsksTheSecondSiteWhenTheFirstIsSlow() throws Exception {
-    Placement p = base(WritePolicy.DUAL_WRITE_SYNC, ReadPolicy.HEDGED, Consistency.SESSION)
-        .hedgeDelay(Duration.ofMillis(20)).build();
+  @Timeout(60)
+  void hedgedReadAsksTheSecondSiteOnceTheHedgeDelayHasPassedOnTheRoutersClock() throws Exception {
+    Duration hedgeDelay = Duration.ofSeconds(20);
+    Placement p = base(WritePolicy.DUAL_WRITE_SYNC, ReadPolicy.HEDGED, Consistency.SESSION).hedgeDelay(hedgeDelay)
+        .build();
+    VirtualClock time = VirtualClock.create();
     // the call timeout is far beyond the test: a held dc1 read can only be overtaken by the hedge
-    try (World w = new World(p, Clock.systemUTC(), World.testSettings().withCallTimeout(Duration.ofMinutes(10)))) {
+    RoutingSettings quiet = LAZY.withWatermarks(Duration.ofHours(1), LAZY.watermarkBucket()); // timers wait 1 h
+    try (World w = new World(p, time, quiet.withCallTimeout(Duration.ofMinutes(10)))) {
       w.router.createBucket(BucketSpec.of(BUCKET));
       put(w.router, "o", "v");
-      assertThat(get(w.router, "o")).isEqualTo("v");
-      assertThat(reads(w.faults.get(World.GCP))).as("no hedge when the nearest answers in time").isZero();
 
-      // dc1's read is held in the world's fault time until the world closes: no real-time bound
-      // to assert, an answer at all is the hedge's
-      long dc1Reads = reads(w.faults.get(World.DC1));
-      w.faults.get(World.DC1).addRule(FaultRule.on(Operation.READ).inject(Fault.delay(Duration.ofMinutes(10))));
+      // dc1's read is held in the world's fault time until the world closes: an answer at all is the hedge's
+      FaultRule held = FaultRule.on(Operation.READ).inject(Fault.delay(Duration.ofMinutes(10)));
+      w.faults.get(World.DC1).addRule(held);
       CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> {
         try {
           return get(w.router, "o");
@@ -85,10 +87,24 @@ class ReadPolicyTest {
           throw new UncheckedIOException(e);
         }
       });
-      assertThat(read.get(60, TimeUnit.SECONDS)).as("served by the hedge while dc1 is held").isEqualTo("v");
+      assertThat(w.faultTime.awaitSleepers(1, Duration.ofSeconds(10))).as("dc1, the nearest, is asked first").isTrue();
+      // on the router's clock: the replay and watermark timers (1 h) and the hedge's wait
+      assertThat(time.awaitSleepers(3, Duration.ofSeconds(10))).as("the hedge waits on the router's clock").isTrue();
+      time.advance(hedgeDelay.minusNanos(1));
+      assertThat(time.sleepers()).as("1 ns before the hedge delay, the hedge still waits").isEqualTo(3);
+      assertThat(reads(w.faults.get(World.GCP))).isZero();
+      assertThat(read).isNotDone();
+
+      time.advance(Duration.ofNanos(1));
+      assertThat(read.get(30, TimeUnit.SECONDS)).as("served by the hedge while dc1 is held").isEqualTo("v");
       assertThat(w.faultTime.elapsed()).as("dc1 was not released").isZero();
-      assertThat(reads(w.faults.get(World.DC1))).as("dc1, the nearest, was asked first").isEqualTo(dc1Reads + 1);
       assertThat(reads(w.faults.get(World.GCP))).as("the hedge went to gcp, the second nearest").isEqualTo(1);
+
+      w.faults.get(World.DC1).removeRule(held);
+      long dc1Reads = reads(w.faults.get(World.DC1));
+      assertThat(get(w.router, "o")).isEqualTo("v");
+      assertThat(reads(w.faults.get(World.DC1))).isEqualTo(dc1Reads + 1);
+      assertThat(reads(w.faults.get(World.GCP))).as("no hedge when the nearest answers in time").isEqualTo(1);
     }
   }
 

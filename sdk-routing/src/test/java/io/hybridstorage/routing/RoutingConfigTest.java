@@ -148,9 +148,11 @@ class RoutingConfigTest {
     var pool = Executors.newCachedThreadPool();
     try {
       ForwardingStoreTester.testForwarding(
-          store -> new io.hybridstorage.routing.internal.ResilientStore(store, RoutingSettings.defaults(), pool));
+          store -> new io.hybridstorage.routing.internal.ResilientStore(store, RoutingSettings.defaults(), pool,
+              java.time.Clock.systemUTC(), io.hybridstorage.api.Sleeper.system()));
       ForwardingStoreTester.testForwarding(store -> new io.hybridstorage.routing.internal.ResilientStore(store,
-          RoutingSettings.defaults().withCallTimeout(java.time.Duration.ZERO), pool));
+          RoutingSettings.defaults().withCallTimeout(java.time.Duration.ZERO), pool, java.time.Clock.systemUTC(),
+          io.hybridstorage.api.Sleeper.system()));
     } finally {
       pool.shutdownNow();
     }

@@ -16,6 +16,7 @@ import io.hybridstorage.testkit.history.HistoryRecorder;
 import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.WritePolicy;
+import io.hybridstorage.testkit.time.VirtualClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -47,9 +49,11 @@ class StrongConsistencyTest {
   @ParameterizedTest
   @EnumSource(value = WritePolicy.class, names = {"AUTHORITY_ONLY", "DUAL_WRITE_SYNC", "QUORUM",
       "AUTHORITY_THEN_ASYNC"})
+  @Timeout(120) // virtual time that nobody advances would hang the test, not fail it
   void historyIsLinearizableAndNoAcknowledgedWriteIsLost(WritePolicy policy) throws Exception {
     Placement p = World.placement(policy);
-    try (World a = new World(p); World b = a.peer(World.DC2, World.testSettings())) {
+    VirtualClock time = VirtualClock.create(); // both routers' clock: breakers move only when the test says
+    try (World a = new World(p, time, World.testSettings()); World b = a.peer(World.DC2, World.testSettings())) {
       a.router.createBucket(BucketSpec.of(BUCKET));
       HistoryRecorder recorder = HistoryRecorder.create();
       ObjectStore writer = recorder.record(a.router);
@@ -105,7 +109,7 @@ class StrongConsistencyTest {
       // the testkit's checker: no lost acknowledged write, generation order, linearizability (Knossos-style)
       HistoryChecker.create().check(recorder.history()).assertValid();
 
-      Thread.sleep(150); // breakers half-open again
+      time.advance(World.testSettings().breakerOpenWait().plusNanos(1)); // breakers let a trial call through
       assertThat(a.router.drain(Duration.ofSeconds(20))).isTrue();
       assertThat(b.router.drain(Duration.ofSeconds(20))).isTrue();
       long newestAcked = snapshot.stream().filter(o -> o.write() && o.ok()).mapToLong(Op::generation).max()

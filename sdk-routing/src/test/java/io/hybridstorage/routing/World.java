@@ -12,6 +12,7 @@ import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.ReadPolicy;
 import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.SiteConfig;
+import io.hybridstorage.api.Sleeper;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.testkit.InMemoryStore;
@@ -49,11 +50,14 @@ final class World implements AutoCloseable {
   final HybridStorageOptions options;
   final RoutingStore router;
 
-  /** Fast settings for tests: short waits, quick breakers, frequent replay. */
+  /**
+   * Fast settings for tests: short waits, quick breakers, frequent replay. Retries do not pause: on
+   * a virtual clock a pause would hold the retrying thread until the test advances time.
+   */
   static RoutingSettings testSettings() {
     return RoutingSettings.defaults()
         .withCallTimeout(Duration.ofSeconds(5))
-        .withRetry(2, Duration.ofMillis(1))
+        .withRetry(2, Duration.ZERO)
         .withBreaker(4, 2, 50f, Duration.ofMillis(100))
         .withJournal(512, Duration.ofMillis(20), 2);
   }
@@ -80,6 +84,11 @@ final class World implements AutoCloseable {
     this(placement, Clock.systemUTC(), testSettings());
   }
 
+  /**
+   * A world whose router runs on {@code clock}; on a {@link VirtualClock} it also waits on it
+   * ({@link VirtualClock#sleeper()}): breakers, hedges, replay and drains then move only when the
+   * test advances that clock.
+   */
   World(Placement placement, Clock clock, RoutingSettings settings) {
     this(List.of(placement), clock, settings);
   }
@@ -126,6 +135,7 @@ final class World implements AutoCloseable {
         .site(SiteConfig.memory(DC2, Duration.ofMillis(30)))
         .localSite(localSite)
         .clock(clock)
+        .sleeper(clock instanceof VirtualClock virtual ? virtual.sleeper() : Sleeper.system())
         .seed(11)
         .journalDirectory(journalDir);
     placements.forEach(builder::placement);

@@ -313,9 +313,9 @@ public final class HybridStorageExtension
     }
 
     /**
-     * The clock of every world (object times, generations, journal ages); with a {@link
-     * io.hybridstorage.testkit.time.VirtualClock} fault delays take virtual time too. One clock
-     * serves all worlds of this extension.
+     * The clock of every world (object times, generations, journal ages, circuit-breaker open
+     * waits); with a {@link io.hybridstorage.testkit.time.VirtualClock} fault delays and {@code
+     * drain()}'s waits take virtual time too. One clock serves all worlds of this extension.
      */
     public Builder clock(Clock clock) {
       options.clock(clock);

@@ -212,17 +212,39 @@ public final class HybridWorld implements AutoCloseable {
   }
 
   /**
-   * Replays the router's journal until nothing is pending or {@code timeout} (real time) passed;
-   * returns whether it drained. Changes for a partitioned site stay pending: heal first. With a
-   * single site there is no journal and this returns {@code true}.
+   * Replays the router's journal until nothing is pending or {@code timeout} passed; returns
+   * whether it drained. Changes for a partitioned site stay pending: heal first. With a single
+   * site there is no journal and this returns {@code true}.
+   *
+   * <p>The timeout is on the options' clock. With a {@link VirtualClock}, waiting moves the clock
+   * as fault delays do: after each pass that leaves entries pending the clock advances {@value
+   * #VIRTUAL_DRAIN_STEP_MILLIS} ms, so a circuit breaker opened during a partition lets replay
+   * through once its open wait has passed on that clock.
    */
   public boolean drain(Duration timeout) {
     checkOpen("drain()");
-    return replication == null || replication.drain(timeout);
+    if (replication == null) {
+      return true;
+    }
+    if (!(options.clock() instanceof VirtualClock virtual)) {
+      return replication.drain(timeout);
+    }
+    Duration step = Duration.ofMillis(VIRTUAL_DRAIN_STEP_MILLIS);
+    for (Duration waited = Duration.ZERO; !replication.drain(Duration.ZERO); waited = waited.plus(step)) {
+      if (waited.compareTo(timeout) >= 0) {
+        return false;
+      }
+      virtual.advance(step);
+    }
+    return true;
   }
 
+  /** How far {@link #drain(Duration)} moves a virtual clock after a pass that left entries pending. */
+  static final long VIRTUAL_DRAIN_STEP_MILLIS = 10;
+
   /**
-   * {@link #drain(Duration)} with 30 s, longer than the router's default circuit-breaker wait, so
+   * {@link #drain(Duration)} with 30 s (virtual time with a {@link VirtualClock}), longer than the
+   * router's default circuit-breaker wait, so
    * a site whose breaker opened during a partition is replayed once the breaker lets calls
    * through again. Fails at once, without waiting, when a site with pending changes is still
    * partitioned for writes.

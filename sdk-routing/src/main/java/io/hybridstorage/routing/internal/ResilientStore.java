@@ -27,12 +27,16 @@ import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.ObjectWriter;
 import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.SignUrlRequest;
+import io.hybridstorage.api.Sleeper;
 import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.routing.RoutingSettings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -53,14 +57,23 @@ import javax.annotation.Nullable;
  *   <li>{@code Retry} only for idempotent calls, as the GCS client defines them: bucket and object
  *       reads, heads and lists always; deletes, metadata patches, copies and composes only when a
  *       generation (or metageneration) precondition makes a repeat harmless. Streamed writes are
- *       never retried here (the body is consumed); the journal retries replication instead.
+ *       never retried here (the body is consumed); the journal retries replication instead. The
+ *       {@link RoutingSettings#retryWait()} between attempts is waited through the injected {@link
+ *       Sleeper} (Resilience4j's own wait sleeps in real time through a static, JVM-wide hook, so its
+ *       interval is zero and the wait happens here, before each repeat).
  *   <li>{@code CircuitBreaker} counts only backend failures (retryable codes 408/429/5xx, time-outs
  *       and unexpected exceptions) — a 404 or 412 is an answer, not a failure, and a full bulkhead
  *       is load on this side, not a failing site (it is ignored). An open breaker answers 503
- *       ("circuitOpen") at once, and is not retried.
+ *       ("circuitOpen") at once, and is not retried. Its open wait runs on the injected {@link
+ *       Clock}: Resilience4j's automatic half-open would run on a real-time scheduler of its own, so
+ *       it is off, and the breaker half-opens at the first call after {@link
+ *       RoutingSettings#breakerOpenWait()} has passed on the clock ({@link #isOpen()} already says
+ *       "not open" then, so callers that skip open sites try it).
  *   <li>{@code TimeLimiter}: the call runs on the routing pool and is abandoned after {@link
  *       RoutingSettings#callTimeout()} with 503 ("timeout"); skipped when the timeout is zero. The
- *       wait for a bulkhead permit counts toward it.
+ *       wait for a bulkhead permit counts toward it. Both stay on real time: they bound how long a
+ *       real thread waits for a real socket, and on virtual time a call held by a test would hang
+ *       the test instead of failing it.
  *   <li>{@code Bulkhead}: at most {@link RoutingSettings#bulkheadMaxConcurrent()} calls in flight;
  *       a call finding none free waits up to {@link RoutingSettings#bulkheadMaxWait()}, then fails
  *       with 503 ("bulkheadFull", retryable). It sits inside the time limiter so that a call the
@@ -80,27 +93,49 @@ public final class ResilientStore extends ForwardingObjectStore {
   private final Bulkhead bulkhead;
   private final Duration timeout;
   private final ExecutorService pool;
+  private final Clock clock;
+  private final Sleeper sleeper;
+  private final Duration retryWait;
+  private final Duration openWait;
+  /** When the breaker, open now, lets a trial call through (by {@link #clock}); null unless open. */
+  @Nullable private volatile Instant openUntil;
 
-  public ResilientStore(ObjectStore delegate, RoutingSettings settings, ExecutorService pool) {
+  /**
+   * @param pool runs time-limited calls
+   * @param clock the breaker's time (its open wait); the options' clock
+   * @param sleeper waits between retry attempts; the options' sleeper
+   */
+  public ResilientStore(ObjectStore delegate, RoutingSettings settings, ExecutorService pool, Clock clock,
+      Sleeper sleeper) {
     super(delegate);
     this.pool = pool;
+    this.clock = clock;
+    this.sleeper = sleeper;
     this.timeout = settings.callTimeout();
+    this.retryWait = settings.retryWait();
+    this.openWait = settings.breakerOpenWait();
     Predicate<Throwable> failure = ResilientStore::isBackendFailure;
     this.breaker = CircuitBreaker.of(delegate.site(), CircuitBreakerConfig.custom()
         .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
         .slidingWindowSize(settings.breakerWindow())
         .minimumNumberOfCalls(settings.breakerMinimumCalls())
         .failureRateThreshold(settings.breakerFailureRate())
-        .waitDurationInOpenState(settings.breakerOpenWait())
+        .waitDurationInOpenState(openWait)
         .permittedNumberOfCallsInHalfOpenState(1)
-        .automaticTransitionFromOpenToHalfOpenEnabled(true)
+        .automaticTransitionFromOpenToHalfOpenEnabled(false) // its timer is real time; see the class doc
+        .clock(clock)
+        .currentTimestampFunction(c -> ChronoUnit.MICROS.between(Instant.EPOCH, c.instant()), TimeUnit.MICROSECONDS)
         .recordException(failure)
         .ignoreExceptions(BulkheadFullException.class)
         .build());
+    breaker.getEventPublisher().onStateTransition(e -> openUntil =
+        e.getStateTransition().getToState() == CircuitBreaker.State.OPEN ? clock.instant().plus(openWait) : null);
+    // the wait between attempts is the sleeper's (see retried); an interrupted caller is not retried
     this.retry = Retry.of(delegate.site(), RetryConfig.custom()
         .maxAttempts(settings.retryAttempts())
-        .waitDuration(settings.retryWait())
-        .retryOnException(e -> !(e instanceof CallNotPermittedException) && failure.test(e))
+        .waitDuration(Duration.ZERO)
+        .retryOnException(e -> !(e instanceof CallNotPermittedException) && failure.test(e)
+            && !Thread.currentThread().isInterrupted())
         .build());
     this.bulkhead = Bulkhead.of(delegate.site(), BulkheadConfig.custom()
         .maxConcurrentCalls(settings.bulkheadMaxConcurrent())
@@ -120,10 +155,21 @@ public final class ResilientStore extends ForwardingObjectStore {
     return breaker;
   }
 
-  /** Whether calls are currently rejected without trying (the breaker is open or forced open). */
+  /**
+   * Whether calls are currently rejected without trying: the breaker is forced open, or open and
+   * its open wait has not yet passed on the clock. Once it has, this says {@code false} while the
+   * breaker still reads {@code OPEN}: the next call moves it to {@code HALF_OPEN} as a trial.
+   */
   public boolean isOpen() {
     CircuitBreaker.State s = breaker.getState();
-    return s == CircuitBreaker.State.OPEN || s == CircuitBreaker.State.FORCED_OPEN;
+    if (s == CircuitBreaker.State.FORCED_OPEN) {
+      return true;
+    }
+    if (s != CircuitBreaker.State.OPEN) {
+      return false;
+    }
+    Instant until = openUntil; // null for an instant while the transition's event is on its way
+    return until == null || !clock.instant().isAfter(until);
   }
 
   @Override
@@ -141,7 +187,7 @@ public final class ResilientStore extends ForwardingObjectStore {
     Supplier<T> permitted = Bulkhead.decorateSupplier(bulkhead, body);
     Supplier<T> limited = timed ? timeLimited(op, bucket, object, permitted) : permitted;
     Supplier<T> guarded = CircuitBreaker.decorateSupplier(breaker, limited);
-    Supplier<T> outer = idempotent ? Retry.decorateSupplier(retry, guarded) : guarded;
+    Supplier<T> outer = idempotent ? retried(op, bucket, object, guarded) : guarded;
     try {
       return outer.get();
     } catch (CallNotPermittedException e) {
@@ -154,6 +200,25 @@ public final class ResilientStore extends ForwardingObjectStore {
               + bulkhead.getBulkheadConfig().getMaxWaitDuration() + " for one to finish;"
               + " RoutingSettings.withBulkhead)", e);
     }
+  }
+
+  /** {@code attempt} under the retry, the sleeper waiting {@link #retryWait} before each repeat. */
+  private <T> Supplier<T> retried(String op, @Nullable String bucket, @Nullable String object, Supplier<T> attempt) {
+    boolean[] first = {true}; // one call's attempts run one after another on the caller's thread
+    return Retry.decorateSupplier(retry, () -> {
+      if (first[0]) {
+        first[0] = false;
+      } else {
+        try {
+          sleeper.sleep(retryWait);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new HybridStorageException(503, "interrupted", op, bucket, object, site(),
+              "interrupted while waiting " + retryWait + " to retry", e);
+        }
+      }
+      return attempt.get();
+    });
   }
 
   private <T> Supplier<T> timeLimited(String op, @Nullable String bucket, @Nullable String object, Supplier<T> s) {

@@ -2,14 +2,20 @@ package io.hybridstorage.routing.internal;
 
 import io.hybridstorage.api.HybridStorageOptions;
 import io.hybridstorage.api.Placement;
+import io.hybridstorage.api.Sleeper;
 import io.hybridstorage.routing.RoutingSettings;
 import io.hybridstorage.routing.journal.ReplicationJournal;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
 
-/** What the routing components share: sites, journal, clocks and threads. Built by RoutingStore. */
+/**
+ * What the routing components share: sites, journal, clocks and threads. Built by RoutingStore.
+ *
+ * <p>Time has one door: {@link #clock()} to read it and {@link #sleeper()} to wait on it (both
+ * from the options), never {@code System.nanoTime()}, {@code Thread.sleep} or a scheduler of its
+ * own, so tests run the router on virtual time.
+ */
 public record RoutingContext(
     HybridStorageOptions options,
     RoutingSettings settings,
@@ -18,11 +24,15 @@ public record RoutingContext(
     Replicator replicator,
     GenerationClock generations,
     ExecutorService pool,
-    ScheduledExecutorService scheduler,
     Watermarks watermarks) {
 
   public Clock clock() {
     return options.clock();
+  }
+
+  /** How routing components wait (hedge delays); the time of {@link #clock()}. */
+  public Sleeper sleeper() {
+    return options.sleeper();
   }
 
   public SiteHandle site(String name) {

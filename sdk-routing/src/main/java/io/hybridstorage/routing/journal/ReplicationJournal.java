@@ -296,6 +296,11 @@ public final class ReplicationJournal implements AutoCloseable {
     return bucket + '\n' + name + '\n' + generation;
   }
 
+  /** Entries appended but not yet durable, so not yet replayable ({@link #depth()} counts them). */
+  public int inFlight() {
+    return queued.get();
+  }
+
   /** All pending entries, including those appended but not yet committed. */
   public int depth() {
     return entries.size() + queued.get();

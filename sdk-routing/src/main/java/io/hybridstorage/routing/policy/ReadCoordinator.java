@@ -22,6 +22,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -411,11 +412,16 @@ public final class ReadCoordinator {
    * Runs {@code call} on the first candidate and, if no acceptable answer arrived within the
    * placement's hedge delay, on the second too. Returns the first acceptable answer (a losing
    * answer is handed to {@code discard}), or empty when neither gave one.
+   *
+   * <p>The hedge delay is waited through the options' sleeper (virtual time in tests) on a pool
+   * thread, which is interrupted as soon as this returns. The overall wait for an answer, twice
+   * the call timeout, stays real time, like the call timeout itself.
    */
   private <T> Optional<T> hedged(Placement p, List<SiteHandle> order, Function<SiteHandle, Optional<T>> call,
       java.util.function.Predicate<Optional<T>> acceptable, java.util.function.Consumer<Optional<T>> discard) {
     CompletableFuture<Optional<T>> winner = new CompletableFuture<>();
     List<CompletableFuture<Optional<T>>> attempts = new ArrayList<>();
+    Future<?> hedgeTimer = null;
     int tries = Math.min(2, order.size());
     for (int i = 0; i < tries; i++) {
       SiteHandle s = order.get(i);
@@ -428,10 +434,11 @@ public final class ReadCoordinator {
         }
         try {
           Optional<T> r = call.apply(s);
-          attempt.complete(r);
+          // the winner first: completing the attempt may start the hedge, which must see it
           if (!acceptable.test(r) || !winner.complete(r)) {
             discard.accept(r);
           }
+          attempt.complete(r);
         } catch (RuntimeException e) {
           attempt.completeExceptionally(e);
         }
@@ -442,7 +449,14 @@ public final class ReadCoordinator {
         Duration delay = p.hedgeDelay();
         // the hedge starts early when the first attempt already failed or missed
         CompletableFuture<Void> timer = new CompletableFuture<>();
-        ctx.scheduler().schedule(() -> timer.complete(null), delay.toNanos(), TimeUnit.NANOSECONDS);
+        hedgeTimer = ctx.pool().submit(() -> {
+          try {
+            ctx.sleeper().sleep(delay);
+            timer.complete(null);
+          } catch (InterruptedException e) {
+            // an answer came first: no hedge needed
+          }
+        });
         CompletableFuture.anyOf(timer, attempts.get(0).handle((v, t) -> null))
             .thenRunAsync(run, ctx.pool());
       }
@@ -456,6 +470,10 @@ public final class ReadCoordinator {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException | CompletionException e) {
       // fall through: no winner
+    } finally {
+      if (hedgeTimer != null) {
+        hedgeTimer.cancel(true);
+      }
     }
     return winner.isDone() ? winner.getNow(Optional.empty()) : Optional.empty();
   }

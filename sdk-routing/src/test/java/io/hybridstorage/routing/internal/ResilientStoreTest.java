@@ -49,7 +49,7 @@ class ResilientStoreTest {
     ExecutorService callers = Executors.newSingleThreadExecutor();
     try {
       ResilientStore store = new ResilientStore(site, RoutingSettings.defaults().withCallTimeout(Duration.ofNanos(1))
-          .withRetry(1, Duration.ZERO), pool);
+          .withRetry(1, Duration.ZERO), pool, clock, clock.sleeper());
 
       assertThatThrownBy(() -> store.head(ObjectId.of("bkt", "o"), Conditions.none()))
           .isInstanceOfSatisfying(HybridStorageException.class, e -> {

@@ -8,10 +8,13 @@ import java.util.concurrent.TimeUnit;
  * waiting for virtual time ({@link VirtualClock#sleeper()}, {@link
  * VirtualClock#advancingSleeper()}).
  *
+ * <p>It is the SDK's {@link io.hybridstorage.api.Sleeper}, so a virtual clock and its sleeper run
+ * the router too: {@code HybridStorageOptions.newBuilder().clock(clock).sleeper(clock.sleeper())}.
+ *
  * <p>Implementations are thread-safe. A zero or negative duration returns at once.
  */
 @FunctionalInterface
-public interface Sleeper {
+public interface Sleeper extends io.hybridstorage.api.Sleeper {
 
   /**
    * Waits for {@code duration}.
@@ -19,6 +22,7 @@ public interface Sleeper {
    * @throws InterruptedException when the waiting thread is interrupted (its flag is cleared, as
    *     {@link Thread#sleep} does)
    */
+  @Override
   void sleep(Duration duration) throws InterruptedException;
 
   /** Real time: {@link TimeUnit#sleep}. */

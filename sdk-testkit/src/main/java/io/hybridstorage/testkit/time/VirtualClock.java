@@ -33,6 +33,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *       overlapping; when overlap matters, drive time with {@link #sleeper()} instead.
  * </ul>
  *
+ * <p>As the router's time ({@code HybridStorageOptions.newBuilder().clock(clock).sleeper(
+ * clock.sleeper())}) it holds the router's circuit-breaker open waits, retry pauses, hedge delays,
+ * journal replay and watermark intervals and {@code drain} polls until the test advances it. Give
+ * the router the blocking {@link #sleeper()}: it waits in threads of its own (replay, watermarks,
+ * hedging), which an advancing sleeper would let run this clock forward.
+ *
  * <p>Thread-safe. Time never goes backwards.
  */
 public final class VirtualClock extends Clock {
@@ -126,7 +132,12 @@ public final class VirtualClock extends Clock {
     return timeline.advancing;
   }
 
-  /** How many threads are blocked in {@link #sleeper()} right now. */
+  /**
+   * How many threads are blocked in {@link #sleeper()} right now and still waiting: a sleeper
+   * whose deadline an {@link #advance} passed no longer counts, even before its thread has run
+   * again. So after {@code advance}, {@code awaitSleepers(n, ...)} waits for the woken code to
+   * sleep again, not for the old deadline to be cleared.
+   */
   public int sleepers() {
     return timeline.sleepers();
   }
@@ -162,8 +173,8 @@ public final class VirtualClock extends Clock {
     final Instant start;
     final ReentrantLock lock = new ReentrantLock();
     final Condition changed = lock.newCondition();
-    /** Deadlines of blocked sleepers, earliest first. */
-    final PriorityQueue<Long> deadlines = new PriorityQueue<>();
+    /** Blocked sleepers whose deadline has not passed, earliest first; one object per sleep. */
+    final PriorityQueue<Waiter> deadlines = new PriorityQueue<>();
     volatile long nanos;
 
     final Ticker ticker = new Ticker() {
@@ -223,21 +234,24 @@ public final class VirtualClock extends Clock {
     boolean advanceToNextDeadline() {
       lock.lock();
       try {
-        Long next = deadlines.peek();
+        Waiter next = deadlines.peek();
         if (next == null) {
           return false;
         }
-        setLocked(Math.max(nanos, next));
+        setLocked(Math.max(nanos, next.deadline));
         return true;
       } finally {
         lock.unlock();
       }
     }
 
-    /** Moves forward (never back) and wakes waiters; the lock is held. */
+    /** Moves forward (never back), drops the deadlines passed and wakes waiters; the lock is held. */
     private void setLocked(long target) {
       if (target > nanos) {
         nanos = target;
+        while (!deadlines.isEmpty() && deadlines.peek().deadline <= target) {
+          deadlines.poll();
+        }
         changed.signalAll();
       }
     }
@@ -251,15 +265,15 @@ public final class VirtualClock extends Clock {
       }
       lock.lock();
       try {
-        long deadline = saturatedAdd(nanos, amount);
-        deadlines.add(deadline);
+        Waiter waiter = new Waiter(saturatedAdd(nanos, amount));
+        deadlines.add(waiter);
         changed.signalAll(); // awaitSleepers watches the count
         try {
-          while (nanos < deadline) {
+          while (nanos < waiter.deadline) {
             changed.await();
           }
         } finally {
-          deadlines.remove(deadline);
+          deadlines.remove(waiter); // interrupted: still queued (an advance removes passed ones)
         }
       } finally {
         lock.unlock();
@@ -288,6 +302,20 @@ public final class VirtualClock extends Clock {
         return true;
       } finally {
         lock.unlock();
+      }
+    }
+
+    /** One blocked sleep; compared by deadline, removed by identity. */
+    private static final class Waiter implements Comparable<Waiter> {
+      final long deadline;
+
+      Waiter(long deadline) {
+        this.deadline = deadline;
+      }
+
+      @Override
+      public int compareTo(Waiter other) {
+        return Long.compare(deadline, other.deadline);
       }
     }
 

@@ -77,6 +77,32 @@ class VirtualClockTest {
   }
 
   @Test
+  void aSleeperWhoseDeadlinePassedStopsCountingAtOnceSoTheNextAwaitSeesItSleepAgain() throws Exception {
+    VirtualClock clock = VirtualClock.create();
+    CountDownLatch release = new CountDownLatch(1);
+    Thread sleeper = new Thread(() -> {
+      try {
+        clock.sleeper().sleep(Duration.ofSeconds(1));
+        release.await(); // runs on, not sleeping on the clock
+        clock.sleeper().sleep(Duration.ofSeconds(1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    sleeper.start();
+    assertThat(clock.awaitSleepers(1, REAL_TIMEOUT)).isTrue();
+
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(clock.sleepers()).as("its deadline passed: no longer sleeping, whether or not it ran yet").isZero();
+    assertThat(clock.awaitSleepers(1, Duration.ofMillis(50))).as("not asleep again").isFalse();
+    release.countDown();
+    assertThat(clock.awaitSleepers(1, REAL_TIMEOUT)).as("the second sleep").isTrue();
+    clock.advance(Duration.ofSeconds(1));
+    sleeper.join(REAL_TIMEOUT.toMillis());
+    assertThat(clock.sleepers()).isZero();
+  }
+
+  @Test
   void advanceToNextDeadlineWakesTheEarliestSleeper() throws Exception {
     VirtualClock clock = VirtualClock.create();
     assertThat(clock.advanceToNextDeadline()).isFalse();
