@@ -92,6 +92,11 @@ public abstract class ForwardingObjectStore implements ObjectStore {
   }
 
   @Override
+  public boolean deleteUpTo(String bucket, String name, long generation) {
+    return delegate.deleteUpTo(bucket, name, generation);
+  }
+
+  @Override
   public ListPage<ObjectInfo> list(ListRequest request) {
     return delegate.list(request);
   }

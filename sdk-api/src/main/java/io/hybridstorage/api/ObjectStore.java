@@ -98,6 +98,37 @@ public interface ObjectStore extends AutoCloseable {
    */
   boolean delete(ObjectId id, Conditions conditions);
 
+  /**
+   * Replicates a delete of generation {@code generation}: atomically removes the live version of
+   * {@code bucket/name} when its generation is {@code <= generation} (a foreign copy, generation
+   * 0, counts as older) and, <em>whether or not anything was live</em>, records {@code
+   * generation} in the name's tombstone. Afterwards an assigned-generation write, copy or compose
+   * ({@link WriteRequest#generation()}, {@link CopyRequest#generation()}, {@link
+   * ComposeRequest#generation()}) of a generation {@code <= generation} is refused with 412
+   * ({@code generationNotNewer}), and generations the store assigns itself go above it. A live
+   * version newer than {@code generation} stays live and readable (it was written after the
+   * delete); the tombstone is raised all the same. With versioning on, the removed live version
+   * becomes noncurrent, as {@link #delete} makes it.
+   *
+   * <p>Why not a HEAD and a conditional {@link #delete}: a delete replicated to a site that has not
+   * received the object yet (its write is still in flight: a slow replica commit, another
+   * router's replication) finds nothing there and, with {@code delete}, leaves nothing behind;
+   * the write then lands afterwards, and that site ends holding an object every other site
+   * deleted, for good. The tombstone this raises makes the late write fail instead. Idempotent:
+   * repeating it (a retry after a lost acknowledgement) changes nothing more, though it then
+   * returns {@code false}.
+   *
+   * <p>For stores with {@link Capability#ASSIGNED_GENERATIONS}; the default throws 501 naming the
+   * operation and the backend ({@link HybridStorageException#unsupported}).
+   *
+   * @param generation the deleted generation, {@code > 0}; 400 otherwise
+   * @return whether a live version was removed
+   * @throws HybridStorageException 404 when the bucket is missing; 400 for a generation {@code <= 0}
+   */
+  default boolean deleteUpTo(String bucket, String name, long generation) {
+    throw HybridStorageException.unsupported("deleteUpTo", bucket, name, site());
+  }
+
   /** Lists objects (and prefixes, with a delimiter) in UTF-8 byte order, one page at a time. */
   ListPage<ObjectInfo> list(ListRequest request);
 

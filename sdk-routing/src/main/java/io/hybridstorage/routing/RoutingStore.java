@@ -540,6 +540,38 @@ public final class RoutingStore implements ObjectStore, Replicating {
     return writes.delete(route(placement("delete", id.bucket(), id.name())), id, conditions);
   }
 
+  /**
+   * {@link ObjectStore#deleteUpTo} at every replica of the object's placement, the authority
+   * included, one after the other; whether any of them removed a live version. Not journaled: a
+   * site that fails fails the call (after its retries), and the caller repeats it (it is
+   * idempotent). 501 naming the site when a replica of the placement cannot take assigned
+   * generations. A write through this router afterwards gets a generation above {@code
+   * generation}.
+   */
+  @Override
+  public boolean deleteUpTo(String bucket, String name, long generation) {
+    return guard(() -> deleteUpToRouted(bucket, name, generation));
+  }
+
+  private boolean deleteUpToRouted(String bucket, String name, long generation) {
+    String op = "deleteUpTo";
+    Placement p = placement(op, bucket, name);
+    List<SiteHandle> targets = new ArrayList<>();
+    for (String replica : p.replicas()) {
+      SiteHandle h = site(replica);
+      if (!h.assignsGenerations()) {
+        throw HybridStorageException.unsupported(op, bucket, name, replica);
+      }
+      targets.add(h);
+    }
+    ctx.generations().observe(bucket, name, generation);
+    boolean removed = false;
+    for (SiteHandle h : targets) {
+      removed |= h.store().deleteUpTo(bucket, name, generation);
+    }
+    return removed;
+  }
+
   @Override
   public ListPage<ObjectInfo> list(ListRequest request) {
     return guard(() -> listRouted(request));

@@ -236,16 +236,34 @@ final class DirectoryStore implements ObjectStore {
     }
     conditions.check(s.get().info(), "delete", id.bucket(), id.name(), site);
     try {
-      long g = s.get().info().generation();
-      if (g > deletedGeneration(id.bucket(), id.name())) {
-        Path tmp = Files.createTempFile(bucketDir(id.bucket()), ".tmp", "");
-        Files.writeString(tmp, Long.toString(g));
-        Files.move(tmp, tombstone(id.bucket(), id.name()), StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      }
+      raiseTombstone(id.bucket(), id.name(), s.get().info().generation());
       return Files.deleteIfExists(file(id.bucket(), id.name()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Raises the tombstone to {@code g} (never lowers it), then removes a live version {@code <= g}. */
+  @Override
+  public synchronized boolean deleteUpTo(String bucket, String name, long g) {
+    requireBucket("deleteUpTo", bucket);
+    if (g <= 0) {
+      throw HybridStorageException.invalid("deleteUpTo", bucket, name, site, "generation must be positive: " + g);
+    }
+    Optional<Stored> s = load(bucket, name);
+    try {
+      raiseTombstone(bucket, name, g);
+      return s.isPresent() && s.get().info().generation() <= g && Files.deleteIfExists(file(bucket, name));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void raiseTombstone(String bucket, String name, long g) throws IOException {
+    if (g > deletedGeneration(bucket, name)) {
+      Path tmp = Files.createTempFile(bucketDir(bucket), ".tmp", "");
+      Files.writeString(tmp, Long.toString(g));
+      Files.move(tmp, tombstone(bucket, name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
   }
 

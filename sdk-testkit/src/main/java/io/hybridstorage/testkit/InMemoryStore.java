@@ -54,7 +54,8 @@ import javax.annotation.Nullable;
  *       WriteRequest#generation()} ≠ 0) is used as given and fails with 412 unless it is greater
  *       than every generation the name has held — live, noncurrent or deleted: a name whose
  *       versions are all gone keeps a tombstone with its highest generation for the life of the
- *       store (of its bucket: deleting the bucket forgets them). An assigned generation {@code g}
+ *       store (of its bucket: deleting the bucket forgets them); {@link #deleteUpTo} raises that
+ *       tombstone even when the name is absent. An assigned generation {@code g}
  *       with {@code ifGenerationMatch = g} replaces the live version {@code g} (repair). Metadata
  *       updates bump the metageneration (an overwrite starts again at 1).
  *   <li><b>Versioning.</b> In a bucket with versioning on, an overwritten or deleted live version
@@ -222,6 +223,32 @@ public final class InMemoryStore implements ObjectStore {
           ? current.deleteLive(bucket.versioning(), clock.instant())
           : current.remove(id.generation());
       return MemoryBucket.Outcome.to(next, true);
+    });
+  }
+
+  /**
+   * One atomic change of the name: removes the live version when its generation is {@code <=
+   * generation} (noncurrent with versioning on) and raises the name's tombstone ({@link
+   * ObjectState#maxGeneration()}) to {@code generation}, also when the name is absent.
+   */
+  @Override
+  public boolean deleteUpTo(String bucketName, String name, long generation) {
+    String op = "deleteUpTo";
+    MemoryBucket bucket = bucket(op, bucketName);
+    Names.checkObject(op, bucketName, name, site);
+    if (generation <= 0) {
+      throw HybridStorageException.invalid(op, bucketName, name, site,
+          "the deleted generation must be positive, was " + generation);
+    }
+    return bucket.mutate(name, op, site, current -> {
+      ObjectState.Version live = current == null ? null : current.live;
+      boolean remove = live != null && live.generation() <= generation;
+      if (!remove && current != null && current.maxGeneration() >= generation) {
+        return MemoryBucket.Outcome.unchanged(false); // nothing to remove, the tombstone is high enough
+      }
+      ObjectState base = current == null ? ObjectState.tombstone(0) : current;
+      ObjectState next = remove ? base.deleteLive(bucket.versioning(), clock.instant()) : base;
+      return MemoryBucket.Outcome.to(next.withFloor(generation), remove);
     });
   }
 

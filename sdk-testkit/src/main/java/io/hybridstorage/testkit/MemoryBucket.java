@@ -121,8 +121,9 @@ final class MemoryBucket {
       if (!outcome.changed()) {
         return outcome.result();
       }
-      if (current == null && (outcome.next() == null || outcome.next().isEmpty())) {
-        return outcome.result();
+      if (current == null && (outcome.next() == null || (outcome.next().isEmpty()
+          && outcome.next().maxGeneration() == 0))) {
+        return outcome.result(); // nothing to remember (a tombstone raised on an absent name is kept)
       }
       // an emptied name stays as a tombstone (see ObjectState) so its generations never go back
       ObjectState next = outcome.next() != null ? outcome.next() : ObjectState.tombstone(current.maxGeneration());

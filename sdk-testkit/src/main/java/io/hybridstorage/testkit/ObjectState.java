@@ -85,6 +85,15 @@ final class ObjectState {
     return new ObjectState(null, List.of(), floor);
   }
 
+  /**
+   * The same versions remembering at least {@code floor} as the highest generation held: a
+   * tombstone raised without deleting anything ({@code ObjectStore.deleteUpTo} of a name that is
+   * absent, or live at a newer generation).
+   */
+  ObjectState withFloor(long floor) {
+    return floor <= this.floor ? this : new ObjectState(live, noncurrent, floor);
+  }
+
   /** Without a live version; the old one is kept as noncurrent when {@code keep}. */
   ObjectState deleteLive(boolean keep, Instant now) {
     if (live == null) {

@@ -65,8 +65,9 @@ abstract class Tombstones {
   abstract long deleted(String op, String bucket, String name);
 
   /**
-   * Records that generation {@code generation} of {@code bucket/name} is being deleted: to be
-   * called under the key's lock before the object is removed; a failure must stop the delete.
+   * Records that generation {@code generation} of {@code bucket/name} is being deleted (by a
+   * delete, or by a replicated {@code deleteUpTo}, which records it also when nothing is live): to
+   * be called under the key's lock before the object is removed; a failure must stop the delete.
    */
   abstract void record(String op, String bucket, String name, long generation);
 

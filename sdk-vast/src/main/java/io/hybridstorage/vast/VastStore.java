@@ -90,8 +90,9 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  * VastStoreConfig#tombstoneBucket()}: a marker object per key in a separate bucket, so listings of
  * the user's bucket over S3 or NFS never show it; see {@code Tombstones}), kept for {@link
  * VastStoreConfig#tombstoneRetention()}. Within it, an assigned generation at or below the deleted
- * one is refused (412) and the store's own generations stay above it. An assigned generation
- * {@code g} with {@code ifGenerationMatch = g} replaces the live version {@code g} (repair).
+ * one is refused (412) and the store's own generations stay above it. {@link #deleteUpTo} (a
+ * delete replicated to this site) raises the tombstone even when the key is absent here. An
+ * assigned generation {@code g} with {@code ifGenerationMatch = g} replaces the live version {@code g} (repair).
  *
  * <p><b>Foreign objects</b> — written over NFS, by plain S3 tools or a sync engine, so without
  * {@code hs-generation} — are listed and read like any other, with generation 0 (never a guessed
@@ -730,6 +731,59 @@ public final class VastStore implements ObjectStore {
             return false;
           }
           throw errors.map(e, op, id.bucket(), id.name());
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Under the key's lock: HEADs the live version (404 when the bucket is missing), raises the
+   * key's tombstone to {@code generation} — first, as {@link #delete} records it before the
+   * object goes, and also when nothing is live, which is the point — then removes the live
+   * version when its generation is {@code <= generation} (a foreign one, generation 0, included),
+   * with If-Match on its ETag when the server honours conditional requests (a change in between:
+   * decide again).
+   */
+  @Override
+  public boolean deleteUpTo(String bucket, String name, long generation) {
+    String op = "deleteUpTo";
+    Names.checkObject(op, bucket, name, site());
+    ensureOpen(op, bucket, name);
+    if (generation <= 0) {
+      throw HybridStorageException.invalid(op, bucket, name, site(),
+          "the deleted generation must be positive, was " + generation);
+    }
+    Lock lock = keyLocks.getUnchecked(bucket + "/" + name);
+    lock.lock();
+    try {
+      for (int attempt = 1; ; attempt++) {
+        Optional<Current> found = headCurrent(op, bucket, name, true);
+        if (attempt == 1) {
+          // the bucket exists: from now on a write of this generation or an older one is refused
+          tombstones.record(op, bucket, name, generation);
+        }
+        if (found.isEmpty() || found.get().info().generation() > generation) {
+          return false;
+        }
+        Current current = found.get();
+        try {
+          s3.deleteObject(b -> {
+            b.bucket(bucket).key(name);
+            if (nativeConditions) {
+              b.ifMatch(current.etag());
+            }
+          });
+          return true;
+        } catch (SdkException e) {
+          if (nativeConditions && S3Errors.isPreconditionFailed(e) && attempt < PUBLISH_ATTEMPTS) {
+            continue;
+          }
+          if (S3Errors.isNotFound(e) && !S3Errors.isNoSuchBucket(e)) {
+            return false;
+          }
+          throw errors.map(e, op, bucket, name);
         }
       }
     } finally {

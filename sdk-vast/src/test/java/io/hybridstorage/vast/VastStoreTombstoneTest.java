@@ -182,4 +182,61 @@ class VastStoreTombstoneTest {
       assertThat(store.tombstones).isInstanceOf(Tombstones.InMemory.class);
     }
   }
+
+  @Test
+  void deleteUpToAnAbsentKeyRaisesTheSharedMarker() {
+    VirtualClock clock = VirtualClock.create(Instant.now());
+    String tombs = uniqueTombstoneBucket();
+    try (VastStore first = store(tombs, clock, Duration.ofDays(7));
+         VastStore second = store(tombs, clock, Duration.ofDays(7))) {
+      String bucket = VastTestSupport.newBucket(first, "tomb-upto");
+      long g = far(clock);
+      assertThat(first.deleteUpTo(bucket, "o", g)).as("nothing was live").isFalse();
+
+      HeadObjectResponse marker = raw.headObject(b -> b.bucket(tombs).key("k/" + bucket + "/o"));
+      assertThat(marker.metadata()).containsEntry(Tombstones.GENERATION, Long.toString(g));
+      assertThat(raw.listObjectsV2(b -> b.bucket(bucket)).contents()).as("the user's bucket").isEmpty();
+      // the overtaken write reaches the site through another process: refused
+      HybridStorageException refused = catchThrowableOfType(() -> put(second, bucket, "o", g, "late"),
+          HybridStorageException.class);
+      assertThat(refused.code()).isEqualTo(412);
+      assertThat(refused.heldGeneration()).isEqualTo(g);
+      assertThat(put(second, bucket, "o", g + 1, "newer").generation()).isEqualTo(g + 1);
+    }
+  }
+
+  @Test
+  void deleteUpToRemovesAForeignObject() {
+    VirtualClock clock = VirtualClock.create(Instant.now());
+    String tombs = uniqueTombstoneBucket();
+    try (VastStore store = store(tombs, clock, Duration.ofDays(7))) {
+      String bucket = VastTestSupport.newBucket(store, "tomb-foreign");
+      raw.putObject(b -> b.bucket(bucket).key("f"), software.amazon.awssdk.core.sync.RequestBody.fromString("nfs"));
+      assertThat(store.head(ObjectId.of(bucket, "f"), Conditions.none()))
+          .hasValueSatisfying(h -> assertThat(h.generation()).as("foreign").isZero());
+      long g = far(clock);
+      assertThat(store.deleteUpTo(bucket, "f", g)).as("generation 0 counts as older").isTrue();
+      assertThat(store.head(ObjectId.of(bucket, "f"), Conditions.none())).isEmpty();
+      assertThat(catchThrowableOfType(() -> put(store, bucket, "f", g, "late"), HybridStorageException.class)
+          .code()).isEqualTo(412);
+    }
+  }
+
+  @Test
+  void whenTheTombstoneCannotBeRaisedDeleteUpToRemovesNothing() {
+    VirtualClock clock = VirtualClock.create(Instant.now());
+    String tombs = uniqueTombstoneBucket();
+    try (VastStore store = store(tombs, clock, Duration.ofDays(7))) {
+      String bucket = VastTestSupport.newBucket(store, "tomb-upto-fail");
+      long g = far(clock);
+      put(store, bucket, "o", g, "kept");
+      raw.deleteBucket(b -> b.bucket(tombs)); // the tombstone bucket is gone
+
+      HybridStorageException e = catchThrowableOfType(() -> store.deleteUpTo(bucket, "o", g + 1),
+          HybridStorageException.class);
+      assertThat(e.code()).isEqualTo(503);
+      assertThat(e.getMessage()).contains("deleteUpTo").contains("tombstone").contains("nothing was deleted");
+      assertThat(store.head(ObjectId.of(bucket, "o"), Conditions.none())).isPresent();
+    }
+  }
 }

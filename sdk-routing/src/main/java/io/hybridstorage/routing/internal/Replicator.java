@@ -404,8 +404,18 @@ public final class Replicator {
     return c != 0 ? c : Long.compare(a.size(), b.size());
   }
 
-  /** Deletes the target's live version if its generation is {@code <= g}. */
+  /**
+   * Deletes the target's live version if its generation is {@code <= g}, and leaves a tombstone of
+   * {@code g} there even when it holds nothing yet ({@link io.hybridstorage.api.ObjectStore#deleteUpTo}): a write of
+   * {@code g} or older that reaches the target after this delete (a slow commit, another router's
+   * replication) is then refused instead of living on there alone. APPLIED when a live version
+   * was removed. A target without assigned generations (a GCS primary) cannot take tombstones
+   * nor older writes: there, a HEAD and a generation-conditioned delete.
+   */
   public Outcome deleteUpTo(String bucket, String name, long g, SiteHandle target) {
+    if (target.assignsGenerations()) {
+      return target.store().deleteUpTo(bucket, name, g) ? Outcome.APPLIED : Outcome.SKIPPED;
+    }
     for (int attempt = 0; attempt < 8; attempt++) {
       Optional<ObjectInfo> live = target.store().head(ObjectId.of(bucket, name), Conditions.none());
       if (live.isEmpty() || live.get().generation() > g) {

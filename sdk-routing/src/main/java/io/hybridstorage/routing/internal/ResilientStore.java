@@ -320,6 +320,16 @@ public final class ResilientStore extends ForwardingObjectStore {
     return call("delete", id.bucket(), id.name(), idempotent, () -> delegate().delete(id, conditions));
   }
 
+  /**
+   * Retried like a delete with a generation: repeating it is harmless (the tombstone is only
+   * raised, a version {@code <= generation} only removed), though a repeat after a lost
+   * acknowledgement answers {@code false}.
+   */
+  @Override
+  public boolean deleteUpTo(String bucket, String name, long generation) {
+    return call("deleteUpTo", bucket, name, true, () -> delegate().deleteUpTo(bucket, name, generation));
+  }
+
   /** {@link #copy} without the retry: see {@link #deleteOnce}. */
   public ObjectInfo copyOnce(CopyRequest request) {
     return call("copy", request.targetBucket(), request.targetName(), false, () -> delegate().copy(request));

@@ -276,6 +276,13 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
         () -> delegate().delete(id, conditions));
   }
 
+  /** Faulted as {@link Operation#DELETE}: a delete replicated to this site. */
+  @Override
+  public boolean deleteUpTo(String bucket, String name, long generation) {
+    return unary(decide(Operation.DELETE, bucket, name, ObjectId.of(bucket, name, generation)),
+        () -> delegate().deleteUpTo(bucket, name, generation));
+  }
+
   @Override
   public ListPage<ObjectInfo> list(ListRequest request) {
     return unary(decide(Operation.LIST, request.bucket(), null, request), () -> delegate().list(request));

@@ -118,6 +118,15 @@ final class RecordingStore extends ForwardingObjectStore {
     return result;
   }
 
+  /**
+   * Forwarded, not recorded: a delete replicated to a site (conditioned on the generation it
+   * deletes), like a delete by generation, not an operation of a client on the register.
+   */
+  @Override
+  public boolean deleteUpTo(String bucket, String name, long generation) {
+    return delegate().deleteUpTo(bucket, name, generation);
+  }
+
   @Override
   public ObjectInfo copy(CopyRequest request) {
     Entry entry = invokeWrite(request.targetBucket(), request.targetName(), request.targetConditions(),
