@@ -45,7 +45,8 @@ class ReplicatorDeleteUpToTest {
       b.rule(r);
     }
     ResilientStore store = new ResilientStore(b.build(),
-        RoutingSettings.defaults().withCallTimeout(Duration.ZERO).withRetry(3, Duration.ZERO), pool);
+        RoutingSettings.defaults().withCallTimeout(Duration.ZERO).withRetry(3, Duration.ZERO), pool,
+        java.time.Clock.systemUTC(), io.hybridstorage.api.Sleeper.system());
     return new SiteHandle(name, SiteConfig.memory(name, Duration.ZERO), store);
   }
 
