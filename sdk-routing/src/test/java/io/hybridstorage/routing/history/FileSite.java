@@ -267,6 +267,20 @@ final class FileSite implements ObjectStore {
     return true;
   }
 
+  /** Removes a live version {@code <= generation} and raises the name's highest generation to it. */
+  @Override
+  public synchronized boolean deleteUpTo(String bucket, String name, long generation) {
+    requireBucket("deleteUpTo", bucket);
+    State s = load(bucket, name);
+    boolean remove = s.live() != null && s.live().generation() <= generation;
+    if (!remove && s.maxGeneration() >= generation) {
+      return false;
+    }
+    long max = Math.max(s.maxGeneration(), generation);
+    store(bucket, name, remove ? null : s.live(), remove ? new byte[0] : s.data(), max);
+    return remove;
+  }
+
   @Override
   public synchronized ListPage<ObjectInfo> list(ListRequest request) {
     requireBucket("list", request.bucket());
