@@ -24,13 +24,18 @@ import java.util.Map;
 public final class KillChild {
 
   static HybridStorageOptions options(Path journal) {
+    return options(journal, WritePolicy.AUTHORITY_THEN_ASYNC);
+  }
+
+  /** The three directory-backed sites' options with {@code policy}'s canonical placement, local dc1. */
+  static HybridStorageOptions options(Path journal, WritePolicy policy) {
     return HybridStorageOptions.newBuilder()
         .site(SiteConfig.memory(World.GCP, Duration.ofMillis(20)))
         .site(SiteConfig.memory(World.DC1, Duration.ofMillis(1)))
         .site(SiteConfig.memory(World.DC2, Duration.ofMillis(30)))
         .localSite(World.DC1)
         .journalDirectory(journal)
-        .placement(World.placement(WritePolicy.AUTHORITY_THEN_ASYNC))
+        .placement(World.placement(policy))
         .build();
   }
 

@@ -2,10 +2,8 @@ package io.hybridstorage.routing;
 
 import io.hybridstorage.api.BucketSpec;
 import io.hybridstorage.api.HybridStorageException;
-import io.hybridstorage.api.HybridStorageOptions;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectStore;
-import io.hybridstorage.api.SiteConfig;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.testkit.fault.FaultInjectingStore;
@@ -13,7 +11,6 @@ import java.io.ByteArrayInputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -27,24 +24,14 @@ public final class OverwriteKillChild {
   static final int KEYS = 20;
   static final int THREADS = 3;
 
-  static HybridStorageOptions options(Path journal, WritePolicy policy) {
-    return HybridStorageOptions.newBuilder()
-        .site(SiteConfig.memory(World.GCP, Duration.ofMillis(20)))
-        .site(SiteConfig.memory(World.DC1, Duration.ofMillis(1)))
-        .site(SiteConfig.memory(World.DC2, Duration.ofMillis(30)))
-        .localSite(World.DC1)
-        .journalDirectory(journal)
-        .placement(World.placement(policy))
-        .build();
-  }
-
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args[0]);
     WritePolicy policy = WritePolicy.valueOf(args[1]);
     PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
         StandardCharsets.UTF_8);
     Map<String, ObjectStore> sites = KillChild.sites(root, false);
-    RoutingStore router = RoutingStore.create(sites, options(root.resolve("journal"), policy), World.testSettings());
+    RoutingStore router = RoutingStore.create(sites, KillChild.options(root.resolve("journal"), policy),
+        World.testSettings());
     if (router.getBucket("bkt").isEmpty()) {
       router.createBucket(BucketSpec.of("bkt"));
     }

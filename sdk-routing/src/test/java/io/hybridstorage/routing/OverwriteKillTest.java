@@ -42,7 +42,7 @@ class OverwriteKillTest {
     }
     Map<String, ObjectStore> sites = KillChild.sites(root, false);
     try (RoutingStore restarted = RoutingStore.create(sites,
-        OverwriteKillChild.options(root.resolve("journal"), policy), World.testSettings())) {
+        KillChild.options(root.resolve("journal"), policy), World.testSettings())) {
       assertThat(restarted.drain(Duration.ofSeconds(60))).as("drained").isTrue();
       String authority = policy == WritePolicy.LOCAL_THEN_ASYNC ? World.DC1 : World.GCP;
       for (Map.Entry<String, Long> e : newest.entrySet()) {
