@@ -35,6 +35,7 @@ import io.hybridstorage.routing.internal.ResilientStore;
 import io.hybridstorage.routing.internal.RoutingContext;
 import io.hybridstorage.routing.internal.SiteHandle;
 import io.hybridstorage.routing.internal.Watermarks;
+import io.hybridstorage.routing.journal.JournalEntry;
 import io.hybridstorage.routing.journal.Replayer;
 import io.hybridstorage.routing.journal.ReplicationJournal;
 import io.hybridstorage.routing.policy.ReadCoordinator;
@@ -179,7 +180,9 @@ public final class RoutingStore implements ObjectStore, Replicating {
     this.watermarks = new Watermarks(journal, options.clock(), settings, journalDirectory(), authorities(options),
         sites.keySet(), pool);
     journal.onAppended((entries, depth) -> watermarks.appended());
-    Replicator replicator = new Replicator(this::site, options::placementFor, journal::hasPending, listeners);
+    // a replica's entry waits only for a pending roll-forward of a write towards its source
+    Replicator replicator = new Replicator(this::site, options::placementFor, (site, b, n) -> journal.hasPending(site, b,
+        n) && journal.pending(site, b, n).stream().anyMatch(e -> e.op() == JournalEntry.Op.WRITE), listeners);
     GenerationClock generations = new GenerationClock(options.clock(), generationNodeId,
         GenerationClock.DEFAULT_MAX_LEAD, GenerationClock.DEFAULT_CAPACITY, options.sleeper()::sleep);
     this.ctx = new RoutingContext(options, settings, sites, journal, replicator, generations, pool, watermarks);

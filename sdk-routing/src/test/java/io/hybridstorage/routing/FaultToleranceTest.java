@@ -85,7 +85,7 @@ class FaultToleranceTest {
 
   /** After healing: the journal drains and every site holds the authority's generation and every acked value. */
   static void assertConverged(World w, Map<String, String> acked) throws Exception {
-    assertThat(w.router.drain(Duration.ofSeconds(20))).as("journal drained, depth %d", w.router.journalDepth())
+    assertThat(w.drain(Duration.ofSeconds(20))).as("journal drained, depth %d", w.router.journalDepth())
         .isTrue();
     for (Map.Entry<String, String> e : acked.entrySet()) {
       Optional<ObjectInfo> truth = w.site(World.GCP).head(ObjectId.of(BUCKET, e.getKey()), Conditions.none());
@@ -148,7 +148,7 @@ class FaultToleranceTest {
       assertThat(w.router.journalDepth(World.DC2)).isPositive();
       assertThat(w.site(World.DC1).head(ObjectId.of(BUCKET, "k0"), Conditions.none())).isPresent();
       w.faults.get(World.DC2).heal();
-      assertThat(w.router.drain(Duration.ZERO)).as("dc2's breaker is still open on the router's clock").isFalse();
+      assertThat(w.drain(Duration.ZERO)).as("dc2's breaker is still open on the router's clock").isFalse();
       breakerOpenWaitPasses(time);
       assertConverged(w, acked);
     }

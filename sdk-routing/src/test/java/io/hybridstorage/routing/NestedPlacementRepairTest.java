@@ -37,7 +37,7 @@ class NestedPlacementRepairTest {
       for (int i = 0; i < 5; i++) {
         put(w.router, "tmp/t" + i, "tmp " + i);
       }
-      assertThat(w.router.drain(Duration.ofSeconds(10))).isTrue();
+      assertThat(w.drain(Duration.ofSeconds(10))).isTrue();
       VerifyRepairTest.writeThroughALossyRouter(w, DC2, List.of("tmp/t5")); // dc2 never gets it
       // every copy is old: only the placements can tell the tmp/ copies are no extra ones
       clock.advance(World.testSettings().repairHorizon().multipliedBy(2));
@@ -82,7 +82,7 @@ class NestedPlacementRepairTest {
       w.router.createBucket(BucketSpec.of(BUCKET));
       put(w.router, "o0", "outer 0");
       put(w.router, "tmp/t0", "tmp 0");
-      assertThat(w.router.drain(Duration.ofSeconds(10))).isTrue();
+      assertThat(w.drain(Duration.ofSeconds(10))).isTrue();
       VerifyRepairTest.writeThroughALossyRouter(w, DC2, List.of("tmp/t1", "tmp/t2"));
       clock.advance(World.testSettings().repairHorizon().multipliedBy(2));
 

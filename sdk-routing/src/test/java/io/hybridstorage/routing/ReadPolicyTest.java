@@ -135,7 +135,7 @@ class ReadPolicyTest {
     try (World w = new World(p, Clock.systemUTC(), LAZY); World other = w.peer(World.DC1, LAZY)) {
       w.router.createBucket(BucketSpec.of(BUCKET));
       put(w.router, "o", "v1");
-      assertThat(w.router.drain(Duration.ofSeconds(5))).isTrue();
+      assertThat(w.drain(Duration.ofSeconds(5))).isTrue();
       put(w.router, "o", "v2"); // dc1 still holds v1
       assertThat(get(w.site(World.DC1), "o")).isEqualTo("v1");
       assertThat(get(w.router, "o")).as("read-your-writes").isEqualTo("v2");
@@ -154,7 +154,7 @@ class ReadPolicyTest {
         w.router.createBucket(BucketSpec.of(BUCKET));
         put(w.router, "a", "a1");
         put(w.router, "b", "b1");
-        assertThat(w.router.drain(Duration.ofSeconds(5))).isTrue();
+        assertThat(w.drain(Duration.ofSeconds(5))).isTrue();
         put(w.router, "a", "a2");
         put(w.router, "b", "b2"); // dc1, the nearest, still holds a1 and b1
         assertThat(get(w.site(World.DC1), "a")).isEqualTo("a1");
@@ -174,13 +174,13 @@ class ReadPolicyTest {
     try (World w = new World(p, clock, LAZY)) {
       w.router.createBucket(BucketSpec.of(BUCKET));
       put(w.router, "o", "v1");
-      assertThat(w.router.drain(Duration.ofSeconds(5))).isTrue();
+      assertThat(w.drain(Duration.ofSeconds(5))).isTrue();
       put(w.router, "o", "v2");
       assertThat(get(w.router, "o")).as("dc1 lags by less than the bound").isEqualTo("v1");
       clock.advance(Duration.ofSeconds(11));
       assertThat(w.router.journalAge(World.DC1)).isEqualTo(Duration.ofSeconds(11));
       assertThat(get(w.router, "o")).as("dc1 lags too much: skipped").isEqualTo("v2");
-      assertThat(w.router.drain(Duration.ofSeconds(5))).isTrue();
+      assertThat(w.drain(Duration.ofSeconds(5))).isTrue();
       assertThat(get(w.site(World.DC1), "o")).isEqualTo("v2");
     }
   }

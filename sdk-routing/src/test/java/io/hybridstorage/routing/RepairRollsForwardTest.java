@@ -84,7 +84,7 @@ class RepairRollsForwardTest {
       assertThat(get(w.site(DC1), "x")).as("nothing deleted").isEqualTo("from dc1");
 
       a.faults.get(GCP).heal();
-      assertThat(a.router.drain(Duration.ofSeconds(30))).isTrue();
+      assertThat(a.drain(Duration.ofSeconds(30))).isTrue();
       assertEverySiteHolds(w, "x", acked.generation(), "from dc1");
       assertThat(w.router.verify(BUCKET, "", null, 0).isClean()).isTrue();
     }
@@ -112,7 +112,7 @@ class RepairRollsForwardTest {
       assertThat(get(w.site(DC1), "x")).isEqualTo("from dc1");
 
       a.faults.get(GCP).heal();
-      assertThat(a.router.drain(Duration.ofSeconds(30))).isTrue();
+      assertThat(a.drain(Duration.ofSeconds(30))).isTrue();
       assertEverySiteHolds(w, "x", acked.generation(), "from dc1");
       assertThat(w.router.verify(BUCKET, "", null, 0).isClean()).isTrue();
     }
@@ -144,7 +144,7 @@ class RepairRollsForwardTest {
       assertThat(get(w.site(DC1), "x")).isEqualTo("journaled");
 
       w.faults.get(GCP).heal();
-      assertThat(w.router.drain(Duration.ofSeconds(30))).isTrue();
+      assertThat(w.drain(Duration.ofSeconds(30))).isTrue();
       assertEverySiteHolds(w, "x", acked.generation(), "journaled");
     }
   }
@@ -193,7 +193,7 @@ class RepairRollsForwardTest {
     try (World w = new World(World.placement(WritePolicy.AUTHORITY_THEN_ASYNC), clock, World.testSettings())) {
       w.router.createBucket(BucketSpec.of(BUCKET));
       put(w.router, "x", "deleted later");
-      assertThat(w.router.drain(Duration.ofSeconds(10))).isTrue();
+      assertThat(w.drain(Duration.ofSeconds(10))).isTrue();
       try (World deleter = w.peerWithOwnLinks(DC1, World.testSettings())) {
         deleter.faults.get(DC2).partition();
         assertThat(deleter.router.delete(ObjectId.of(BUCKET, "x"), Conditions.none())).isTrue();

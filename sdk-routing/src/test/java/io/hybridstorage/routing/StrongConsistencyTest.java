@@ -113,8 +113,8 @@ class StrongConsistencyTest {
       HistoryChecker.create().check(recorder.history()).assertValid();
 
       time.advance(World.testSettings().breakerOpenWait().plusNanos(1)); // breakers let a trial call through
-      assertThat(a.router.drain(Duration.ofSeconds(20))).isTrue();
-      assertThat(b.router.drain(Duration.ofSeconds(20))).isTrue();
+      assertThat(a.drain(Duration.ofSeconds(20))).isTrue();
+      assertThat(b.drain(Duration.ofSeconds(20))).isTrue();
       long newestAcked = snapshot.stream().filter(o -> o.write() && o.ok()).mapToLong(Op::generation).max()
           .orElseThrow();
       long authority = a.site(World.GCP).head(ObjectId.of(BUCKET, "r"), Conditions.none()).orElseThrow()

@@ -148,7 +148,7 @@ class VerifyRepairTest {
           }
         }
       }
-      assertThat(w.router.drain(Duration.ofSeconds(10))).isTrue();
+      assertThat(w.drain(Duration.ofSeconds(10))).isTrue();
       assertThat(w.router.verify(BUCKET, "", null, 0).differences()).isEmpty();
       writeThroughALossyRouter(w, World.DC2, lost);
       ObjectStore dc2 = w.site(World.DC2);

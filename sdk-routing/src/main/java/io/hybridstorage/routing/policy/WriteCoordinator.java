@@ -484,8 +484,15 @@ public final class WriteCoordinator {
       for (String name : names) {
         for (JournalEntry e : ctx.journal().pending(route.primary().name(), bucket, name)) {
           if (!ctx.journal().isHeld(e)) {
-            ctx.replicator().apply(e);
-            ctx.journal().remove(e);
+            try {
+              ctx.replicator().apply(e);
+              ctx.journal().remove(e);
+            } catch (HybridStorageException waiting) {
+              if (!"awaitingSource".equals(waiting.reason())) {
+                throw waiting;
+              }
+              // it waits for another change of this object still in flight: replay applies it later
+            }
           }
         }
       }
