@@ -715,23 +715,11 @@ public final class VastStore implements ObjectStore {
           // before the object goes: a later write must not take this generation or an older one
           tombstones.record(op, id.bucket(), id.name(), current.info().generation());
         }
-        try {
-          s3.deleteObject(b -> {
-            b.bucket(id.bucket()).key(id.name());
-            if (nativeConditions) {
-              b.ifMatch(current.etag());
-            }
-          });
-          return true;
-        } catch (SdkException e) {
-          if (nativeConditions && S3Errors.isPreconditionFailed(e) && attempt < PUBLISH_ATTEMPTS) {
-            continue;
-          }
-          if (S3Errors.isNotFound(e) && !S3Errors.isNoSuchBucket(e)) {
-            return false;
-          }
-          throw errors.map(e, op, id.bucket(), id.name());
+        Boolean deleted = deleteCurrent(op, id.bucket(), id.name(), current, attempt);
+        if (deleted == null) {
+          continue;
         }
+        return deleted;
       }
     } finally {
       lock.unlock();
@@ -768,23 +756,11 @@ public final class VastStore implements ObjectStore {
           return false;
         }
         Current current = found.get();
-        try {
-          s3.deleteObject(b -> {
-            b.bucket(bucket).key(name);
-            if (nativeConditions) {
-              b.ifMatch(current.etag());
-            }
-          });
-          return true;
-        } catch (SdkException e) {
-          if (nativeConditions && S3Errors.isPreconditionFailed(e) && attempt < PUBLISH_ATTEMPTS) {
-            continue;
-          }
-          if (S3Errors.isNotFound(e) && !S3Errors.isNoSuchBucket(e)) {
-            return false;
-          }
-          throw errors.map(e, op, bucket, name);
+        Boolean deleted = deleteCurrent(op, bucket, name, current, attempt);
+        if (deleted == null) {
+          continue;
         }
+        return deleted;
       }
     } finally {
       lock.unlock();
@@ -976,5 +952,31 @@ public final class VastStore implements ObjectStore {
     List<CompletedPart> list = new ArrayList<>(parts.values());
     list.sort((a, b) -> Integer.compare(a.partNumber(), b.partNumber()));
     return list;
+  }
+
+  /**
+   * Deletes {@code current} (If-Match its ETag when the server honours conditions): true when
+   * deleted, false when it was gone already, null when it changed meanwhile and {@code attempt}
+   * may be retried (the caller looks again).
+   */
+  @Nullable
+  private Boolean deleteCurrent(String op, String bucket, String name, Current current, int attempt) {
+    try {
+      s3.deleteObject(b -> {
+        b.bucket(bucket).key(name);
+        if (nativeConditions) {
+          b.ifMatch(current.etag());
+        }
+      });
+      return true;
+    } catch (SdkException e) {
+      if (nativeConditions && S3Errors.isPreconditionFailed(e) && attempt < PUBLISH_ATTEMPTS) {
+        return null;
+      }
+      if (S3Errors.isNotFound(e) && !S3Errors.isNoSuchBucket(e)) {
+        return false;
+      }
+      throw errors.map(e, op, bucket, name);
+    }
   }
 }
