@@ -54,13 +54,19 @@ class FaultToleranceTest {
     return new World(placement, time, World.testSettings().withJournal(512, Duration.ofHours(1), 2));
   }
 
-  /** Writes WRITES keys (two versions each); returns the last acknowledged value per key. */
-  static Map<String, String> writeAll(ObjectStore router, String round, Map<String, Integer> failures) {
+  /**
+   * Writes WRITES keys (two versions each); returns the last acknowledged value per key. Each write
+   * takes 1 ms of the routers' clock: the router issues a name's generations at most about one a
+   * millisecond ahead of its clock, so writes on a clock standing still would end up waiting for it.
+   */
+  static Map<String, String> writeAll(ObjectStore router, VirtualClock time, String round,
+      Map<String, Integer> failures) {
     Map<String, String> acked = new LinkedHashMap<>();
     for (int v = 0; v < 2; v++) {
       for (int i = 0; i < WRITES; i++) {
         String key = "k" + i;
         String value = round + "-" + key + "-v" + v;
+        time.advance(Duration.ofMillis(1));
         try {
           put(router, key, value);
           acked.put(key, value);
@@ -111,7 +117,7 @@ class FaultToleranceTest {
       HistoryRecorder recorder = HistoryRecorder.create();
       ObjectStore recorded = recorder.record(w.router);
       w.faults.get(World.DC2).partition();
-      Map<String, String> acked = writeAll(recorded, "p", failures);
+      Map<String, String> acked = writeAll(recorded, time, "p", failures);
       if (policy == WritePolicy.DUAL_WRITE_SYNC) {
         // failWritesWhenReplicaDown=true: the placement declares that writes fail while dc2 is down
         assertThat(failures.get("p")).isEqualTo(2 * WRITES);
@@ -126,7 +132,7 @@ class FaultToleranceTest {
       }
       w.faults.get(World.DC2).heal();
       breakerOpenWaitPasses(time);
-      Map<String, String> after = writeAll(recorded, "h", failures);
+      Map<String, String> after = writeAll(recorded, time, "h", failures);
       assertThat(failures.get("h")).isNull();
       acked.putAll(after);
       assertConverged(w, acked);
@@ -143,7 +149,7 @@ class FaultToleranceTest {
       w.router.createBucket(BucketSpec.of(BUCKET));
       w.faults.get(World.DC2).partition();
       Map<String, Integer> failures = new LinkedHashMap<>();
-      Map<String, String> acked = writeAll(w.router, "p", failures);
+      Map<String, String> acked = writeAll(w.router, time, "p", failures);
       assertThat(failures).isEmpty();
       assertThat(w.router.journalDepth(World.DC2)).isPositive();
       assertThat(w.site(World.DC1).head(ObjectId.of(BUCKET, "k0"), Conditions.none())).isPresent();
@@ -163,10 +169,10 @@ class FaultToleranceTest {
       Map<String, Integer> failures = new LinkedHashMap<>();
       HistoryRecorder recorder = HistoryRecorder.create();
       ObjectStore recorded = recorder.record(w.router);
-      Map<String, String> acked = writeAll(recorded, "before", failures);
+      Map<String, String> acked = writeAll(recorded, time, "before", failures);
       assertThat(failures).isEmpty();
       w.faults.get(World.GCP).partition();
-      Map<String, String> during = writeAll(recorded, "p", failures);
+      Map<String, String> during = writeAll(recorded, time, "p", failures);
       if (policy == WritePolicy.LOCAL_THEN_ASYNC) {
         // the local site acknowledges; the authority gets the writes through the journal
         assertThat(failures).isEmpty();
@@ -187,7 +193,7 @@ class FaultToleranceTest {
             .isInstanceOfSatisfying(HybridStorageException.class, e -> assertThat(e.getMessage()).contains("circuit"));
       }
       breakerOpenWaitPasses(time);
-      acked.putAll(writeAll(recorded, "h", failures));
+      acked.putAll(writeAll(recorded, time, "h", failures));
       assertConverged(w, acked);
       assertHistoryValid(recorded, recorder, acked, policy != WritePolicy.LOCAL_THEN_ASYNC);
     }
