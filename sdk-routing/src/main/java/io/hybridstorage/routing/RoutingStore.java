@@ -28,6 +28,7 @@ import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.api.spi.Replicating;
 import io.hybridstorage.routing.internal.CommitDecoratedWriter;
+import io.hybridstorage.routing.internal.CeilingFile;
 import io.hybridstorage.routing.internal.GenerationClock;
 import io.hybridstorage.routing.internal.Listeners;
 import io.hybridstorage.routing.internal.Replicator;
@@ -181,10 +182,12 @@ public final class RoutingStore implements ObjectStore, Replicating {
         sites.keySet(), pool);
     journal.onAppended((entries, depth) -> watermarks.appended());
     // a replica's entry waits only for a pending roll-forward of a write towards its source
-    Replicator replicator = new Replicator(this::site, options::placementFor, (site, b, n) -> journal.hasPending(site, b,
-        n) && journal.pending(site, b, n).stream().anyMatch(e -> e.op() == JournalEntry.Op.WRITE), listeners);
+    Replicator replicator = new Replicator(this::site, options::placementFor, (op, site, b, n, g) -> journal.hasPending(
+        site, b, n) && journal.pending(site, b, n).stream().anyMatch(e -> e.op() == op && e.generation() == g),
+        listeners);
     GenerationClock generations = new GenerationClock(options.clock(), generationNodeId,
-        GenerationClock.DEFAULT_MAX_LEAD, GenerationClock.DEFAULT_CAPACITY, options.sleeper()::sleep);
+        GenerationClock.DEFAULT_MAX_LEAD, GenerationClock.DEFAULT_CAPACITY, options.sleeper()::sleep,
+        new CeilingFile(journalDirectory()));
     this.ctx = new RoutingContext(options, settings, sites, journal, replicator, generations, pool, watermarks);
     this.session = new SessionTracker(settings.sessionCapacity());
     this.writes = new WriteCoordinator(ctx, session);
@@ -577,7 +580,12 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   @Override
   public ListPage<ObjectInfo> list(ListRequest request) {
-    return guard(() -> listRouted(request));
+    ListPage<ObjectInfo> page = guard(() -> listRouted(request));
+    // a caller that saw a generation in a listing is causally after it, as after a read
+    for (ObjectInfo info : page.items()) {
+      ctx.generations().observe(info.bucket(), info.name(), info.generation());
+    }
+    return page;
   }
 
   /**

@@ -174,6 +174,17 @@ final class World implements AutoCloseable {
     return new World(options.placements().get(0), clock, settings, tempDir(), localSite, this);
   }
 
+  /**
+   * The next incarnation of {@code peer} (a router made by {@link #peer(String, RoutingSettings,
+   * Clock)} over this world's sites): closes its router, as a process that stops, and opens a new
+   * one on the same journal directory, local site and {@code clock}, as the restarted process.
+   */
+  World restart(World peer, RoutingSettings settings, Clock clock) {
+    peer.router.close();
+    return new World(options.placements().get(0), clock, settings, peer.journalDir, peer.options.localSite()
+        .orElseThrow(), this);
+  }
+
   ObjectStore site(String name) {
     return memory.get(name);
   }

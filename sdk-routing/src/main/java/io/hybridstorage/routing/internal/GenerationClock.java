@@ -42,6 +42,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       ({@link Replicator#holdsOtherBytes}, {@link Replicator#copy}). A writer id recorded with
  *       each copy would detect the same thing but shows in the user's metadata; leasing ids at the
  *       authority needs the authority reachable at start, which LOCAL_THEN_ASYNC must not.
+ *   <li><b>Across restarts.</b> A client that saw generation {@code G} through this router (it
+ *       issued or observed {@code G}) must get a newer one from the router's next incarnation, or
+ *       its later write loses to {@code G} at convergence — the restarted process has forgotten
+ *       every name, and its wall clock may be behind {@code G} (another router's clock ahead, a
+ *       run of writes to one name). So the clock keeps a durable <em>ceiling</em> ({@link
+ *       Ceiling}, a file beside the journal): before it issues or observes a generation above
+ *       the stored ceiling, it stores a new one {@value #CEILING_WINDOW_MICROS} µs above it (one
+ *       small fsync per window at most), and a new incarnation starts with the stored ceiling as a
+ *       floor for every name, as if observed from elsewhere (no wait: its first generations lead
+ *       the clock by at most the window plus the old clock's lead). Waiting out a maximum clock
+ *       offset at start (CockroachDB's way) would cover a router without a durable directory too,
+ *       but costs every process start that wait.
  * </ul>
  *
  * <p>Thread-safe. The waiting thread holds no lock.
@@ -54,6 +66,8 @@ public final class GenerationClock {
   public static final long STEP = 1L << ID_BITS;
   /** How far ahead of the clock a router's own generations may run: 4 ms (about 4 steps). */
   public static final Duration DEFAULT_MAX_LEAD = Duration.ofMillis(4);
+  /** How far above the generations issued or observed the stored {@link Ceiling} is kept: 100 ms. */
+  public static final long CEILING_WINDOW_MICROS = 100_000;
   /** Names remembered by default. */
   public static final int DEFAULT_CAPACITY = 100_000;
 
@@ -75,13 +89,41 @@ public final class GenerationClock {
    */
   public static final Waiter SYSTEM_WAITER = d -> TimeUnit.NANOSECONDS.sleep(d.toNanos());
 
+  /**
+   * Where a clock keeps, durably, a generation above every one it issued or observed, so the
+   * router's next incarnation starts above them (see the class comment).
+   */
+  public interface Ceiling {
+    /** The stored ceiling; 0 when none was stored. */
+    long load();
+
+    /** Stores {@code ceiling} durably (it is on disk when this returns). */
+    void store(long ceiling);
+
+    /** No ceiling: a restarted router may issue generations below the ones its clients saw. */
+    Ceiling NONE = new Ceiling() {
+      @Override
+      public long load() {
+        return 0;
+      }
+
+      @Override
+      public void store(long ceiling) {}
+    };
+  }
+
   private final Clock clock;
   private final int nodeId;
   private final long maxLeadMicros;
   private final Waiter waiter;
   private final Map<String, Entry> names;
+  private final Ceiling ceiling;
   /** The highest generation of a name the LRU forgot: a floor for every name not remembered. */
   private long forgotten;
+  /** The ceiling an earlier incarnation stored: a floor for every name, followed as observed. */
+  private final long inherited;
+  /** The ceiling stored: every generation issued or observed so far is below it. */
+  private long stored;
 
   private static final class Entry {
     /** The last generation issued or observed for the name. */
@@ -102,6 +144,14 @@ public final class GenerationClock {
    * @param waiter how a thread waits when a name would run more than {@code maxLead} ahead
    */
   public GenerationClock(Clock clock, int nodeId, Duration maxLead, int capacity, Waiter waiter) {
+    this(clock, nodeId, maxLead, capacity, waiter, Ceiling.NONE);
+  }
+
+  /**
+   * As {@link #GenerationClock(Clock, int, Duration, int, Waiter)}, starting above the generations
+   * an earlier incarnation issued or observed, and keeping {@code ceiling} above its own.
+   */
+  public GenerationClock(Clock clock, int nodeId, Duration maxLead, int capacity, Waiter waiter, Ceiling ceiling) {
     if (nodeId < 0 || nodeId >= STEP) {
       throw new IllegalArgumentException("nodeId (" + nodeId + ") must be in [0, " + STEP + ")");
     }
@@ -116,6 +166,10 @@ public final class GenerationClock {
     this.nodeId = nodeId;
     this.maxLeadMicros = lead;
     this.waiter = waiter;
+    this.ceiling = ceiling;
+    this.inherited = Math.max(0, ceiling.load());
+    this.stored = inherited;
+    this.forgotten = inherited;
     this.names = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
@@ -171,6 +225,7 @@ public final class GenerationClock {
         long candidate = Math.max(slot(now), slot(e.last) + STEP) | nodeId;
         wait = candidate - maxLeadMicros - Math.max(now, e.observed);
         if (wait <= 0) {
+          keepBelowCeiling(candidate, now);
           e.last = candidate;
           return candidate;
         }
@@ -185,6 +240,16 @@ public final class GenerationClock {
     }
   }
 
+  /**
+   * The newest generation of {@code bucket/name} this clock issued or observed (for a name it does
+   * not remember: a floor above every one it forgot, and above an earlier incarnation's); 0 when
+   * none.
+   */
+  public synchronized long seen(String bucket, String name) {
+    Entry e = names.get(key(bucket, name));
+    return e != null ? e.last : forgotten;
+  }
+
   /** Moves {@code bucket/name} past {@code generation} (seen at a site): the next write of it wins over it. */
   public void observe(String bucket, String name, long generation) {
     if (generation <= 0) {
@@ -193,9 +258,20 @@ public final class GenerationClock {
     synchronized (this) {
       Entry e = entry(key(bucket, name));
       if (generation > e.last) {
+        keepBelowCeiling(generation, micros());
         observeLocked(e, generation);
       }
     }
+  }
+
+  /** Stores a new ceiling when {@code generation} would reach the stored one (holding the lock). */
+  private void keepBelowCeiling(long generation, long now) {
+    if (generation < stored) {
+      return;
+    }
+    long next = Math.max(generation, now) + CEILING_WINDOW_MICROS;
+    ceiling.store(next);
+    stored = next;
   }
 
   /**
@@ -208,7 +284,9 @@ public final class GenerationClock {
   public long next() {
     synchronized (this) {
       Entry e = entry(key(GLOBAL, GLOBAL));
-      long candidate = Math.max(slot(micros()), slot(e.last) + STEP) | nodeId;
+      long now = micros();
+      long candidate = Math.max(slot(now), slot(e.last) + STEP) | nodeId;
+      keepBelowCeiling(candidate, now);
       e.last = candidate;
       return candidate;
     }
@@ -239,6 +317,7 @@ public final class GenerationClock {
     if (e == null) {
       e = new Entry();
       e.last = forgotten;
+      e.observed = inherited; // the earlier incarnation's generations: followed at once, no wait
       names.put(key, e);
     }
     return e;

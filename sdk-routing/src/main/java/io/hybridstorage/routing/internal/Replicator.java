@@ -90,10 +90,16 @@ public final class Replicator {
   private final PendingAt pendingAt;
   private final RoutingListener listener;
 
-  /** Whether the journal still has an entry for {@code bucket/name} towards {@code site}. */
+  /**
+   * Whether the journal still has an {@code op} entry of generation {@code g} of {@code
+   * bucket/name} towards {@code site}: the same change's entry for its primary. Only that one is waited
+   * for — waiting for any write towards the source would let two changes with different primaries
+   * (a LOCAL_THEN_ASYNC router's local writes and its conditional writes decided at the
+   * authority) wait for each other forever.
+   */
   @FunctionalInterface
   public interface PendingAt {
-    boolean test(String site, String bucket, String name);
+    boolean test(JournalEntry.Op op, String site, String bucket, String name, long g);
   }
 
   /**
@@ -168,7 +174,7 @@ public final class Replicator {
         return Outcome.SKIPPED; // nothing live at the source: a delete replicates by its own entry
       }
       if (target != source) {
-        if (pendingAt.test(source.name(), bucket, name)) {
+        if (pendingAt.test(JournalEntry.Op.WRITE, source.name(), bucket, name, g)) {
           throw new HybridStorageException(503, "awaitingSource", "replicate", bucket, name, target.name(),
               "generation " + g + " is still to be rolled forward to " + source.name() + " first", null);
         }
@@ -260,10 +266,13 @@ public final class Replicator {
 
   /**
    * A journaled delete of generation {@code g}: skipped when the source still holds {@code g} live
-   * (the delete's outcome was unknown and it did not happen), else {@link #deleteUpTo}.
+   * (the delete's outcome was unknown and it did not happen) — unless the journal also holds the
+   * same delete towards the source itself (its outcome there was unknown, and its own entry rolls
+   * it forward: a LOCAL_THEN_ASYNC delete) — else {@link #deleteUpTo}.
    */
   private Outcome replayDelete(String bucket, String name, long g, SiteHandle source, SiteHandle target) {
-    if (source != target && liveGeneration(source, bucket, name) == g) {
+    if (source != target && liveGeneration(source, bucket, name) == g
+        && !pendingAt.test(JournalEntry.Op.DELETE, source.name(), bucket, name, g)) {
       return Outcome.SKIPPED;
     }
     return deleteUpTo(bucket, name, g, target);

@@ -9,6 +9,7 @@ import io.hybridstorage.api.MetadataPatch;
 import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectWriter;
+import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.routing.internal.Replicator;
 import io.hybridstorage.routing.internal.RoutingContext;
@@ -520,6 +521,10 @@ public final class WriteCoordinator {
       }
     }
     SiteHandle primary = route.primary();
+    if (id.generation() == 0 && conditions.isEmpty() && route.placement().writePolicy() == WritePolicy.LOCAL_THEN_ASYNC
+        && primary.assignsGenerations()) {
+      return deleteSeen(route, b, n);
+    }
     if (id.generation() != 0) {
       long g = id.generation();
       try (Intent intent = intentFor(route, Op.DELETE_VERSION, b, n, g, "delete")) {
@@ -564,6 +569,42 @@ public final class WriteCoordinator {
     }
     throw new HybridStorageException(503, "contention", "delete", b, n, primary.name(),
         "the object kept changing while deleting", null);
+  }
+
+  /**
+   * An unconditional delete through one datacenter of a LOCAL_THEN_ASYNC placement. The local
+   * site may not hold what the caller saw yet (a version written through another datacenter,
+   * read from there), or hold an older one: deleting only the local live version would let the
+   * version the client saw arrive later and live on, although the delete is causally after it.
+   * So the delete's generation {@code t} is the newest this router knows of the name — the local
+   * live one, or any it issued or observed (reads, listings, writes; {@link
+   * io.hybridstorage.routing.internal.GenerationClock#seen}) — and every site deletes its live
+   * version up to {@code t} and keeps a tombstone of {@code t} ({@code ObjectStore.deleteUpTo}),
+   * so a copy of {@code t} or older that arrives later is refused. A write through another
+   * datacenter newer than {@code t} — one this delete did not see — survives it: last writer wins
+   * by generation, the delete's generation being what it saw. The primary is a target of the
+   * intent too: its delete may fail with an unknown outcome, and replay completes it (idempotent).
+   * True when the local site held a live version (read before the delete: a retried call after a
+   * lost answer finds none).
+   */
+  private boolean deleteSeen(Route route, String b, String n) {
+    SiteHandle primary = route.primary();
+    Optional<ObjectInfo> live = primary.store().head(ObjectId.of(b, n), Conditions.none());
+    long t = Math.max(live.map(ObjectInfo::generation).orElse(0L), ctx.generations().seen(b, n));
+    if (t <= 0) {
+      return primary.store().delete(ObjectId.of(b, n), Conditions.none()); // nothing known: not found
+    }
+    List<SiteHandle> targets = new ArrayList<>(Intent.targets(route));
+    targets.add(0, primary);
+    try (Intent intent = Intent.append(ctx, route, Op.DELETE, b, n, t, targets)) {
+      intent.awaitDurable("delete");
+      boolean deleted = primary.store().deleteUpTo(b, n, t) || live.isPresent();
+      intent.confirm(primary);
+      ctx.generations().observe(b, n, t); // a re-creation must be newer than the tombstone it leaves
+      replicate(route, Op.DELETE, b, n, t, intent, "delete", s -> () -> ctx.replicator().deleteUpTo(b, n, t, s));
+      session.deleted(b, n, t);
+      return deleted;
+    }
   }
 
   /**

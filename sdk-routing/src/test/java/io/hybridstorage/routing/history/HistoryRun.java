@@ -93,9 +93,25 @@ final class HistoryRun {
       started = System.nanoTime();
       cluster.healAll();
       for (Cluster.Router router : cluster.routers) {
+        // what keeps an entry in the journal: the last failure of each entry still failing
+        Map<String, String> failing = new java.util.concurrent.ConcurrentHashMap<>();
+        router.store().addListener(new io.hybridstorage.routing.RoutingListener() {
+          @Override
+          public void replayFailed(String site, String bucket, String name, long generation, int attempt,
+              Throwable error) {
+            failing.put(site + " gs://" + bucket + "/" + name + "#" + generation, "attempt " + attempt + ": " + error);
+          }
+
+          @Override
+          public void replayed(String site, String bucket, String name, long generation, boolean skipped) {
+            failing.remove(site + " gs://" + bucket + "/" + name + "#" + generation);
+          }
+        });
         if (!router.store().drain(DRAIN)) {
           verdict.violation(Invariant.UNDRAINED, label + ": " + router + " still has " + router.store().journalDepth()
-              + " journal entries " + DRAIN.toSeconds() + " s after every link was healed");
+              + " journal entries " + DRAIN.toSeconds() + " s after every link was healed; failing:\n    "
+              + failing.entrySet().stream().limit(10).map(e -> e.getKey() + " — " + e.getValue())
+                  .collect(Collectors.joining("\n    ")));
         }
       }
       timeline.note("harness", null, "journals drained");

@@ -44,15 +44,6 @@ class RandomizedHistoryTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("policies")
   void noAcknowledgedWriteIsLostUnderFaults(WritePolicy policy) throws Exception {
-    // Known open (issue 11 stays open for it): LOCAL_THEN_ASYNC's in-process histories still show, in
-    // about one run in two, a generation-order violation when a router restarts under its clients
-    // (the restarted router's clock has forgotten what they saw) or a delete through one datacenter
-    // losing to a concurrent compose through another. The CI run leaves that one case out rather
-    // than fail at random; asked for by policy, or in the long profile, it runs and fails honestly.
-    org.junit.jupiter.api.Assumptions.assumeTrue(policy != WritePolicy.LOCAL_THEN_ASYNC
-        || System.getProperty(RunConfig.POLICY) != null || System.getProperty(RunConfig.OPS) != null,
-        "LOCAL_THEN_ASYNC in-process history: known open violations (issue 11); run it with "
-            + "-Dhistory.policy=LOCAL_THEN_ASYNC or -Phistory-long");
     long seed = RunConfig.seedProperty();
     int ops = RunConfig.intProperty(RunConfig.OPS, RunConfig.DEFAULT_OPS);
     int roundOps = Math.max(100, RunConfig.intProperty(RunConfig.ROUND_OPS, RunConfig.DEFAULT_ROUND_OPS));

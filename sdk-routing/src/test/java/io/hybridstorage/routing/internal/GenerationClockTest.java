@@ -102,6 +102,55 @@ class GenerationClockTest {
     assertThat(clock.next("bkt", "other")).as("other names stay at the clock").isLessThan(ahead);
   }
 
+  /**
+   * A restarted router (a new clock on the same ceiling file) issues generations above every one
+   * its earlier incarnation issued or observed, with its clock behind them and no name remembered
+   * — and without waiting for its clock to catch up.
+   */
+  @Test
+  void aNewIncarnationStartsAboveWhatTheOldOneIssuedOrObserved(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    VirtualClock time = VirtualClock.create();
+    GenerationClock old = new GenerationClock(time, 1, LEAD, 100, NEVER, new CeilingFile(dir));
+    long ahead = micros(time) + 40_000; // seen from a router whose clock is 40 ms ahead
+    old.observe("bkt", "seen", ahead);
+    long issued = old.next("bkt", "issued");
+    GenerationClock restarted = new GenerationClock(time, 1, LEAD, 100, NEVER, new CeilingFile(dir));
+    assertThat(restarted.next("bkt", "seen")).isGreaterThan(ahead);
+    assertThat(restarted.next("bkt", "issued")).isGreaterThan(issued);
+    assertThat(restarted.next("bkt", "never-seen")).as("a floor for every name").isGreaterThan(ahead);
+    GenerationClock without = new GenerationClock(time, 1, LEAD, 100, NEVER);
+    assertThat(without.next("bkt", "seen")).as("without the ceiling, the clock alone").isLessThan(ahead);
+  }
+
+  /** The ceiling is stored ahead, once per window, not once per generation. */
+  @Test
+  void theCeilingIsStoredOncePerWindow() {
+    VirtualClock time = VirtualClock.create();
+    List<Long> stored = new ArrayList<>();
+    GenerationClock clock = new GenerationClock(time, 1, LEAD, 100, NEVER, new GenerationClock.Ceiling() {
+      @Override
+      public long load() {
+        return 0;
+      }
+
+      @Override
+      public void store(long ceiling) {
+        stored.add(ceiling);
+      }
+    });
+    long first = clock.next("bkt", "a");
+    for (int i = 0; i < 50; i++) {
+      time.advance(Duration.ofMillis(1));
+      clock.next("bkt", "n" + i);
+    }
+    assertThat(stored).as("50 ms of generations: within the first window").hasSize(1);
+    assertThat(stored.get(0)).isGreaterThanOrEqualTo(first + GenerationClock.CEILING_WINDOW_MICROS);
+    time.advance(Duration.ofMillis(100));
+    long later = clock.next("bkt", "b");
+    assertThat(stored).hasSize(2);
+    assertThat(stored.get(1)).isGreaterThan(later);
+  }
+
   @Test
   void aConditionsGenerationIsAFloor() {
     VirtualClock time = VirtualClock.create();

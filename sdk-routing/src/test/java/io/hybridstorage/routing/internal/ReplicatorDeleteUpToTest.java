@@ -51,7 +51,7 @@ class ReplicatorDeleteUpToTest {
   }
 
   private static Replicator replicator(SiteHandle target) {
-    return new Replicator(n -> target, (b, n) -> Optional.empty(), (s, b, n) -> false, new RoutingListener() {});
+    return new Replicator(n -> target, (b, n) -> Optional.empty(), (op, s, b, n, g) -> false, new RoutingListener() {});
   }
 
   private static ObjectInfo writeAt(InMemoryStore store, long g, String content) {
