@@ -27,7 +27,8 @@ import java.time.Duration;
  * file ({@code 250ms}, {@code 1.5s}, ISO-8601), {@code teeBufferBytes} as a size ({@code 8MiB}).
  *
  * @param callTimeout time limit of one call to a site: a metadata call, opening a read or a write,
- *     a commit (waiting for a bulkhead permit included). Bodies are not limited: a read's stream,
+ *     a commit (waiting for a bulkhead permit included); a time-out while the site answered no
+ *     other call opens its breaker at once (the site is silent). Bodies are not limited: a read's stream,
  *     a write's bytes and a whole-stream replica copy take as long as their bytes take (the
  *     backend's socket time-outs bound them). {@link Duration#ZERO} disables the time limiter
  *     (and its thread hop); a call that times out fails with 503 {@code timeout}
@@ -144,6 +145,16 @@ public record RoutingSettings(
         DEFAULT_REPAIR_HORIZON);
   }
 
+  /**
+   * {@link #callTimeout()} of {@link #defaults()}: 4 s. A site that answers nothing (a cut link, a
+   * datacenter gone) costs one call this long before its breaker opens and the router fails over
+   * (reads to another replica, writes degraded or journaled), so it bounds the time to recover —
+   * below the breaker's 5 s open wait, the goal of issue 11. Far above a healthy site's slowest
+   * call (a commit after the last byte, a cross-datacenter round trip of 30+ ms); raise it for a
+   * backend whose commits can take longer (S3 multipart completions of very many parts).
+   */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(4);
+
   /** {@link #repairHorizon()} of {@link #defaults()}: 10 minutes. */
   public static final Duration DEFAULT_REPAIR_HORIZON = Duration.ofMinutes(10);
 
@@ -154,13 +165,13 @@ public record RoutingSettings(
   }
 
   /**
-   * 30 s time limit, 3 attempts 50 ms apart, breaker 50 % of 20 calls (min 10) for 5 s, 64
+   * 4 s time limit ({@link #DEFAULT_CALL_TIMEOUT}), 3 attempts 50 ms apart, breaker 50 % of 20 calls (min 10) for 5 s, 64
    * concurrent calls per site, 8 MiB tee buffer, parallel tee, group commits of up to 512 entries,
    * replay every 200 ms in 8 lanes, 100,000 objects of session memory, replication watermarks every
    * second in bucket {@code hybrid-storage-meta}, sites owned, a repair horizon of 10 minutes.
    */
   public static RoutingSettings defaults() {
-    return new RoutingSettings(Duration.ofSeconds(30), 3, Duration.ofMillis(50), 20, 10, 50f,
+    return new RoutingSettings(DEFAULT_CALL_TIMEOUT, 3, Duration.ofMillis(50), 20, 10, 50f,
         Duration.ofSeconds(5), 64, Duration.ofSeconds(1), 8 << 20, true, 512, Duration.ofMillis(200), 8,
         100_000, Duration.ofSeconds(1), "hybrid-storage-meta", true,
         DEFAULT_REPAIR_HORIZON);

@@ -13,7 +13,7 @@ class RoutingSettingsTest {
 
   @Test
   void defaultsAreWhatTheJavadocSays() {
-    assertThat(D).isEqualTo(new RoutingSettings(Duration.ofSeconds(30), 3, Duration.ofMillis(50), 20, 10, 50f,
+    assertThat(D).isEqualTo(new RoutingSettings(Duration.ofSeconds(4), 3, Duration.ofMillis(50), 20, 10, 50f,
         Duration.ofSeconds(5), 64, Duration.ofSeconds(1), 8 << 20, true, 512, Duration.ofMillis(200), 8, 100_000,
         Duration.ofSeconds(1), "hybrid-storage-meta", true, Duration.ofMinutes(10)));
   }

@@ -47,6 +47,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.annotation.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The per-site resilience decorator. Every call to a site passes, outermost first:
@@ -70,7 +72,10 @@ import javax.annotation.Nullable;
  *       RoutingSettings#breakerOpenWait()} has passed on the clock ({@link #isOpen()} already says
  *       "not open" then, so callers that skip open sites try it).
  *   <li>{@code TimeLimiter}: the call runs on the routing pool and is abandoned after {@link
- *       RoutingSettings#callTimeout()} with 503 ("timeout"); skipped when the timeout is zero. The
+ *       RoutingSettings#callTimeout()} with 503 ("timeout"); skipped when the timeout is zero. A
+ *       time-out when the site has answered no call since this one began opens the breaker at
+ *       once: the site is silent (black-holed), and waiting for {@code breakerMinimumCalls}
+ *       time-outs would multiply the time to fail over. The
  *       wait for a bulkhead permit counts toward it. Both stay on real time: they bound how long a
  *       real thread waits for a real socket, and on virtual time a call held by a test would hang
  *       the test instead of failing it.
@@ -88,6 +93,8 @@ import javax.annotation.Nullable;
  */
 public final class ResilientStore extends ForwardingObjectStore {
 
+  private static final Logger log = LoggerFactory.getLogger(ResilientStore.class);
+
   private final CircuitBreaker breaker;
   private final Retry retry;
   private final Bulkhead bulkhead;
@@ -97,6 +104,8 @@ public final class ResilientStore extends ForwardingObjectStore {
   private final Sleeper sleeper;
   private final Duration retryWait;
   private final Duration openWait;
+  /** When a time-limited call last got an answer from the site ({@link System#nanoTime}). */
+  private volatile long lastAnswer = System.nanoTime();
   /** When the breaker, open now, lets a trial call through (by {@link #clock}); null unless open. */
   @Nullable private volatile Instant openUntil;
 
@@ -226,14 +235,23 @@ public final class ResilientStore extends ForwardingObjectStore {
       return s;
     }
     return () -> {
+      long started = System.nanoTime();
       Future<T> future = pool.submit(s::get);
       try {
-        return future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        T answer = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        lastAnswer = System.nanoTime();
+        return answer;
       } catch (TimeoutException e) {
         future.cancel(true);
+        if (lastAnswer - started < 0) {
+          silent(op, bucket, object);
+        }
         throw new HybridStorageException(503, "timeout", op, bucket, object, site(),
             "no answer from site " + site() + " within " + timeout, e);
       } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof BulkheadFullException)) {
+          lastAnswer = System.nanoTime(); // the site answered, if with an error
+        }
         throw rethrow(e.getCause());
       } catch (InterruptedException e) {
         future.cancel(true);
@@ -243,6 +261,22 @@ public final class ResilientStore extends ForwardingObjectStore {
         throw new HybridStorageException(503, "cancelled", op, bucket, object, site(), "cancelled", e);
       }
     };
+  }
+
+  /**
+   * A call timed out and the site answered no call at all since it began: the site is silent
+   * (black-holed: a link cut, a datacenter gone), not slow at one call. The breaker opens now
+   * instead of after {@code breakerMinimumCalls} more time-outs — with few callers that would take
+   * that many times {@code callTimeout} — so the time to fail over is one {@code callTimeout}.
+   * One slow call among answered ones counts as one failure, as before.
+   */
+  private void silent(String op, @Nullable String bucket, @Nullable String object) {
+    CircuitBreaker.State state = breaker.getState();
+    if (state == CircuitBreaker.State.CLOSED || state == CircuitBreaker.State.HALF_OPEN) {
+      log.warn("site {} answered nothing for {} ({} gs://{}/{} timed out): opening its circuit breaker", site(),
+          timeout, op, bucket, object);
+      breaker.transitionToOpenState();
+    }
   }
 
   static RuntimeException rethrow(Throwable cause) {
@@ -306,13 +340,20 @@ public final class ResilientStore extends ForwardingObjectStore {
 
   /**
    * The whole stream in one call (the delegate may do it natively); never retried (the stream is
-   * consumed) and not time limited (its size is unbounded: a replica copy of a large object takes
-   * as long as its bytes take).
+   * consumed) and not time limited when its size is unknown or large (a replica copy of a large
+   * object takes as long as its bytes take). A body declared ({@code expectedSize}) at most {@value
+   * #TIMED_BODY_BYTES} bytes is limited like a call: its bytes take no time worth the name, and a
+   * silent site must not hold the caller (a watermark publication, the copy of a small object)
+   * for as long as the backend's socket time-outs.
    */
   @Override
   public ObjectInfo write(WriteRequest request, InputStream data) {
-    return call("write", request.bucket(), request.name(), false, false, () -> delegate().write(request, data));
+    boolean small = request.expectedSize() != WriteRequest.UNKNOWN_SIZE && request.expectedSize() <= TIMED_BODY_BYTES;
+    return call("write", request.bucket(), request.name(), false, small, () -> delegate().write(request, data));
   }
+
+  /** The largest declared body of {@link #write(WriteRequest, InputStream)} that is time limited: 1 MiB. */
+  public static final long TIMED_BODY_BYTES = 1 << 20;
 
   @Override
   public boolean delete(ObjectId id, Conditions conditions) {

@@ -214,7 +214,11 @@ public final class Watermarks {
   }
 
   private void publish(boolean closing) {
-    publishLock.lock();
+    if (closing) {
+      publishLock.lock();
+    } else if (!publishLock.tryLock()) {
+      return; // another thread is publishing (a slow site): a replay pass must not wait behind it
+    }
     try {
       if (closed && !closing) {
         return;
@@ -277,13 +281,15 @@ public final class Watermarks {
         createMarker();
         byte[] body = encode(new Record(routerId, now, intervalMillis, closing, current));
         try {
-          site.store().write(WriteRequest.of(bucket, id.name()), new ByteArrayInputStream(body));
+          site.store().write(WriteRequest.of(bucket, id.name()).withExpectedSize(body.length),
+              new ByteArrayInputStream(body));
         } catch (HybridStorageException e) {
           if (e.code() != 404) {
             throw e;
           }
           createBucket(site);
-          site.store().write(WriteRequest.of(bucket, id.name()), new ByteArrayInputStream(body));
+          site.store().write(WriteRequest.of(bucket, id.name()).withExpectedSize(body.length),
+              new ByteArrayInputStream(body));
         }
       }
       log.debug("router {} published its watermark {} at {}", routerId, current, site.name());

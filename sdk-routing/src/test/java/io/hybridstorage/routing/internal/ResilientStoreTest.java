@@ -73,4 +73,62 @@ class ResilientStoreTest {
       clock.advance(Duration.ofDays(1));
     }
   }
+
+  /**
+   * A site that answers nothing (a black hole) opens its breaker at its first time-out, so the
+   * router fails over after one {@code callTimeout}; before, the default breaker needed ten
+   * time-outs — with one caller, ten times the time limit.
+   */
+  @Test
+  void aSilentSiteOpensItsBreakerAtTheFirstTimeout() throws Exception {
+    VirtualClock clock = VirtualClock.create();
+    InMemoryStore memory = new InMemoryStore("gcp");
+    memory.createBucket(BucketSpec.of("bkt"));
+    FaultInjectingStore site = FaultInjectingStore.builder(memory).seed(1).sleeper(clock.sleeper())
+        .rule(FaultRule.on(Operation.HEAD).inject(Fault.delay(Duration.ofMinutes(5))))
+        .build();
+    ExecutorService pool = Executors.newCachedThreadPool();
+    try {
+      ResilientStore store = new ResilientStore(site, RoutingSettings.defaults().withCallTimeout(Duration.ofMillis(50))
+          .withRetry(1, Duration.ZERO), pool, clock, clock.sleeper());
+      assertThat(store.isOpen()).isFalse();
+      assertThatThrownBy(() -> store.head(ObjectId.of("bkt", "o"), Conditions.none()))
+          .isInstanceOfSatisfying(HybridStorageException.class, e -> assertThat(e.reason()).isEqualTo("timeout"));
+      assertThat(store.isOpen()).as("open after one time-out of a silent site").isTrue();
+      assertThatThrownBy(() -> store.head(ObjectId.of("bkt", "o"), Conditions.none()))
+          .isInstanceOfSatisfying(HybridStorageException.class, e -> assertThat(e.reason()).isEqualTo("circuitOpen"));
+    } finally {
+      pool.shutdownNow();
+      clock.advance(Duration.ofDays(1));
+    }
+  }
+
+  /**
+   * One slow call while the site answers others is a slow call, not a silent site: it counts as
+   * one failure, and the breaker stays closed.
+   */
+  @Test
+  void oneSlowCallAmongAnsweredOnesDoesNotOpenTheBreaker() throws Exception {
+    VirtualClock clock = VirtualClock.create();
+    InMemoryStore memory = new InMemoryStore("gcp");
+    memory.createBucket(BucketSpec.of("bkt"));
+    FaultRule slow = FaultRule.on(Operation.HEAD).forObject("bkt", "slow").inject(Fault.delay(Duration.ofMinutes(5)));
+    FaultInjectingStore site = FaultInjectingStore.builder(memory).seed(1).sleeper(clock.sleeper()).rule(slow).build();
+    ExecutorService pool = Executors.newCachedThreadPool();
+    ExecutorService callers = Executors.newSingleThreadExecutor();
+    try {
+      ResilientStore store = new ResilientStore(site, RoutingSettings.defaults().withCallTimeout(Duration.ofSeconds(2))
+          .withRetry(1, Duration.ZERO), pool, clock, clock.sleeper());
+      Future<?> held = callers.submit(() -> store.head(ObjectId.of("bkt", "slow"), Conditions.none()));
+      assertThat(clock.awaitSleepers(1, Duration.ofSeconds(10))).as("the slow call is at the site").isTrue();
+      assertThat(store.head(ObjectId.of("bkt", "fast"), Conditions.none())).as("another call is answered").isEmpty();
+      assertThatThrownBy(() -> held.get(10, TimeUnit.SECONDS)).hasRootCauseInstanceOf(
+          java.util.concurrent.TimeoutException.class);
+      assertThat(store.isOpen()).as("the site answered meanwhile").isFalse();
+    } finally {
+      callers.shutdownNow();
+      pool.shutdownNow();
+      clock.advance(Duration.ofDays(1));
+    }
+  }
 }
