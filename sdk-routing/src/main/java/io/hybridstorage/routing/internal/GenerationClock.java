@@ -49,7 +49,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       run of writes to one name). So the clock keeps a durable <em>ceiling</em> ({@link
  *       Ceiling}, a file beside the journal): before it issues or observes a generation above
  *       the stored ceiling, it stores a new one {@value #CEILING_WINDOW_MICROS} µs above it (one
- *       small fsync per window at most), and a new incarnation starts with the stored ceiling as a
+ *       small fsync per window at most, in the background while the generations are still in the
+ *       lower half of the window, so a steady stream of writes does not wait for it), and a new incarnation starts with the stored ceiling as a
  *       floor for every name, as if observed from elsewhere (no wait: its first generations lead
  *       the clock by at most the window plus the old clock's lead). Waiting out a maximum clock
  *       offset at start (CockroachDB's way) would cover a router without a durable directory too,
@@ -124,6 +125,17 @@ public final class GenerationClock {
   private final long inherited;
   /** The ceiling stored: every generation issued or observed so far is below it. */
   private long stored;
+  /** Whether a background raise of the ceiling is under way. */
+  private boolean raising;
+
+  /** Raises ceilings in the background: one daemon thread for every clock of the JVM (a rare, small fsync). */
+  private static final java.util.concurrent.Executor RAISER = java.util.concurrent.Executors.newSingleThreadExecutor(
+      r -> {
+        Thread t = new Thread(r, "hs-generation-ceiling");
+        t.setDaemon(true);
+        return t;
+      });
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(GenerationClock.class);
 
   private static final class Entry {
     /** The last generation issued or observed for the name. */
@@ -264,14 +276,40 @@ public final class GenerationClock {
     }
   }
 
-  /** Stores a new ceiling when {@code generation} would reach the stored one (holding the lock). */
+  /**
+   * Keeps the stored ceiling above {@code generation} (holding the lock): a generation in the
+   * upper half of the window raises it in the background, so a steady stream of writes never
+   * waits for the fsync; one that would reach it stores a new one before it is issued.
+   */
   private void keepBelowCeiling(long generation, long now) {
-    if (generation < stored) {
+    if (generation < stored - CEILING_WINDOW_MICROS / 2) {
       return;
     }
     long next = Math.max(generation, now) + CEILING_WINDOW_MICROS;
+    if (generation < stored) {
+      if (!raising) {
+        raising = true;
+        RAISER.execute(() -> raise(next));
+      }
+      return;
+    }
     ceiling.store(next);
     stored = next;
+  }
+
+  private void raise(long next) {
+    try {
+      ceiling.store(next);
+      synchronized (this) {
+        stored = Math.max(stored, next);
+      }
+    } catch (RuntimeException e) {
+      log.warn("raising the generation ceiling failed; the next generation above it stores it", e);
+    } finally {
+      synchronized (this) {
+        raising = false;
+      }
+    }
   }
 
   /**

@@ -139,16 +139,49 @@ class GenerationClockTest {
       }
     });
     long first = clock.next("bkt", "a");
-    for (int i = 0; i < 50; i++) {
+    for (int i = 0; i < 40; i++) {
       time.advance(Duration.ofMillis(1));
       clock.next("bkt", "n" + i);
     }
-    assertThat(stored).as("50 ms of generations: within the first window").hasSize(1);
+    assertThat(stored).as("40 ms of generations: within the first half of the first window").hasSize(1);
     assertThat(stored.get(0)).isGreaterThanOrEqualTo(first + GenerationClock.CEILING_WINDOW_MICROS);
     time.advance(Duration.ofMillis(100));
     long later = clock.next("bkt", "b");
     assertThat(stored).hasSize(2);
     assertThat(stored.get(1)).isGreaterThan(later);
+  }
+
+  /**
+   * Generations in the upper half of the window raise the ceiling in the background: the issuing
+   * thread does not wait for that fsync, and the ceiling is above them once it is done.
+   */
+  @Test
+  void theUpperHalfOfTheWindowRaisesTheCeilingInTheBackground() throws Exception {
+    VirtualClock time = VirtualClock.create();
+    List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicLong ceiling = new java.util.concurrent.atomic.AtomicLong();
+    GenerationClock clock = new GenerationClock(time, 1, LEAD, 100, NEVER, new GenerationClock.Ceiling() {
+      @Override
+      public long load() {
+        return 0;
+      }
+
+      @Override
+      public void store(long value) {
+        threads.add(Thread.currentThread().getName());
+        ceiling.set(value);
+      }
+    });
+    clock.next("bkt", "a");
+    time.advance(Duration.ofMillis(70));
+    long upper = clock.next("bkt", "b");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (threads.size() < 2 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    assertThat(threads).as("the first store by the caller, the raise in the background")
+        .containsExactly(Thread.currentThread().getName(), "hs-generation-ceiling");
+    assertThat(ceiling.get()).isGreaterThanOrEqualTo(upper + GenerationClock.CEILING_WINDOW_MICROS);
   }
 
   @Test
