@@ -877,6 +877,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
     timers.shutdownNow(); // interrupts their waits
     replayer.stop();
     watermarks.close(); // a last watermark: deleted when nothing is pending, else marked closed
+    ctx.generations().close(); // a ceiling being raised beside the journal is on disk first
     journal.close();
     if (temporaryJournal != null) {
       try {

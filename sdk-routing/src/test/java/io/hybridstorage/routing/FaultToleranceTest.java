@@ -91,8 +91,20 @@ class FaultToleranceTest {
 
   /** After healing: the journal drains and every site holds the authority's generation and every acked value. */
   static void assertConverged(World w, Map<String, String> acked) throws Exception {
-    assertThat(w.drain(Duration.ofSeconds(20))).as("journal drained, depth %d", w.router.journalDepth())
-        .isTrue();
+    Map<String, String> failing = new java.util.concurrent.ConcurrentHashMap<>();
+    w.router.addListener(new RoutingListener() {
+      @Override
+      public void replayFailed(String site, String bucket, String name, long generation, int attempt, Throwable e) {
+        failing.put(site + " " + name + "#" + generation, String.valueOf(e));
+      }
+
+      @Override
+      public void replayed(String site, String bucket, String name, long generation, boolean skipped) {
+        failing.remove(site + " " + name + "#" + generation);
+      }
+    });
+    assertThat(w.drain(Duration.ofSeconds(20))).as("journal drained, depth %d, failing %s", w.router.journalDepth(),
+        failing).isTrue();
     for (Map.Entry<String, String> e : acked.entrySet()) {
       Optional<ObjectInfo> truth = w.site(World.GCP).head(ObjectId.of(BUCKET, e.getKey()), Conditions.none());
       assertThat(truth).as("authority has %s", e.getKey()).isPresent();

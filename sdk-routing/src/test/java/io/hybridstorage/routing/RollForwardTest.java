@@ -85,6 +85,32 @@ class RollForwardTest {
     }
   }
 
+  /**
+   * The authority's commit of v1 failed, the replicas committed it; replay of the authority's own
+   * entry finds no site holding v1 because the replicas cannot be reached just then. That is not
+   * "v1 was never committed": the entry waits, and once the replicas answer, v1 rolls forward to
+   * the authority. (Before, the entry was dropped, and the replicas stayed ahead of the authority
+   * for good: the long history profile's one QUORUM divergence.)
+   */
+  @ParameterizedTest
+  @EnumSource(value = WritePolicy.class, names = {"DUAL_WRITE_SYNC", "QUORUM"})
+  void aReplicaThatCannotBeAskedIsNotTakenForOneThatNeverCommitted(WritePolicy policy) throws Exception {
+    try (World w = new World(policy)) {
+      w.router.createBucket(BucketSpec.of(BUCKET));
+      put(w.router, "k", "v0");
+      assertThat(w.router.drain(Duration.ofSeconds(10))).isTrue();
+      w.faults.get(GCP).addRule(FaultRule.on(Operation.WRITE).forBucket(BUCKET).times(1).inject(Fault.failBeforeCall(503)));
+      assertThatThrownBy(() -> put(w.router, "k", "v1")).isInstanceOf(HybridStorageException.class);
+      assertThat(get(w.site(DC1), "k")).as("the replica committed v1").isEqualTo("v1");
+      w.faults.get(DC1).partition();
+      w.faults.get(DC2).partition();
+      w.router.replayNow();
+      w.faults.get(DC1).heal();
+      w.faults.get(DC2).heal();
+      assertConverged(w, "k", "v1");
+    }
+  }
+
   /** The authority committed v1 but its acknowledgement was lost: v1 reaches every site. */
   @ParameterizedTest
   @EnumSource(value = WritePolicy.class, names = {"DUAL_WRITE_SYNC", "QUORUM", "AUTHORITY_THEN_ASYNC"})

@@ -14,7 +14,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * A {@link GenerationClock.Ceiling} kept in one small file (the decimal generation) beside the
  * router's journal: written to a temporary file, forced to disk, then moved over the old one
- * atomically, so a crash leaves the old ceiling or the new one, never a torn one.
+ * atomically, so a crash leaves the old ceiling or the new one, never a torn one. Thread-safe;
+ * the stored value only goes up.
  */
 public final class CeilingFile implements GenerationClock.Ceiling {
 
@@ -23,6 +24,8 @@ public final class CeilingFile implements GenerationClock.Ceiling {
 
   private final Path file;
   private final Path temporary;
+  /** The highest ceiling this object has stored (guarded by this). */
+  private long written;
 
   public CeilingFile(Path directory) {
     this.file = directory.resolve(NAME);
@@ -30,10 +33,11 @@ public final class CeilingFile implements GenerationClock.Ceiling {
   }
 
   @Override
-  public long load() {
+  public synchronized long load() {
     try {
       String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
-      return text.isEmpty() ? 0 : Long.parseLong(text);
+      written = text.isEmpty() ? 0 : Long.parseLong(text);
+      return written;
     } catch (NoSuchFileException e) {
       return 0;
     } catch (IOException | NumberFormatException e) {
@@ -42,8 +46,16 @@ public final class CeilingFile implements GenerationClock.Ceiling {
     }
   }
 
+  /**
+   * Stores {@code ceiling} unless a higher one is stored already: the clock stores from its
+   * issuing threads and from a background raise, whose values may arrive out of order, and the
+   * file must never go down.
+   */
   @Override
-  public void store(long ceiling) {
+  public synchronized void store(long ceiling) {
+    if (ceiling <= written) {
+      return;
+    }
     try {
       try (FileChannel ch = FileChannel.open(temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -51,6 +63,7 @@ public final class CeilingFile implements GenerationClock.Ceiling {
         ch.force(true);
       }
       Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      written = ceiling;
     } catch (IOException e) {
       throw new HybridStorageException(503, "journalUnavailable", "write", null, null, null,
           "cannot store the generation ceiling " + file + " (a restarted router could issue generations below the"

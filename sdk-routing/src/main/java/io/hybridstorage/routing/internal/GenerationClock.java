@@ -127,6 +127,8 @@ public final class GenerationClock {
   private long stored;
   /** Whether a background raise of the ceiling is under way. */
   private boolean raising;
+  /** Closed: no more background raises. */
+  private boolean closed;
 
   /** Raises ceilings in the background: one daemon thread for every clock of the JVM (a rare, small fsync). */
   private static final java.util.concurrent.Executor RAISER = java.util.concurrent.Executors.newSingleThreadExecutor(
@@ -287,11 +289,15 @@ public final class GenerationClock {
     }
     long next = Math.max(generation, now) + CEILING_WINDOW_MICROS;
     if (generation < stored) {
-      if (!raising) {
+      if (!raising && !closed) {
         raising = true;
         RAISER.execute(() -> raise(next));
       }
       return;
+    }
+    if (closed) {
+      throw new HybridStorageException(503, "closed", "write", null, null, null,
+          "the router is closed: no generation above its stored ceiling can be issued", null);
     }
     ceiling.store(next);
     stored = next;
@@ -308,7 +314,27 @@ public final class GenerationClock {
     } finally {
       synchronized (this) {
         raising = false;
+        notifyAll();
       }
+    }
+  }
+
+  /**
+   * Waits for a background raise of the ceiling under way (the router is closing: nothing may
+   * write beside its journal afterwards); later generations store their ceiling themselves.
+   */
+  public synchronized void close() {
+    closed = true;
+    boolean interrupted = false;
+    while (raising) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

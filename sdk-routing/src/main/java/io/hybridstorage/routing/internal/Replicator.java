@@ -180,7 +180,7 @@ public final class Replicator {
         }
         return Outcome.SKIPPED;
       }
-      SiteHandle holder = findLive(bucket, name, g, source);
+      SiteHandle holder = findLive(bucket, name, g, source, target);
       return holder == null
           ? Outcome.SKIPPED // g was never committed anywhere (a failed or abandoned write)
           : copyLive(bucket, name, g, holder, source, false).outcome();
@@ -199,12 +199,24 @@ public final class Replicator {
     return site.store().head(ObjectId.of(bucket, name), Conditions.none()).map(ObjectInfo::generation).orElse(-1L);
   }
 
-  /** A site of the placement other than {@code source} holding generation {@code g} live; null if none. */
+  /**
+   * A site of the placement other than {@code source} holding generation {@code g} live; null
+   * when every other site answered and none does (g was never committed anywhere). A site that
+   * cannot be asked (its breaker open, a retryable failure) may be the one that committed g: if
+   * no answering site holds it, this throws 503 and the entry is tried again later — concluding
+   * "never committed" from a site that did not answer would drop the roll-forward of a write a
+   * replica committed, and leave that replica ahead of the authority for good.
+   */
   @Nullable
-  private SiteHandle findLive(String bucket, String name, long g, SiteHandle source) {
+  private SiteHandle findLive(String bucket, String name, long g, SiteHandle source, SiteHandle target) {
+    String unanswered = null;
     for (String siteName : placements.apply(bucket, name).map(Placement::replicas).orElse(List.of())) {
       SiteHandle s = sites.apply(siteName);
-      if (s.name().equals(source.name()) || s.isOpen()) {
+      if (s.name().equals(source.name())) {
+        continue;
+      }
+      if (s.isOpen()) {
+        unanswered = s.name();
         continue;
       }
       try {
@@ -215,8 +227,13 @@ public final class Replicator {
         if (!e.isRetryable()) {
           throw e;
         }
-        // that site is down: another may hold g; if none answers, the entry is tried again later
+        unanswered = s.name(); // that site is down: another may hold g
       }
+    }
+    if (unanswered != null) {
+      throw new HybridStorageException(503, "awaitingReplica", "replicate", bucket, name, target.name(),
+          "generation " + g + " is not at " + source.name() + " nor at any site that answered; " + unanswered
+              + " did not answer and may hold it", null);
     }
     return null;
   }

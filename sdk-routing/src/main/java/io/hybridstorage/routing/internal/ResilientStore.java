@@ -106,7 +106,7 @@ public final class ResilientStore extends ForwardingObjectStore {
   private final Duration openWait;
   /** When a time-limited call last got an answer from the site ({@link System#nanoTime}). */
   private volatile long lastAnswer = System.nanoTime();
-  /** When the breaker, open now, lets a trial call through (by {@link #clock}); null unless open. */
+  /** When the breaker, open now, lets a trial call through (by {@link #clock}); null until it first opens. */
   @Nullable private volatile Instant openUntil;
 
   /**
@@ -137,8 +137,15 @@ public final class ResilientStore extends ForwardingObjectStore {
         .recordException(failure)
         .ignoreExceptions(BulkheadFullException.class)
         .build());
-    breaker.getEventPublisher().onStateTransition(e -> openUntil =
-        e.getStateTransition().getToState() == CircuitBreaker.State.OPEN ? clock.instant().plus(openWait) : null);
+    // set on every transition to OPEN and never cleared: events of transitions made by two threads
+    // at once may arrive out of order, and clearing it on leaving OPEN could leave it null while
+    // the breaker is OPEN again, which isOpen() would read as "open for ever" (replay skips open
+    // sites, so nothing would ever try it again)
+    breaker.getEventPublisher().onStateTransition(e -> {
+      if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
+        openUntil = clock.instant().plus(openWait);
+      }
+    });
     // the wait between attempts is the sleeper's (see retried); an interrupted caller is not retried
     this.retry = Retry.of(delegate.site(), RetryConfig.custom()
         .maxAttempts(settings.retryAttempts())

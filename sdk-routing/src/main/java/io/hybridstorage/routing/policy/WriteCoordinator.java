@@ -489,7 +489,7 @@ public final class WriteCoordinator {
               ctx.replicator().apply(e);
               ctx.journal().remove(e);
             } catch (HybridStorageException waiting) {
-              if (!"awaitingSource".equals(waiting.reason())) {
+              if (!"awaitingSource".equals(waiting.reason()) && !"awaitingReplica".equals(waiting.reason())) {
                 throw waiting;
               }
               // it waits for another change of this object still in flight: replay applies it later

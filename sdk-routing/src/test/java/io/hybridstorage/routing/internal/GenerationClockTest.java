@@ -122,6 +122,36 @@ class GenerationClockTest {
     assertThat(without.next("bkt", "seen")).as("without the ceiling, the clock alone").isLessThan(ahead);
   }
 
+  /**
+   * The ceiling file is stored from issuing threads and from the background raise at once: the
+   * stores must not trip over each other's temporary file, and the file never goes down when a
+   * lower value arrives last.
+   */
+  @Test
+  void concurrentStoresOfTheCeilingFileNeverFailNorGoDown(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    CeilingFile file = new CeilingFile(dir);
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> stores = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int offset = t;
+        stores.add(threads.submit(() -> {
+          for (int i = 0; i < 200; i++) {
+            file.store(1_000 + i * 4L + offset);
+          }
+        }));
+      }
+      for (Future<?> f : stores) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      file.store(5); // a late, lower value
+      assertThat(new CeilingFile(dir).load()).isEqualTo(1_000 + 199 * 4L + 3);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
   /** The ceiling is stored ahead, once per window, not once per generation. */
   @Test
   void theCeilingIsStoredOncePerWindow() {
