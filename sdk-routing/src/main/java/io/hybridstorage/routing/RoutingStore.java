@@ -479,7 +479,9 @@ public final class RoutingStore implements ObjectStore, Replicating {
     SiteHandle authority = bucketAuthority("deleteBucket", bucket);
     // every site must be empty first: under async policies a replica may hold objects the
     // authority does not have yet, and a half-deleted bucket would lose them. Replicate what this
-    // router still has pending for the bucket, so its own deletes have reached every site.
+    // router still has pending for the bucket, so its own deletes have reached every site — its
+    // best-effort appends (acknowledged before their fsync) included, once they are durable.
+    awaitAppendsDurable();
     for (int pass = 0; pass < 5 && journal.hasPending(bucket); pass++) {
       replayPass();
     }
@@ -741,16 +743,19 @@ public final class RoutingStore implements ObjectStore, Replicating {
         if (journal.depth() == 0) {
           break;
         }
+        boolean inFlight = replayed == 0 && appendsInFlight();
+        if (inFlight) {
+          // appends not yet durable are not replayable yet: a wait for the committer thread (real
+          // time, bounded), before the deadline is judged — the deadline is on the options' clock,
+          // which on virtual time does not move while the committer works
+          awaitJournalCommitAfter(commits);
+        }
         Duration left = Duration.between(clock.instant(), deadline);
         if (left.isNegative() || left.isZero()) {
           return false;
         }
-        if (replayed == 0) {
-          if (appendsInFlight()) {
-            awaitJournalCommitAfter(commits);
-          } else {
-            sleeper.sleep(left.compareTo(DRAIN_POLL) < 0 ? left : DRAIN_POLL);
-          }
+        if (replayed == 0 && !inFlight) {
+          sleeper.sleep(left.compareTo(DRAIN_POLL) < 0 ? left : DRAIN_POLL);
         }
       }
       return true;
@@ -779,6 +784,23 @@ public final class RoutingStore implements ObjectStore, Replicating {
       }
     }
   }
+
+  /**
+   * Waits (real time: for the journal's committer thread) until this router's appends are
+   * durable and so replayable, at most {@link #APPEND_WAIT}; then the caller goes on regardless.
+   */
+  private void awaitAppendsDurable() {
+    long deadline = System.nanoTime() + APPEND_WAIT.toNanos();
+    try {
+      while (appendsInFlight() && System.nanoTime() - deadline < 0) {
+        awaitJournalCommitAfter(journalCommits());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static final Duration APPEND_WAIT = Duration.ofSeconds(10);
 
   private long journalCommits() {
     synchronized (commitSignal) {

@@ -8,6 +8,8 @@ import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.retry.Retry;
 import io.github.resilience4j.retry.RetryConfig;
+import io.github.resilience4j.timelimiter.TimeLimiter;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import io.hybridstorage.api.BucketInfo;
 import io.hybridstorage.api.BucketListRequest;
 import io.hybridstorage.api.BucketPatch;
@@ -39,11 +41,11 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import javax.annotation.Nullable;
@@ -71,7 +73,7 @@ import org.slf4j.LoggerFactory;
  *       it is off, and the breaker half-opens at the first call after {@link
  *       RoutingSettings#breakerOpenWait()} has passed on the clock ({@link #isOpen()} already says
  *       "not open" then, so callers that skip open sites try it).
- *   <li>{@code TimeLimiter}: the call runs on the routing pool and is abandoned after {@link
+ *   <li>{@code TimeLimiter} (Resilience4j's): the call runs on the routing pool and is abandoned after {@link
  *       RoutingSettings#callTimeout()} with 503 ("timeout"); skipped when the timeout is zero. A
  *       time-out when the site has answered no call since this one began opens the breaker at
  *       once: the site is silent (black-holed), and waiting for {@code breakerMinimumCalls}
@@ -99,6 +101,7 @@ public final class ResilientStore extends ForwardingObjectStore {
   private final Retry retry;
   private final Bulkhead bulkhead;
   private final Duration timeout;
+  private final TimeLimiter limiter;
   private final ExecutorService pool;
   private final Clock clock;
   private final Sleeper sleeper;
@@ -121,6 +124,10 @@ public final class ResilientStore extends ForwardingObjectStore {
     this.clock = clock;
     this.sleeper = sleeper;
     this.timeout = settings.callTimeout();
+    this.limiter = TimeLimiter.of(delegate.site(), TimeLimiterConfig.custom()
+        .timeoutDuration(timeout.isZero() ? Duration.ofDays(1) : timeout) // zero: not used (no limit)
+        .cancelRunningFuture(true)
+        .build());
     this.retryWait = settings.retryWait();
     this.openWait = settings.breakerOpenWait();
     Predicate<Throwable> failure = ResilientStore::isBackendFailure;
@@ -243,29 +250,35 @@ public final class ResilientStore extends ForwardingObjectStore {
     }
     return () -> {
       long started = System.nanoTime();
-      Future<T> future = pool.submit(s::get);
+      AtomicReference<Future<T>> submitted = new AtomicReference<>();
       try {
-        T answer = future.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        T answer = limiter.executeFutureSupplier(() -> {
+          Future<T> future = pool.submit(s::get);
+          submitted.set(future);
+          return future;
+        });
         lastAnswer = System.nanoTime();
         return answer;
-      } catch (TimeoutException e) {
-        future.cancel(true);
+      } catch (TimeoutException e) { // the limiter cancelled the call (cancelRunningFuture)
         if (lastAnswer - started < 0) {
           silent(op, bucket, object);
         }
         throw new HybridStorageException(503, "timeout", op, bucket, object, site(),
             "no answer from site " + site() + " within " + timeout, e);
-      } catch (ExecutionException e) {
-        if (!(e.getCause() instanceof BulkheadFullException)) {
-          lastAnswer = System.nanoTime(); // the site answered, if with an error
-        }
-        throw rethrow(e.getCause());
       } catch (InterruptedException e) {
-        future.cancel(true);
+        Future<T> future = submitted.get();
+        if (future != null) {
+          future.cancel(true);
+        }
         Thread.currentThread().interrupt();
         throw new HybridStorageException(503, "interrupted", op, bucket, object, site(), "interrupted", e);
       } catch (CancellationException e) {
         throw new HybridStorageException(503, "cancelled", op, bucket, object, site(), "cancelled", e);
+      } catch (Exception e) { // the call's own failure, unwrapped by the limiter: the site answered
+        if (!(e instanceof BulkheadFullException)) {
+          lastAnswer = System.nanoTime();
+        }
+        throw rethrow(e);
       }
     };
   }
