@@ -24,7 +24,7 @@ import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.SiteConfig;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import io.hybridstorage.testkit.fault.Fault;
 import io.hybridstorage.testkit.fault.FaultInjectingStore;
 import io.hybridstorage.testkit.fault.FaultRule;
@@ -217,6 +217,27 @@ class RollForwardTest {
   }
 
   // ------------------------------------------------------------------------ finding 5
+
+  /**
+   * A delete that finds nothing live at the primary answers "not found" there and then, without a
+   * delete call: such a call (unconditional, without intent) deleted whatever a concurrent write
+   * had committed meanwhile at the primary alone, and the replicas kept it for good (the history
+   * suite's QUORUM and DUAL_WRITE_SYNC divergences: replicas holding an acknowledged write the
+   * authority had lost to that delete).
+   */
+  @ParameterizedTest
+  @EnumSource(value = WritePolicy.class, names = {"AUTHORITY_ONLY", "DUAL_WRITE_SYNC", "QUORUM", "AUTHORITY_THEN_ASYNC"})
+  void aDeleteOfNothingLiveMakesNoDeleteCallThatCouldRemoveAConcurrentWrite(WritePolicy policy) throws Exception {
+    try (World w = new World(policy)) {
+      w.router.createBucket(BucketSpec.of(BUCKET));
+      put(w.router, "k", "v0");
+      assertThat(w.router.delete(ObjectId.of(BUCKET, "k"), Conditions.none())).isTrue();
+      int before = (int) w.faults.get(GCP).calls().stream().filter(c -> c.operation() == Operation.DELETE).count();
+      assertThat(w.router.delete(ObjectId.of(BUCKET, "k"), Conditions.none())).as("not found").isFalse();
+      assertThat(w.faults.get(GCP).calls().stream().filter(c -> c.operation() == Operation.DELETE).count())
+          .as("delete calls at the authority for an object it does not hold").isEqualTo(before);
+    }
+  }
 
   /** The authority deleted, its acknowledgement was lost, the retry found nothing: still a delete, replicated. */
   @ParameterizedTest

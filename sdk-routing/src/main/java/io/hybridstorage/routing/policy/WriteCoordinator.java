@@ -549,7 +549,11 @@ public final class WriteCoordinator {
     for (int attempt = 0; attempt < 8; attempt++) {
       Optional<ObjectInfo> live = primary.store().head(ObjectId.of(b, n), Conditions.none());
       if (live.isEmpty()) {
-        return primary.store().delete(id, conditions); // nothing live: the store answers (false or 412)
+        // nothing live: not found, decided at the head. Not a call to the primary, which would
+        // delete whatever a concurrent write committed meanwhile — at the primary alone, with no
+        // intent, so the replicas would keep it (the history suite's QUORUM and DUAL_WRITE_SYNC
+        // divergences: a replica holding what the authority had lost to a delete)
+        return false;
       }
       conditions.check(live.get(), "delete", b, n, primary.name());
       long g = live.get().generation();
@@ -592,7 +596,7 @@ public final class WriteCoordinator {
     Optional<ObjectInfo> live = primary.store().head(ObjectId.of(b, n), Conditions.none());
     long t = Math.max(live.map(ObjectInfo::generation).orElse(0L), ctx.generations().seen(b, n));
     if (t <= 0) {
-      return primary.store().delete(ObjectId.of(b, n), Conditions.none()); // nothing known: not found
+      return false; // nothing live, nothing known: not found (no call that could delete a concurrent write unjournaled)
     }
     List<SiteHandle> targets = new ArrayList<>(Intent.targets(route));
     targets.add(0, primary);

@@ -69,7 +69,21 @@ final class LinkTap extends ForwardingObjectStore {
 
   @Override
   public boolean delete(ObjectId id, Conditions conditions) {
-    return tap("delete", id.name(), () -> delegate().delete(id, conditions));
+    boolean deleted = tap("delete", id.name(), () -> delegate().delete(id, conditions));
+    if (deleted) { // who removes what, for a report of a copy that should not be gone
+      timeline.note(who, id.name(), "deleted " + (id.generation() != 0 ? "version " + id.generation() : "live version")
+          + " " + conditions + " [" + Thread.currentThread().getName() + "]");
+    }
+    return deleted;
+  }
+
+  @Override
+  public boolean deleteUpTo(String bucket, String name, long generation) {
+    boolean deleted = tap("deleteUpTo", name, () -> delegate().deleteUpTo(bucket, name, generation));
+    if (deleted) {
+      timeline.note(who, name, "deleted up to " + generation + " [" + Thread.currentThread().getName() + "]");
+    }
+    return deleted;
   }
 
   @Override
