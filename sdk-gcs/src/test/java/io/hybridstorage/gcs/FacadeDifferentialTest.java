@@ -19,7 +19,7 @@ import com.google.cloud.storage.Storage.BlobTargetOption;
 import com.google.cloud.storage.Storage.BlobWriteOption;
 import com.google.cloud.storage.StorageException;
 import io.hybridstorage.api.internal.StorageFacade;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import io.hybridstorage.testkit.gcsapi.GcsApiServer;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;

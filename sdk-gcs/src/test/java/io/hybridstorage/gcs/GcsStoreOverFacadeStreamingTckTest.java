@@ -2,7 +2,7 @@ package io.hybridstorage.gcs;
 
 import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.internal.StorageFacade;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import io.hybridstorage.testkit.tck.ObjectStoreTck;
 
 /**

@@ -2,7 +2,7 @@ package io.hybridstorage.gcs;
 
 import com.google.cloud.storage.Storage;
 import io.hybridstorage.api.ObjectStore;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import io.hybridstorage.testkit.gcsapi.GcsApiServer;
 import io.hybridstorage.testkit.tck.ObjectStoreTck;
 import java.util.concurrent.TimeUnit;

@@ -1,4 +1,4 @@
-package io.hybridstorage.testkit;
+package io.hybridstorage.memory;
 
 import static java.util.Objects.requireNonNull;
 

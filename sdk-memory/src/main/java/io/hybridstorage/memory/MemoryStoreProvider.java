@@ -1,4 +1,4 @@
-package io.hybridstorage.testkit;
+package io.hybridstorage.memory;
 
 import io.hybridstorage.api.HybridStorageOptions;
 import io.hybridstorage.api.ObjectStore;

@@ -16,7 +16,7 @@ import io.hybridstorage.api.ObjectWriter;
 import io.hybridstorage.api.SiteConfig;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -22,7 +22,7 @@ import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.SiteConfig;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import io.hybridstorage.testkit.fault.FaultInjectingStore;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;

@@ -19,7 +19,7 @@ import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.SiteConfig;
 import io.hybridstorage.api.WritePolicy;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import io.hybridstorage.testkit.fault.Fault;
 import io.hybridstorage.testkit.fault.FaultRule;
 import io.hybridstorage.testkit.fault.Operation;

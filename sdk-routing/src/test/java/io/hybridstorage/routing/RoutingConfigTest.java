@@ -13,7 +13,7 @@ import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.ReadPolicy;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.spi.RouterProvider;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import io.hybridstorage.testkit.fault.ForwardingStoreTester;
 import java.nio.file.Path;
 import java.util.EnumSet;

@@ -10,7 +10,7 @@ import io.hybridstorage.api.HybridStorageOptions;
 import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.SiteConfig;
 import io.hybridstorage.api.spi.StoreDecorator;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

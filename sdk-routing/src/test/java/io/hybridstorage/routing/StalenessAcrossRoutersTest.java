@@ -15,7 +15,7 @@ import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.ReadPolicy;
 import io.hybridstorage.api.SiteConfig;
 import io.hybridstorage.api.WritePolicy;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import io.hybridstorage.testkit.fault.FaultInjectingStore;
 import io.hybridstorage.testkit.fault.Operation;
 import io.hybridstorage.testkit.time.VirtualClock;

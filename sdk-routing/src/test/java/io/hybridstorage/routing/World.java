@@ -15,7 +15,7 @@ import io.hybridstorage.api.SiteConfig;
 import io.hybridstorage.api.Sleeper;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import io.hybridstorage.testkit.fault.FaultInjectingStore;
 import io.hybridstorage.testkit.time.VirtualClock;
 import java.io.ByteArrayInputStream;

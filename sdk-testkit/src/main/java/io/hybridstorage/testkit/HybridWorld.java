@@ -1,5 +1,6 @@
 package io.hybridstorage.testkit;
 
+import io.hybridstorage.memory.InMemoryStore;
 import static java.util.Objects.requireNonNull;
 
 import com.google.cloud.storage.Storage;

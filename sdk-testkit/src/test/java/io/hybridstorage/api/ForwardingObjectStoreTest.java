@@ -2,7 +2,7 @@ package io.hybridstorage.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import io.hybridstorage.testkit.fault.ForwardingStoreTester;
 import org.junit.jupiter.api.Test;
 

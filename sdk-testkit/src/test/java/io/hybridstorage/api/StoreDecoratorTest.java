@@ -7,7 +7,7 @@ import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 import io.hybridstorage.api.spi.StoreDecorator;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import io.hybridstorage.testkit.fault.FaultInjectingStore;
 import java.time.Duration;
 import java.util.List;

@@ -15,7 +15,7 @@ import io.hybridstorage.api.BucketSpec;
 import io.hybridstorage.api.Capability;
 import io.hybridstorage.api.ForwardingObjectStore;
 import io.hybridstorage.api.ObjectStore;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

@@ -6,7 +6,7 @@ import com.google.cloud.storage.Storage;
 import io.hybridstorage.api.BucketSpec;
 import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.internal.StorageFacade;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import java.nio.charset.StandardCharsets;
 
 /** A small world for facade tests: an in-memory site behind a facade, with a few objects. */

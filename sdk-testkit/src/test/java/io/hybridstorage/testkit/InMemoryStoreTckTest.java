@@ -1,5 +1,6 @@
 package io.hybridstorage.testkit;
 
+import io.hybridstorage.memory.InMemoryStore;
 import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.testkit.tck.ObjectStoreTck;
 

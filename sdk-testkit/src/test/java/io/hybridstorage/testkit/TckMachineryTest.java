@@ -1,5 +1,6 @@
 package io.hybridstorage.testkit;
 
+import io.hybridstorage.memory.InMemoryStore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;

@@ -10,7 +10,7 @@ import io.hybridstorage.api.SiteConfig;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.routing.RoutingSettings;
 import io.hybridstorage.routing.RoutingStore;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import io.hybridstorage.testkit.fault.FaultInjectingStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;

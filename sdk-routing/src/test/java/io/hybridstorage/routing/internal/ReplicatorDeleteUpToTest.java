@@ -11,7 +11,7 @@ import io.hybridstorage.api.SiteConfig;
 import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.routing.RoutingListener;
 import io.hybridstorage.routing.RoutingSettings;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import io.hybridstorage.testkit.fault.Fault;
 import io.hybridstorage.testkit.fault.FaultInjectingStore;
 import io.hybridstorage.testkit.fault.FaultRule;

@@ -13,7 +13,7 @@ import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.routing.RoutingSettings;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import io.hybridstorage.testkit.fault.Fault;
 import io.hybridstorage.testkit.fault.FaultInjectingStore;
 import io.hybridstorage.testkit.fault.FaultRule;

@@ -10,7 +10,7 @@ import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.routing.RoutingSettings;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import io.hybridstorage.testkit.fault.Fault;
 import io.hybridstorage.testkit.fault.FaultInjectingStore;
 import io.hybridstorage.testkit.fault.FaultRule;

@@ -14,7 +14,7 @@ import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.ObjectWriter;
 import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.WriteRequest;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import io.hybridstorage.testkit.time.VirtualClock;
 import java.io.IOException;
 import java.io.InputStream;

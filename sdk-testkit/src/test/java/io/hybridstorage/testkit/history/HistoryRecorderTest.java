@@ -12,7 +12,7 @@ import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.ReadRequest;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import io.hybridstorage.testkit.fault.Fault;
 import io.hybridstorage.testkit.fault.FaultInjectingStore;
 import io.hybridstorage.testkit.fault.FaultRule;

@@ -8,7 +8,7 @@ import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.WriteRequest;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import java.io.ByteArrayInputStream;
 import java.time.Clock;
 import java.time.Instant;
