@@ -93,6 +93,36 @@ class GcsStoreProviderTest {
     }
   }
 
+  /**
+   * The real client puts the object name into a V4 URL's path as it is ({@code
+   * /bkt/bu-sales/../../finance/x}); whoever follows the URL resolves the dot segments (RFC 3986
+   * §5.2.4, {@code URI.normalize()}; browsers and curl do) into {@code /finance/x}. So no URL is
+   * signed for such a name: 400, naming the object and site. The object itself stays legal (GCS
+   * stores it literally, as the TCK's {@code dotSegmentNamesAreLiteralOrRefused} shows).
+   */
+  @Test
+  void noSignedUrlIsMadeForANameWithDotSegments() throws Exception {
+    String json = serviceAccountJson();
+    GcsStoreProvider provider = new GcsStoreProvider(name -> name.equals("GCS_SA") ? json : null);
+    try (ObjectStore store = provider.open(site("GCS_SA", Map.of()), OPTIONS)) {
+      String name = "bu-sales/../../finance/x";
+      SignUrlRequest request = new SignUrlRequest("bkt", name, "GET", Duration.ofMinutes(10), Map.of());
+      Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> store.signUrl(request));
+      if (thrown == null) {
+        URL url = store.signUrl(request);
+        org.assertj.core.api.Assertions.fail("signed " + url.getPath() + ", which resolves to "
+            + url.toURI().normalize().getPath());
+      }
+      assertThat(thrown).isInstanceOfSatisfying(io.hybridstorage.api.HybridStorageException.class, e -> {
+            assertThat(e.code()).isEqualTo(400);
+            assertThat(e.getMessage()).contains("signUrl gs://bkt/" + name).contains("gcp")
+                .contains("'.' or '..' segment");
+          });
+      URL plain = store.signUrl(new SignUrlRequest("bkt", "bu-sales/..b/x", "GET", Duration.ofMinutes(10), Map.of()));
+      assertThat(plain.toURI().normalize().getPath()).isEqualTo("/bkt/bu-sales/..b/x");
+    }
+  }
+
   @Test
   void aServiceAccountFileNamedByAnEnvironmentVariableOrDirectly(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("sa.json");

@@ -231,4 +231,42 @@ class HybridServiceTest {
           .map(b -> b.getName()).toList()).containsExactly("scratch", "shared");
     }
   }
+
+  /**
+   * {@code bu-sales/../../finance/ledger.csv} starts with the granted {@code bu-sales/}, but a
+   * path resolves it to {@code finance/ledger.csv}: the guard refuses it (403) before any store —
+   * or URL — sees it, whatever the backend would do with it. A dot segment that stays inside the
+   * grant is an ordinary GCS name.
+   */
+  @Test
+  void dotSegmentsDoNotFoolTheProfileGuard() throws Exception {
+    InMemoryStore store = new InMemoryStore("dc1");
+    store.createBucket(BucketSpec.of("scratch"));
+    store.createBucket(BucketSpec.of("finance"));
+    store.write(WriteRequest.of("finance", "ledger.csv"), new java.io.ByteArrayInputStream(new byte[] {7}));
+    HybridStorageOptions options = oneSite("memory")
+        .profile(new Profile("bu-sales", List.of("scratch/bu-sales/"), List.of()))
+        .profile("bu-sales").build();
+    try (Storage storage = io.hybridstorage.api.internal.StorageFacade.over(
+        new ProfileGuardStore(store, options.activeProfile().orElseThrow(), options.placements()), null, "p")) {
+      String escape = "bu-sales/../../finance/ledger.csv";
+      for (org.assertj.core.api.ThrowableAssert.ThrowingCallable call : List.<org.assertj.core.api.ThrowableAssert
+          .ThrowingCallable>of(
+          () -> storage.get("scratch", escape),
+          () -> storage.readAllBytes("scratch", escape),
+          () -> storage.create(BlobInfo.newBuilder("scratch", escape).build(), new byte[] {1}),
+          () -> storage.delete("scratch", escape),
+          () -> storage.signUrl(BlobInfo.newBuilder("scratch", escape).build(), 1,
+              java.util.concurrent.TimeUnit.MINUTES),
+          () -> storage.list("scratch", Storage.BlobListOption.prefix("bu-sales/../")))) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(StorageException.class, e -> {
+          assertThat(e.getCode()).isEqualTo(403);
+          assertThat(e.getMessage()).contains("BU 'bu-sales' may not touch gs://scratch/bu-sales/../")
+              .contains("'.' and '..' segments");
+        });
+      }
+      storage.create(BlobInfo.newBuilder("scratch", "bu-sales/a/../b").build(), new byte[] {2});
+      assertThat(storage.readAllBytes("scratch", "bu-sales/a/../b")).containsExactly(2);
+    }
+  }
 }
