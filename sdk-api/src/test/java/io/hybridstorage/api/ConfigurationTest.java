@@ -434,6 +434,33 @@ class ConfigurationTest {
         "profiles.bu-a: grants nothing; list buckets: [...] and/or placements: [...] this BU may touch");
   }
 
+  /**
+   * {@code scratch/bu-sales} would grant every name starting with {@code bu-sales}, so also
+   * {@code scratch/bu-sales-archive/}: a prefix entry must end with '/' (the folder), and it is
+   * refused at start-up naming the file, the profile, the entry and the fix. The same holds for a
+   * placement a profile grants, and for '.'/'..' segments, which a path would resolve.
+   */
+  @Test
+  void aProfilePrefixWithoutTrailingSlashIsRefusedAtStartUp() throws IOException {
+    Path file = write("""
+        sites: [{name: dc1, kind: memory}]
+        placements: [{bucket: scratch/bu-ops, replicas: [dc1]}, {bucket: shared/ops/, replicas: [dc1]}]
+        profiles:
+          bu-sales: {buckets: [sales, scratch/bu-sales, scratch/bu-hr/../finance/, logs/]}
+          bu-ops: {placements: [scratch/bu-ops, shared/ops/]}
+        """);
+    HybridStorageConfigException e = loadFails();
+    assertThat(e.source()).contains(file.toAbsolutePath().toString());
+    assertThat(e.problems()).containsExactly(
+        "profile 'bu-sales': bucket entry 'scratch/bu-sales' would also grant every other name starting with "
+            + "'bu-sales' (e.g. scratch/bu-sales-archive/); write 'scratch/bu-sales/' to grant that folder",
+        "profile 'bu-sales': bucket entry 'scratch/bu-hr/../finance/' has a '.' or '..' segment; write the folder "
+            + "it means without them",
+        "profile 'bu-ops': placement 'scratch/bu-ops' has a prefix without a trailing '/', so granting it would "
+            + "also grant every other name starting with 'bu-ops' (e.g. scratch/bu-ops-archive/); grant a placement "
+            + "whose prefix ends with '/' (e.g. bucket: scratch/bu-ops/)");
+  }
+
   @Test
   void unknownProfileInEnvironmentListsTheConfiguredOnes() throws IOException {
     write(FULL);

@@ -269,4 +269,34 @@ class HybridServiceTest {
       assertThat(storage.readAllBytes("scratch", "bu-sales/a/../b")).containsExactly(2);
     }
   }
+
+  /**
+   * Profiles configured but none selected: the Storage has no bounds at all, which is what the
+   * platform team's own tools want, but what a BU job that forgot HYBRID_STORAGE_PROFILE does not:
+   * getService() says so with a warning naming the profiles and how to select one.
+   */
+  @Test
+  void profilesConfiguredButNoneSelectedIsLoggedAtStartUp() throws Exception {
+    HybridStorageOptions unbounded = oneSite("memory")
+        .profile(new Profile("bu-sales", List.of("sales"), List.of()))
+        .profile(new Profile("bu-ops", List.of("ops"), List.of()))
+        .build();
+    assertThat(logOf(unbounded)).contains("WARN").contains("profiles [bu-sales, bu-ops] are configured but none is "
+        + "selected").contains("HYBRID_STORAGE_PROFILE").contains("-Dhybrid.storage.profile");
+    assertThat(logOf(unbounded.toBuilder().profile("bu-sales").build())).doesNotContain("none is selected");
+    assertThat(logOf(oneSite("memory").build())).doesNotContain("none is selected");
+  }
+
+  /** What getService() logs (slf4j-simple writes to System.err, looked up at each call). */
+  private static String logOf(HybridStorageOptions options) throws Exception {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    try (Storage storage = options.getService()) {
+      storage.getOptions(); // opened
+    } finally {
+      System.setErr(original);
+    }
+    return captured.toString(StandardCharsets.UTF_8);
+  }
 }
