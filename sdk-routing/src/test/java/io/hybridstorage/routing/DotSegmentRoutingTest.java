@@ -71,6 +71,7 @@ class DotSegmentRoutingTest {
     try (RoutingStore router = RoutingStore.create(sites, options, World.testSettings())) {
       router.createBucket(BucketSpec.of("bkt"));
       World.put(router, "plain", "p");
+      assertThat(router.drain(java.time.Duration.ofSeconds(60))).as("plain replicated").isTrue();
       assertRefused("write", () -> World.put(router, NAME, "escaped"));
       assertRefused("delete", () -> router.delete(ObjectId.of("bkt", NAME), Conditions.none()));
       assertRefused("updateMetadata", () -> router.updateMetadata(ObjectId.of("bkt", NAME),
