@@ -153,6 +153,28 @@ class VastDotSegmentTest {
     assertThat(raw.listObjectsV2(b -> b.bucket(scratch).prefix("copy")).contents()).isEmpty();
   }
 
+  /**
+   * A key with dot segments written by a plain S3 tool is listed (GCS would list the name), but
+   * never HEADed: through a resolving server that HEAD would describe another object. Listed as a
+   * foreign object from what the listing itself says (size, ETag, time), generation 0.
+   */
+  @Test
+  void aListedDotSegmentKeyIsDescribedByTheListingNotByAHeadOfAnotherObject() {
+    String bucket = VastTestSupport.newBucket(store, "listing");
+    store.write(WriteRequest.of(bucket, "x").withMetadata(ObjectMetadata.empty().withCustom(Map.of("owner", "finance"))),
+        new ByteArrayInputStream("ten bytes!".getBytes(StandardCharsets.UTF_8)));
+    try (S3Client direct = VastTestSupport.rawClient(S3MockServer.endpoint())) { // S3Mock keeps keys literal
+      direct.putObject(b -> b.bucket(bucket).key("d/../x"), RequestBody.fromString("3 b"));
+    }
+    List<io.hybridstorage.api.ObjectInfo> items = store.list(io.hybridstorage.api.ListRequest.of(bucket)).items();
+    assertThat(items).extracting(io.hybridstorage.api.ObjectInfo::name).containsExactly("d/../x", "x");
+    io.hybridstorage.api.ObjectInfo dotted = items.get(0);
+    assertThat(dotted.size()).as("the listed key's own size, not x's").isEqualTo(3);
+    assertThat(dotted.generation()).isZero();
+    assertThat(dotted.metadata().custom()).doesNotContainKey("owner");
+    assertThat(items.get(1).metadata().custom()).containsEntry("owner", "finance");
+  }
+
   @Test
   void dotsThatAreNotWholeSegmentsAreOrdinaryNames() throws IOException {
     for (String name : List.of(".a", "a.", "a/..b/c", "a/.../b", "...", "a/b..", ".hidden/.x")) {
