@@ -34,5 +34,15 @@ public enum Capability {
   /** {@code copy} runs server-side. Gates nothing: copy is otherwise a streamed read+write. */
   NATIVE_COPY,
   /** {@link ObjectStore#signUrl} works. Gates {@code Storage.signUrl}. */
-  SIGNED_URLS
+  SIGNED_URLS,
+  /**
+   * Object names with {@code .} or {@code ..} segments ({@code a/../b}, see {@link
+   * Names#hasDotSegment}) are stored and addressed literally, as GCS does. A store without it —
+   * one whose object names travel as URL paths (S3), where servers, proxies and URL parsers
+   * resolve such segments into another name — refuses them with 400 on every object operation,
+   * signed URLs included. Gates nothing in the facade; a router refuses a change (write, copy,
+   * compose, metadata update, delete) of such a name with 400 before any site is touched when a
+   * replica of its placement lacks it, so no site is left holding a change another cannot take.
+   */
+  DOT_SEGMENT_NAMES
 }

@@ -72,6 +72,8 @@ final class ConfigLoader {
 
   private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|ms|s|m|h|d)");
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+  /** {@code profile:NAME}, NAME as AWS profile names are written in the shared files. */
+  private static final Pattern PROFILE_REF = Pattern.compile("profile:[A-Za-z0-9_][A-Za-z0-9_.@+-]*");
   /** An AWS / S3 access key id: looks like a variable name, but is a credential. */
   private static final Pattern ACCESS_KEY_ID = Pattern.compile("(AKIA|ASIA|AIDA|AROA)[A-Z0-9]{12,}");
   private static final Pattern SECRET_PROPERTY =
@@ -108,9 +110,11 @@ final class ConfigLoader {
 
   private HybridStorageOptions.Builder read() {
     JsonNode root;
+    String text = null;
     try {
       YAMLMapper mapper = YAMLMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
-      root = mapper.readTree(Files.readString(file));
+      text = Files.readString(file);
+      root = mapper.readTree(text);
     } catch (NoSuchFileException e) {
       throw new HybridStorageConfigException(source, List.of("the file does not exist; create it, or point "
           + Settings.CONFIG.variable() + " / -D" + Settings.CONFIG.property() + " at a readable YAML file, "
@@ -118,7 +122,7 @@ final class ConfigLoader {
     } catch (JacksonException e) {
       JsonLocation at = e.getLocation();
       String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr() + ": ";
-      throw new HybridStorageConfigException(source, List.of(where + "not valid YAML: " + e.getOriginalMessage()));
+      throw new HybridStorageConfigException(source, List.of(where + "not valid YAML: " + syntaxProblem(e, text)));
     } catch (IOException e) {
       throw new HybridStorageConfigException(source, List.of("cannot read the file: " + e));
     }
@@ -136,6 +140,31 @@ final class ConfigLoader {
       throw new HybridStorageConfigException(source, problems);
     }
     return builder;
+  }
+
+  /**
+   * What the YAML parser says is wrong, without the file's text. SnakeYAML's messages quote the
+   * offending lines under a caret, and such a line may hold a secret someone pasted: only its
+   * context and problem are kept, and any line of the message that repeats text of the file (a
+   * quoted line, possibly cut short with " ... ") is dropped, as is a caret line.
+   */
+  static String syntaxProblem(JacksonException e, @Nullable String text) {
+    String message = e.getCause() instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked
+        ? (marked.getContext() == null ? "" : marked.getContext() + ": ") + marked.getProblem()
+        : String.valueOf(e.getOriginalMessage());
+    List<String> kept = new ArrayList<>();
+    for (String line : message.split("\n")) {
+      String quoted = line.strip();
+      if (quoted.endsWith("...")) {
+        quoted = quoted.substring(0, quoted.length() - 3).strip();
+      }
+      boolean fromFile = quoted.length() >= 3 && text != null && text.contains(quoted);
+      if (!quoted.isEmpty() && !quoted.chars().allMatch(c -> c == '^' || c == ' ') && !fromFile
+          && !quoted.startsWith("in 'reader'")) {
+        kept.add(line.strip());
+      }
+    }
+    return kept.isEmpty() ? "the parser's description is not shown (it quotes the file)" : String.join(" ", kept);
   }
 
   /** Wraps validation problems found by {@code build()} so they name this file too. */
@@ -261,17 +290,21 @@ final class ConfigLoader {
   }
 
   /**
-   * A credentials reference is {@code none}, the name of an environment variable, or a file path
-   * (absolute, or starting with {@code ./}, {@code ../} or {@code ~/}); omitted, the backend uses
-   * its default chain. Anything else may be a secret pasted in: rejected without echoing it.
+   * A credentials reference is {@code none}, the name of an environment variable, a file path
+   * (absolute, or starting with {@code ./}, {@code ../} or {@code ~/}), or {@code profile:NAME} (a
+   * profile of the AWS shared credentials and config files, for vast sites); omitted, the backend
+   * uses its default chain. Anything else may be a secret pasted in: rejected without echoing it.
+   * (Backends print a reference only when it is a path or names something that exists.)
    */
   private void checkCredentialsRef(String key, String ref) {
     boolean path = ref.startsWith("/") || ref.startsWith("./") || ref.startsWith("../") || ref.startsWith("~/");
     boolean variable = ENV_NAME.matcher(ref).matches() && !ACCESS_KEY_ID.matcher(ref).matches();
-    if (!(ref.equals("none") || path || variable)) {
+    boolean profile = PROFILE_REF.matcher(ref).matches();
+    if (!(ref.equals("none") || path || variable || profile)) {
       fail(key, "must say where the credentials are, never hold them: the name of an environment variable "
-          + "(e.g. DC1_S3_CREDENTIALS), a file path (/etc/hybrid/dc1.json, ./dc1.json), or none; omit it for the "
-          + "backend's default credentials (got a value of " + ref.length() + " characters, not shown)");
+          + "(e.g. DC1_S3_CREDENTIALS), a file path (/etc/hybrid/dc1.json, ./dc1.json), profile:NAME (an AWS "
+          + "profile, vast sites) or none; omit it for the backend's default credentials (got a value of "
+          + ref.length() + " characters, not shown)");
     }
   }
 

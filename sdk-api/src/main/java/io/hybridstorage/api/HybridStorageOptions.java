@@ -434,6 +434,30 @@ public final class HybridStorageOptions {
      * placement is fine — only configured buckets route. The routing section's keys and values
      * are the router's to check, at {@link HybridStorageOptions#getService()}.
      */
+    /**
+     * A profile's {@code bucket} or {@code bucket/prefix/} entry: a valid bucket, and a prefix that
+     * is a folder — ending with '/', without '.'/'..' segments — since {@code scratch/bu-sales}
+     * would also grant {@code scratch/bu-sales-archive/}.
+     */
+    private static List<String> bucketEntryProblems(String profile, String entry) {
+      int slash = entry.indexOf('/');
+      String problem = Names.bucketProblem(slash < 0 ? entry : entry.substring(0, slash));
+      if (problem != null) {
+        return List.of("profile '" + profile + "': bucket entry '" + entry + "': " + problem);
+      }
+      String prefix = slash < 0 ? "" : entry.substring(slash + 1);
+      if (Names.hasDotSegment(prefix)) {
+        return List.of("profile '" + profile + "': bucket entry '" + entry + "' has a '.' or '..' segment; write "
+            + "the folder it means without them");
+      }
+      if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+        return List.of("profile '" + profile + "': bucket entry '" + entry + "' would also grant every other name "
+            + "starting with '" + prefix + "' (e.g. " + entry + "-archive/); write '" + entry + "/' to grant that "
+            + "folder");
+      }
+      return List.of();
+    }
+
     public HybridStorageOptions build() {
       List<String> problems = new ArrayList<>();
       if (sites.isEmpty()) {
@@ -457,17 +481,19 @@ public final class HybridStorageOptions {
       placements.forEach(p -> placementIds.add(p.id()));
       for (Profile p : profiles.values()) {
         for (String id : p.placements()) {
-          if (!placementIds.contains(id)) {
+          Placement granted = placements.stream().filter(x -> x.id().equals(id)).findFirst().orElse(null);
+          if (granted == null) {
             problems.add("profile '" + p.name() + "': placement '" + id + "' is not a configured placement "
                 + placementIds);
+          } else if (!granted.prefix().isEmpty() && !granted.prefix().endsWith("/")) {
+            problems.add("profile '" + p.name() + "': placement '" + id + "' has a prefix without a trailing '/', "
+                + "so granting it would also grant every other name starting with '" + granted.prefix() + "' (e.g. "
+                + granted.bucket() + "/" + granted.prefix() + "-archive/); grant a placement whose prefix ends with "
+                + "'/' (e.g. bucket: " + id + "/)");
           }
         }
         for (String entry : p.buckets()) {
-          int slash = entry.indexOf('/');
-          String problem = Names.bucketProblem(slash < 0 ? entry : entry.substring(0, slash));
-          if (problem != null) {
-            problems.add("profile '" + p.name() + "': bucket entry '" + entry + "': " + problem);
-          }
+          problems.addAll(bucketEntryProblems(p.name(), entry));
         }
       }
       if (!routing.isEmpty() && sites.size() < 2) {

@@ -38,6 +38,45 @@ public final class Names {
     }
   }
 
+  /**
+   * Whether {@code name} has a segment — between two {@code /}, or before the first, or after the
+   * last — that is exactly {@code .} or {@code ..}: {@code a/./b}, {@code ../x}, {@code a/..},
+   * {@code a//../b}. GCS stores such names literally (only the names {@code .} and {@code ..}
+   * themselves are invalid); a URL path resolves them (RFC 3986 §5.2.4), as do servers, proxies
+   * and HTTP clients, so on a store whose object names travel as URL paths (S3) the request would
+   * address another object, or another bucket. {@code .a}, {@code a..}, {@code ...} are ordinary.
+   */
+  public static boolean hasDotSegment(String name) {
+    int start = 0;
+    while (start <= name.length()) {
+      int end = name.indexOf('/', start);
+      if (end < 0) {
+        end = name.length();
+      }
+      int length = end - start;
+      if ((length == 1 || length == 2) && name.charAt(start) == '.' && name.charAt(end - 1) == '.') {
+        return true;
+      }
+      start = end + 1;
+    }
+    return false;
+  }
+
+  /**
+   * 400 when {@code name} has a {@code .} or {@code ..} segment ({@link #hasDotSegment}): for
+   * stores whose object names travel as URL paths (S3), where such a name would be resolved into
+   * another one. The message names the operation, bucket, object and site.
+   */
+  public static void checkNoDotSegments(String operation, @Nullable String bucket, @Nullable String name,
+      @Nullable String site) {
+    if (name != null && hasDotSegment(name)) {
+      throw HybridStorageException.invalid(operation, bucket, name, site, "Invalid object name for site " + site
+          + ": it has a '.' or '..' segment, which servers, proxies and URL parsers resolve on an S3 path, so the "
+          + "request would address another object (or bucket). GCS stores such names literally, S3 sites refuse "
+          + "them: name the object without '.' and '..' segments");
+    }
+  }
+
   @Nullable
   static String bucketProblem(@Nullable String bucket) {
     if (bucket == null || bucket.isEmpty()) {

@@ -16,10 +16,20 @@ import javax.annotation.Nullable;
  *
  * <ul>
  *   <li>an entry of {@link #buckets()} is {@code bucket} itself (the whole bucket), or is {@code
- *       bucket/prefix} and {@code name} starts with {@code prefix}; or
+ *       bucket/prefix/} and {@code name} lies within {@code prefix/}; or
  *   <li>a placement named in {@link #placements()} (by its id, {@code bucket} or {@code
- *       bucket/prefix}) covers {@code bucket/name}.
+ *       bucket/prefix/}) covers {@code bucket/name} and {@code name} lies within its prefix.
  * </ul>
+ *
+ * <p>A name lies within a prefix when it starts with it both as written and as a path would
+ * resolve it: {@code .} and {@code ..} segments are legal in GCS names (stored literally), but
+ * S3 sites, proxies and URL parsers resolve them, so {@code bu-sales/../../finance/ledger.csv}
+ * is outside {@code bu-sales/} (and, under a whole-bucket grant, {@code ../finance/x} is outside
+ * the bucket), while {@code bu-sales/a/../b} is inside. The resolution is the most eager one
+ * (empty segments collapsed too), so no server can resolve a granted name to a name outside.
+ *
+ * <p>Prefix entries end with {@code /} ({@link HybridStorageOptions.Builder#build()} refuses
+ * {@code scratch/bu-sales}, which would also grant {@code scratch/bu-sales-archive/}).
  *
  * <p>Bucket administration (create, update, delete a bucket) needs whole-bucket access; reading
  * a bucket's metadata needs access to some part of it; a listing needs its prefix to lie inside a
@@ -44,17 +54,58 @@ public record Profile(String name, List<String> buckets, List<String> placements
   public boolean allowsObject(String bucket, String name, List<Placement> configured) {
     for (String entry : buckets) {
       int slash = entry.indexOf('/');
-      if (slash < 0 ? entry.equals(bucket)
-          : entry.substring(0, slash).equals(bucket) && name.startsWith(entry.substring(slash + 1))) {
+      String entryBucket = slash < 0 ? entry : entry.substring(0, slash);
+      if (entryBucket.equals(bucket) && within(name, slash < 0 ? "" : entry.substring(slash + 1))) {
         return true;
       }
     }
     for (Placement p : granted(configured)) {
-      if (p.covers(bucket, name)) {
+      if (p.covers(bucket, name) && within(name, p.prefix())) {
         return true;
       }
     }
     return false;
+  }
+
+  /**
+   * Whether {@code name} starts with {@code prefix} as written and, when it has {@code .} or
+   * {@code ..} segments, also as resolved: the resolution neither climbs above the bucket nor
+   * ends outside {@code prefix}.
+   */
+  static boolean within(String name, String prefix) {
+    if (!name.startsWith(prefix)) {
+      return false;
+    }
+    if (!Names.hasDotSegment(name)) {
+      return true;
+    }
+    String resolved = resolve(name);
+    return resolved != null && resolved.startsWith(resolve(prefix));
+  }
+
+  /**
+   * {@code path} with {@code .}, {@code ..} and empty segments resolved (RFC 3986 §5.2.4, plus
+   * collapsed {@code //}, as the most eager server does); a trailing {@code /} — or a trailing dot
+   * segment, which names a directory — is kept. {@code null} when a {@code ..} climbs above the
+   * root.
+   */
+  @Nullable
+  static String resolve(String path) {
+    java.util.ArrayDeque<String> segments = new java.util.ArrayDeque<>();
+    String[] parts = path.split("/", -1);
+    boolean directory = false;
+    for (String part : parts) {
+      directory = part.isEmpty() || part.equals(".") || part.equals("..");
+      if (part.equals("..")) {
+        if (segments.pollLast() == null) {
+          return null;
+        }
+      } else if (!part.isEmpty() && !part.equals(".")) {
+        segments.addLast(part);
+      }
+    }
+    String joined = String.join("/", segments);
+    return directory && !segments.isEmpty() ? joined + "/" : joined;
   }
 
   /**

@@ -90,7 +90,7 @@ final class ProfileGuardStore extends ForwardingObjectStore {
   public ListPage<ObjectInfo> list(ListRequest request) {
     if (!profile.allowsListing(request.bucket(), request.prefix(), placements)) {
       throw forbidden("list", request.bucket(), null, "gs://" + request.bucket() + "/"
-          + (request.prefix() == null ? "" : request.prefix()) + "*");
+          + (request.prefix() == null ? "" : request.prefix()) + "*" + dotSegmentHint(request.prefix()));
     }
     return super.list(request);
   }
@@ -125,8 +125,15 @@ final class ProfileGuardStore extends ForwardingObjectStore {
 
   private void requireObject(String op, String bucket, String name) {
     if (!profile.allowsObject(bucket, name, placements)) {
-      throw forbidden(op, bucket, name, "gs://" + bucket + "/" + name);
+      throw forbidden(op, bucket, name, "gs://" + bucket + "/" + name + dotSegmentHint(name));
     }
+  }
+
+  /** Why a name that starts with a granted prefix may still be refused. */
+  private static String dotSegmentHint(@Nullable String name) {
+    return name != null && Names.hasDotSegment(name)
+        ? " ('.' and '..' segments count as a path resolves them, and so resolved the name leaves what is granted)"
+        : "";
   }
 
   private void requireWholeBucket(String op, String bucket) {

@@ -90,6 +90,7 @@ final class ServiceAssembly {
     if (router != null) {
       router.check(options); // a bad routing section fails before any site is contacted
     }
+    warnIfUnbounded(options);
 
     Map<String, ObjectStore> stores = new LinkedHashMap<>(); // as decorated: what the router gets
     Map<String, ObjectStore> natives = new LinkedHashMap<>(); // as opened: what control-plane calls look at
@@ -134,6 +135,20 @@ final class ServiceAssembly {
       if (outermost) {
         ASSEMBLING.remove();
       }
+    }
+  }
+
+  /**
+   * Profiles configured but none selected: the Storage has no bounds. Legitimate for the platform
+   * team's tools, which share the file, so a warning rather than a refusal; but a BU job that forgot
+   * to select its profile must not go unbounded silently.
+   */
+  private static void warnIfUnbounded(HybridStorageOptions options) {
+    if (!options.profiles().isEmpty() && options.activeProfile().isEmpty()) {
+      log.warn("profiles {} are configured but none is selected: this Storage is bounded by no BU profile and may "
+          + "touch every bucket its sites' credentials reach. A business unit's job selects its profile with "
+          + "{} or -D{} (or HybridStorageOptions.Builder.profile(name)); only the platform's own tools should run "
+          + "unbounded", options.profiles().keySet(), Settings.PROFILE.variable(), Settings.PROFILE.property());
     }
   }
 

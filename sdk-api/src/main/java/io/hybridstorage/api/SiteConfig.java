@@ -41,6 +41,21 @@ public record SiteConfig(
     }
   }
 
+  /**
+   * Shows {@link #credentialsRef()} only when it is {@code none} or a file path: a SiteConfig built
+   * in code passes no loader, and a reference that is neither may be a secret pasted in (it is
+   * shown by length). User info in the endpoint is hidden too.
+   */
+  @Override
+  public String toString() {
+    String ref = credentialsRef == null || credentialsRef.equals("none") || credentialsRef.startsWith("/")
+        || credentialsRef.startsWith("./") || credentialsRef.startsWith("../") || credentialsRef.startsWith("~/")
+        ? credentialsRef : "(" + credentialsRef.length() + " characters, not shown)";
+    String shownEndpoint = endpoint == null ? null : endpoint.replaceFirst("//[^/@]*@", "//***@");
+    return "SiteConfig[name=" + name + ", kind=" + kind + ", endpoint=" + shownEndpoint + ", credentialsRef=" + ref
+        + ", latency=" + latency + ", properties=" + properties + "]";
+  }
+
   /** An in-memory site. */
   public static SiteConfig memory(String name, Duration latency) {
     return new SiteConfig(name, "memory", null, null, latency, Map.of());

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -251,6 +252,38 @@ class ConfigurationTest {
     assertThat(e.getMessage()).contains(file.toAbsolutePath().toString()).contains("line ").contains("not valid YAML");
   }
 
+  /**
+   * A YAML parser's message quotes the offending line (SnakeYAML prints it with a caret under the
+   * column), and that line may hold a secret someone pasted: the problem keeps the line, column and
+   * what is wrong, never text of the file.
+   */
+  @Test
+  void yamlSyntaxErrorsNeverQuoteTheFile() throws IOException {
+    for (String yaml : List.of(
+        "sites: [{name: dc1, kind: memory}]\nsecretAccessKey: \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+        "sites:\n  - {name: dc1, kind: vast, credentialsRef: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+        "sites: [{name: dc1, kind: memory}]\n  token: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY: x\n",
+        "sites: [{name: dc1, kind: memory}]\ntoken: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\ntoken: again\n")) {
+      write(yaml);
+      HybridStorageConfigException e = loadFails();
+      assertThat(e.problems()).as(yaml).singleElement().asString().startsWith("line ").contains("not valid YAML");
+      assertThat(e.getMessage()).as(yaml).doesNotContain("EXAMPLEKEY").doesNotContain("wJalr").doesNotContain("^");
+    }
+  }
+
+  /**
+   * {@code profile:NAME} (README) names a profile of the AWS shared credentials and config files,
+   * for a vast site; the loader accepts it, with a name of the characters AWS profile names use.
+   */
+  @Test
+  void credentialsRefMayNameAnAwsProfile() throws IOException {
+    write("sites: [{name: dc1, kind: vast, endpoint: 'https://v:443', credentialsRef: profile:vast-dc1.admin}]\n");
+    assertThat(load().sites().get("dc1").credentialsRef()).isEqualTo("profile:vast-dc1.admin");
+    write("sites: [{name: dc1, kind: vast, endpoint: 'https://v:443', credentialsRef: 'profile:'}]\n");
+    assertThat(loadFails().problems()).singleElement().asString().startsWith("sites[0].credentialsRef: must say "
+        + "where the credentials are").contains("profile:NAME");
+  }
+
   @Test
   void emptyFileSaysWhatIsNeeded() throws IOException {
     write("");
@@ -354,8 +387,8 @@ class ConfigurationTest {
         """);
     HybridStorageConfigException e = loadFails();
     String rule = "must say where the credentials are, never hold them: the name of an environment variable "
-        + "(e.g. DC1_S3_CREDENTIALS), a file path (/etc/hybrid/dc1.json, ./dc1.json), or none; omit it for the "
-        + "backend's default credentials (got a value of ";
+        + "(e.g. DC1_S3_CREDENTIALS), a file path (/etc/hybrid/dc1.json, ./dc1.json), profile:NAME (an AWS "
+        + "profile, vast sites) or none; omit it for the backend's default credentials (got a value of ";
     assertThat(e.problems()).containsExactly(
         "sites[0].credentialsRef: " + rule + "20 characters, not shown)",
         "sites[1].credentialsRef: " + rule + "40 characters, not shown)",
@@ -432,6 +465,33 @@ class ConfigurationTest {
     write("sites: [{name: dc1, kind: memory}]\nprofiles: {bu-a: {}}\n");
     assertThat(loadFails().problems()).containsExactly(
         "profiles.bu-a: grants nothing; list buckets: [...] and/or placements: [...] this BU may touch");
+  }
+
+  /**
+   * {@code scratch/bu-sales} would grant every name starting with {@code bu-sales}, so also
+   * {@code scratch/bu-sales-archive/}: a prefix entry must end with '/' (the folder), and it is
+   * refused at start-up naming the file, the profile, the entry and the fix. The same holds for a
+   * placement a profile grants, and for '.'/'..' segments, which a path would resolve.
+   */
+  @Test
+  void aProfilePrefixWithoutTrailingSlashIsRefusedAtStartUp() throws IOException {
+    Path file = write("""
+        sites: [{name: dc1, kind: memory}]
+        placements: [{bucket: scratch/bu-ops, replicas: [dc1]}, {bucket: shared/ops/, replicas: [dc1]}]
+        profiles:
+          bu-sales: {buckets: [sales, scratch/bu-sales, scratch/bu-hr/../finance/, logs/]}
+          bu-ops: {placements: [scratch/bu-ops, shared/ops/]}
+        """);
+    HybridStorageConfigException e = loadFails();
+    assertThat(e.source()).contains(file.toAbsolutePath().toString());
+    assertThat(e.problems()).containsExactly(
+        "profile 'bu-sales': bucket entry 'scratch/bu-sales' would also grant every other name starting with "
+            + "'bu-sales' (e.g. scratch/bu-sales-archive/); write 'scratch/bu-sales/' to grant that folder",
+        "profile 'bu-sales': bucket entry 'scratch/bu-hr/../finance/' has a '.' or '..' segment; write the folder "
+            + "it means without them",
+        "profile 'bu-ops': placement 'scratch/bu-ops' has a prefix without a trailing '/', so granting it would "
+            + "also grant every other name starting with 'bu-ops' (e.g. scratch/bu-ops-archive/); grant a placement "
+            + "whose prefix ends with '/' (e.g. bucket: scratch/bu-ops/)");
   }
 
   @Test

@@ -57,4 +57,21 @@ class SiteConfigPropertiesTest {
     assertThatThrownBy(() -> site(Map.of("partSise", "1", "regoin", "x")).checkProperties(List.of("region", "partSize")))
         .hasMessage("site dc1: unknown properties [partSise, regoin] for kind vast; known: [partSize, region]");
   }
+
+  /**
+   * A SiteConfig built in code passes no loader: its toString (which logs and assertion messages
+   * use) shows a credentialsRef only when it is none or a file path, never something that may be
+   * a secret pasted in.
+   */
+  @Test
+  void toStringNeverShowsACredentialsRefThatMayBeASecret() {
+    String secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    SiteConfig pasted = new SiteConfig("dc1", "vast", "https://vast1:443", secret, Duration.ZERO, Map.of());
+    assertThat(pasted.toString()).contains("dc1").contains("credentialsRef=(40 characters, not shown)")
+        .doesNotContain("EXAMPLEKEY");
+    assertThat(new SiteConfig("gcp", "gcs", null, "/etc/hybrid/sa.json", Duration.ZERO, Map.of()).toString())
+        .contains("credentialsRef=/etc/hybrid/sa.json");
+    assertThat(new SiteConfig("gcp", "gcs", null, "none", Duration.ZERO, Map.of()).toString())
+        .contains("credentialsRef=none");
+  }
 }

@@ -117,8 +117,9 @@ public final class GcsStore implements ObjectStore, NativeStorageAware {
     this.storage = b.storage;
     this.ownsStorage = b.ownsStorage;
     this.singleRequestLimit = b.singleRequestLimit;
+    // the JSON API carries object names %2F-encoded in one path segment: dot segments stay literal
     EnumSet<Capability> caps = EnumSet.of(Capability.OBJECT_VERSIONING, Capability.ATOMIC_PRECONDITIONS,
-        Capability.NATIVE_COMPOSE, Capability.NATIVE_COPY);
+        Capability.NATIVE_COMPOSE, Capability.NATIVE_COPY, Capability.DOT_SEGMENT_NAMES);
     if (canSign(storage)) {
       caps.add(Capability.SIGNED_URLS);
     }
@@ -682,6 +683,14 @@ public final class GcsStore implements ObjectStore, NativeStorageAware {
           "signUrl needs credentials that can sign (a service account key); the client of site " + site
               + " has none",
           null);
+    }
+    if (Names.hasDotSegment(request.name())) {
+      // the client puts the name in the URL's path as it is (/b/bu-sales/../../finance/x), and
+      // whoever follows the URL resolves it (RFC 3986 §5.2.4) into another path
+      throw HybridStorageException.invalid("signUrl", request.bucket(), request.name(), site,
+          "Invalid object name for a signed URL: it has a '.' or '..' segment, which HTTP clients and URL parsers "
+              + "resolve, so the URL would address another object (or bucket); the object itself is fine, only no "
+              + "URL is signed for it");
     }
     BlobInfo info = BlobInfo.newBuilder(request.bucket(), request.name()).build();
     List<SignUrlOption> options = new ArrayList<>(3);

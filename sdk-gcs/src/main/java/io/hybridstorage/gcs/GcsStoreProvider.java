@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,9 @@ import javax.annotation.Nullable;
  *   <li>{@code credentialsRef}: {@code none} for no credentials (emulators, tests); the name of an
  *       environment variable holding the path of a service-account JSON file (or the JSON
  *       itself); or a path to such a file. Absent: Application Default Credentials. The secret is
- *       never logged or put in an error message.
+ *       never logged or put in an error message, nor is the value of the variable, nor a
+ *       reference that resolves to nothing (it may be a secret pasted in). {@code profile:NAME}
+ *       (an AWS profile) is for vast sites and refused here.
  *   <li>properties {@code projectId} (default: the options' project id) and {@code
  *       singleRequestLimit} (bytes sent in one request at commit, default {@value
  *       GcsStore#DEFAULT_SINGLE_REQUEST_LIMIT}).
@@ -41,6 +44,8 @@ public final class GcsStoreProvider implements StoreProvider {
 
   public static final String KIND = "gcs";
   public static final String NO_CREDENTIALS = "none";
+  /** The AWS-profile form of a reference, which only vast sites take. */
+  static final String PROFILE_PREFIX = "profile:";
   static final List<String> PROPERTIES = List.of("projectId", "singleRequestLimit");
 
   private final UnaryOperator<String> environment;
@@ -79,46 +84,90 @@ public final class GcsStoreProvider implements StoreProvider {
         .build();
   }
 
+  /**
+   * The credentials {@code site.credentialsRef()} names. An error shows the reference only when it
+   * is a path or a set environment variable, and never the variable's value (it may be the JSON,
+   * or an encoded key, rather than a path).
+   */
   Credentials credentials(SiteConfig site) {
     String ref = site.credentialsRef();
-    try {
-      if (ref == null || ref.isBlank()) {
+    if (ref == null || ref.isBlank()) {
+      try {
         return GoogleCredentials.getApplicationDefault();
+      } catch (IOException e) {
+        throw new IllegalArgumentException("site " + site.name() + ": no credentialsRef, and Application Default "
+            + "Credentials cannot be loaded: " + e.getClass().getSimpleName(), e);
       }
-      if (NO_CREDENTIALS.equals(ref)) {
-        return NoCredentials.getInstance();
+    }
+    ref = ref.trim();
+    if (NO_CREDENTIALS.equals(ref)) {
+      return NoCredentials.getInstance();
+    }
+    String alternatives = "; use '" + NO_CREDENTIALS + "' for no credentials, or omit it for Application Default "
+        + "Credentials";
+    if (ref.startsWith(PROFILE_PREFIX)) {
+      throw new IllegalArgumentException("site " + site.name() + ": credentialsRef " + PROFILE_PREFIX + "NAME names a "
+          + "profile of the AWS shared credentials files, which only vast sites read; a gcs site takes the name of an "
+          + "environment variable holding a service-account JSON or its path, or a file path" + alternatives);
+    }
+    String fromEnv = environment.apply(ref);
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      String variable = "environment variable " + ref + " (credentialsRef)";
+      if (fromEnv.trim().startsWith("{")) {
+        return load(site, new ByteArrayInputStream(fromEnv.getBytes(StandardCharsets.UTF_8)), "the service-account "
+            + "JSON in " + variable);
       }
-      String fromEnv = environment.apply(ref);
-      if (fromEnv != null && !fromEnv.isBlank()) {
-        if (fromEnv.trim().startsWith("{")) {
-          return load(new ByteArrayInputStream(fromEnv.getBytes(StandardCharsets.UTF_8)));
-        }
-        return loadFile(site, Path.of(fromEnv.trim()), "the file named by environment variable " + ref);
+      Path file = readableFile(fromEnv.trim());
+      if (file == null) {
+        throw new IllegalArgumentException("site " + site.name() + ": " + variable + " holds neither service-account "
+            + "JSON nor the path of a readable file (its value, " + fromEnv.length() + " characters, is not shown)");
       }
-      Path path = Path.of(ref);
-      if (Files.isRegularFile(path)) {
-        return loadFile(site, path, "file " + ref);
-      }
-      throw new IllegalArgumentException("site " + site.name() + ": credentialsRef '" + ref
-          + "' is neither a set environment variable nor a readable file; use '" + NO_CREDENTIALS
-          + "' for no credentials, or omit it for Application Default Credentials");
-    } catch (IOException e) {
-      throw new IllegalArgumentException("site " + site.name() + ": cannot load the credentials of credentialsRef '"
-          + ref + "': " + e.getClass().getSimpleName(), e);
+      return loadFile(site, file, "the file named by " + variable + " (" + file + ")");
+    }
+    boolean pathLike = ref.startsWith("/") || ref.startsWith("./") || ref.startsWith("../") || ref.startsWith("~/");
+    Path file = readableFile(ref);
+    if (file != null) {
+      return loadFile(site, file, "file " + ref);
+    }
+    if (pathLike) {
+      throw new IllegalArgumentException("site " + site.name() + ": credentialsRef '" + ref + "' names no readable "
+          + "file" + alternatives);
+    }
+    // resolves to nothing: it may be a secret pasted in, so it is not shown
+    throw new IllegalArgumentException("site " + site.name() + ": credentialsRef (a value of " + ref.length()
+        + " characters, not shown: it is neither a set environment variable nor a readable file, and a reference "
+        + "that resolves to nothing may be a secret pasted in) must name an environment variable holding a "
+        + "service-account JSON or its path, or a file" + alternatives);
+  }
+
+  /** {@code value} as the path of a readable regular file; null when it is not one (or no path at all). */
+  @Nullable
+  private static Path readableFile(String value) {
+    try {
+      Path path = Path.of(value);
+      return Files.isRegularFile(path) && Files.isReadable(path) ? path : null;
+    } catch (InvalidPathException e) {
+      return null; // its message would repeat the value
     }
   }
 
-  private static Credentials loadFile(SiteConfig site, Path path, @Nullable String what) throws IOException {
-    if (!Files.isReadable(path)) {
-      throw new IllegalArgumentException("site " + site.name() + ": credentials " + what + " (" + path
-          + ") is not readable");
-    }
+  private static Credentials loadFile(SiteConfig site, Path path, String what) {
     try (InputStream in = Files.newInputStream(path)) {
-      return load(in);
+      return load(site, in, what);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("site " + site.name() + ": cannot read " + what + ": "
+          + e.getClass().getSimpleName(), e);
     }
   }
 
-  private static Credentials load(InputStream in) throws IOException {
-    return GoogleCredentials.fromStream(in);
+  private static Credentials load(SiteConfig site, InputStream in, String what) {
+    try {
+      return GoogleCredentials.fromStream(in);
+    } catch (IOException | RuntimeException e) {
+      // the parser's message may quote the JSON: only the kind of failure is named
+      throw new IllegalArgumentException("site " + site.name() + ": cannot load the credentials of " + what + ": "
+          + e.getClass().getSimpleName() + " (not a service-account or authorized-user JSON?)");
+    }
   }
+
 }

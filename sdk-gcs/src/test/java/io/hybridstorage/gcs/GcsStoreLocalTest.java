@@ -67,7 +67,8 @@ class GcsStoreLocalTest {
   @Test
   void capabilitiesAreGcsNativeOnesAndNoSigningWithoutASigner() {
     assertThat(store.capabilities()).containsExactlyInAnyOrder(Capability.OBJECT_VERSIONING,
-        Capability.ATOMIC_PRECONDITIONS, Capability.NATIVE_COMPOSE, Capability.NATIVE_COPY);
+        Capability.ATOMIC_PRECONDITIONS, Capability.NATIVE_COMPOSE, Capability.NATIVE_COPY,
+        Capability.DOT_SEGMENT_NAMES);
     assertThatThrownBy(() -> store.signUrl(new SignUrlRequest("bkt", "o", "GET", Duration.ofMinutes(5), Map.of())))
         .isInstanceOfSatisfying(HybridStorageException.class, e -> {
           assertThat(e.code()).isEqualTo(501);

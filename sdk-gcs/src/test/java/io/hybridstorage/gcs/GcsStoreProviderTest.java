@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,36 @@ class GcsStoreProviderTest {
     }
   }
 
+  /**
+   * The real client puts the object name into a V4 URL's path as it is ({@code
+   * /bkt/bu-sales/../../finance/x}); whoever follows the URL resolves the dot segments (RFC 3986
+   * §5.2.4, {@code URI.normalize()}; browsers and curl do) into {@code /finance/x}. So no URL is
+   * signed for such a name: 400, naming the object and site. The object itself stays legal (GCS
+   * stores it literally, as the TCK's {@code dotSegmentNamesAreLiteralOrRefused} shows).
+   */
+  @Test
+  void noSignedUrlIsMadeForANameWithDotSegments() throws Exception {
+    String json = serviceAccountJson();
+    GcsStoreProvider provider = new GcsStoreProvider(name -> name.equals("GCS_SA") ? json : null);
+    try (ObjectStore store = provider.open(site("GCS_SA", Map.of()), OPTIONS)) {
+      String name = "bu-sales/../../finance/x";
+      SignUrlRequest request = new SignUrlRequest("bkt", name, "GET", Duration.ofMinutes(10), Map.of());
+      Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> store.signUrl(request));
+      if (thrown == null) {
+        URL url = store.signUrl(request);
+        org.assertj.core.api.Assertions.fail("signed " + url.getPath() + ", which resolves to "
+            + url.toURI().normalize().getPath());
+      }
+      assertThat(thrown).isInstanceOfSatisfying(io.hybridstorage.api.HybridStorageException.class, e -> {
+            assertThat(e.code()).isEqualTo(400);
+            assertThat(e.getMessage()).contains("signUrl gs://bkt/" + name).contains("gcp")
+                .contains("'.' or '..' segment");
+          });
+      URL plain = store.signUrl(new SignUrlRequest("bkt", "bu-sales/..b/x", "GET", Duration.ofMinutes(10), Map.of()));
+      assertThat(plain.toURI().normalize().getPath()).isEqualTo("/bkt/bu-sales/..b/x");
+    }
+  }
+
   @Test
   void aServiceAccountFileNamedByAnEnvironmentVariableOrDirectly(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("sa.json");
@@ -114,11 +145,38 @@ class GcsStoreProviderTest {
     assertThatThrownBy(() -> provider.open(site("NOT_SET_ANYWHERE", Map.of()), OPTIONS))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("site gcp")
-        .hasMessageContaining("credentialsRef 'NOT_SET_ANYWHERE'");
+        // a reference that resolves to nothing may be a secret pasted in: named by its length only
+        .hasMessageContaining("credentialsRef (a value of 16 characters, not shown")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("NOT_SET_ANYWHERE"));
     assertThatThrownBy(() -> provider.open(site("BROKEN", Map.of()), OPTIONS))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("site gcp")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("TOP-SECRET"));
+  }
+
+  /**
+   * A reference is shown only when it is a path or a set environment variable; the value of a set
+   * variable is never shown — a base64-encoded key (common in CI) is neither JSON nor a path.
+   */
+  @Test
+  void aReferenceThatResolvesToNothingAndTheValuesOfVariablesAreNeverShown() {
+    String encoded = Base64.getEncoder().encodeToString("{\"private_key\":\"TOP-SECRET\"}".getBytes());
+    GcsStoreProvider provider = new GcsStoreProvider(name -> name.equals("GCP_SA_B64") ? encoded : null);
+    for (String secret : List.of("ya29.a0AfH6SMBx3kLqTopSecretToken", "AIzaSyTopSecretApiKey0123456789")) {
+      assertThatThrownBy(() -> provider.open(site(secret, Map.of()), OPTIONS))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("site gcp: credentialsRef (a value of " + secret.length() + " characters, not shown")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secret).doesNotContain("TopSecret"));
+    }
+    assertThatThrownBy(() -> provider.open(site("GCP_SA_B64", Map.of()), OPTIONS))
+        .hasMessageContaining("site gcp: environment variable GCP_SA_B64 (credentialsRef) holds neither "
+            + "service-account JSON nor the path of a readable file")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain(encoded).doesNotContain(encoded.substring(0, 8)));
+    assertThatThrownBy(() -> provider.open(site("/etc/hybrid/missing-sa.json", Map.of()), OPTIONS))
+        .hasMessageContaining("site gcp: credentialsRef '/etc/hybrid/missing-sa.json' names no readable file");
+    assertThatThrownBy(() -> provider.open(site("profile:gcp-admin", Map.of()), OPTIONS))
+        .hasMessageContaining("site gcp: credentialsRef profile:NAME names a profile of the AWS shared credentials "
+            + "files, which only vast sites read");
   }
 
   @Test

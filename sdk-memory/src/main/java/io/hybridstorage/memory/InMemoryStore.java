@@ -83,7 +83,7 @@ public final class InMemoryStore implements ObjectStore {
 
   private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
       Capability.OBJECT_VERSIONING, Capability.ATOMIC_PRECONDITIONS, Capability.ASSIGNED_GENERATIONS,
-      Capability.NATIVE_COMPOSE, Capability.NATIVE_COPY));
+      Capability.NATIVE_COMPOSE, Capability.NATIVE_COPY, Capability.DOT_SEGMENT_NAMES));
 
   private final String site;
   private final Clock clock;

@@ -14,6 +14,7 @@ import io.hybridstorage.api.ListPage;
 import io.hybridstorage.api.ListRequest;
 import io.hybridstorage.api.Listing;
 import io.hybridstorage.api.MetadataPatch;
+import io.hybridstorage.api.Names;
 import io.hybridstorage.api.ObjectContent;
 import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
@@ -307,6 +308,28 @@ public final class RoutingStore implements ObjectStore, Replicating {
         "no placement covers gs://" + bucket + "/" + name + "; configure one (bucket '*' for a default)"));
   }
 
+  /**
+   * The placement of a change (write, copy, compose, metadata update, delete) of {@code
+   * bucket/name}: 400 when the name has a {@code .} or {@code ..} segment and a replica cannot
+   * hold such names ({@link Capability#DOT_SEGMENT_NAMES}: an S3 site, whose paths would resolve
+   * it). Decided before any site is touched, so no site commits a change another one must refuse
+   * and the journal never keeps an entry that can never be replayed.
+   */
+  private Placement changing(String op, String bucket, String name) {
+    Placement p = placement(op, bucket, name);
+    if (Names.hasDotSegment(name)) {
+      for (String replica : p.replicas()) {
+        if (!site(replica).store().capabilities().contains(Capability.DOT_SEGMENT_NAMES)) {
+          throw HybridStorageException.invalid(op, bucket, name, replica, "Invalid object name for placement '"
+              + p.id() + "': it has a '.' or '..' segment, and its replica " + replica + " cannot hold such names "
+              + "(an S3 path would resolve them into another object); name the object without '.' and '..' "
+              + "segments, or place it on sites that store names literally");
+        }
+      }
+    }
+    return p;
+  }
+
   private Route route(Placement p) {
     return routes.computeIfAbsent(p, x -> Route.of(x, ctx));
   }
@@ -528,7 +551,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   @Override
   public ObjectWriter openWrite(WriteRequest request) {
-    ObjectWriter writer = guard(() -> writes.openWrite(route(placement("write", request.bucket(), request.name())),
+    ObjectWriter writer = guard(() -> writes.openWrite(route(changing("write", request.bucket(), request.name())),
         request));
     return new CommitDecoratedWriter(writer, commit -> {
       try {
@@ -545,7 +568,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
   }
 
   private boolean deleteRouted(ObjectId id, Conditions conditions) {
-    return writes.delete(route(placement("delete", id.bucket(), id.name())), id, conditions);
+    return writes.delete(route(changing("delete", id.bucket(), id.name())), id, conditions);
   }
 
   /**
@@ -563,7 +586,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   private boolean deleteUpToRouted(String bucket, String name, long generation) {
     String op = "deleteUpTo";
-    Placement p = placement(op, bucket, name);
+    Placement p = changing(op, bucket, name);
     List<SiteHandle> targets = new ArrayList<>();
     for (String replica : p.replicas()) {
       SiteHandle h = site(replica);
@@ -615,7 +638,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
   }
 
   private ObjectInfo copyRouted(CopyRequest request) {
-    Placement target = placement("copy", request.targetBucket(), request.targetName());
+    Placement target = changing("copy", request.targetBucket(), request.targetName());
     Placement source = placement("copy", request.source().bucket(), request.source().name());
     Route route = route(target).forConditions(!request.targetConditions().isEmpty());
     if (!route(source).primary().name().equals(route.primary().name())) {
@@ -640,7 +663,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
   }
 
   private ObjectInfo composeRouted(ComposeRequest request) {
-    return writes.compose(route(placement("compose", request.bucket(), request.targetName())), request);
+    return writes.compose(route(changing("compose", request.bucket(), request.targetName())), request);
   }
 
   @Override
@@ -649,7 +672,8 @@ public final class RoutingStore implements ObjectStore, Replicating {
   }
 
   private ObjectInfo updateMetadataRouted(ObjectId id, MetadataPatch patch, Conditions conditions) {
-    return writes.updateMetadata(route(placement("updateMetadata", id.bucket(), id.name())), id, patch, conditions);
+    return writes.updateMetadata(route(changing("updateMetadata", id.bucket(), id.name())), id, patch,
+        conditions);
   }
 
   /** Signed by the authority of the object's placement (501 when its backend cannot sign). */

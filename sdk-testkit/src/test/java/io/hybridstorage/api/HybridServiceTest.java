@@ -231,4 +231,72 @@ class HybridServiceTest {
           .map(b -> b.getName()).toList()).containsExactly("scratch", "shared");
     }
   }
+
+  /**
+   * {@code bu-sales/../../finance/ledger.csv} starts with the granted {@code bu-sales/}, but a
+   * path resolves it to {@code finance/ledger.csv}: the guard refuses it (403) before any store —
+   * or URL — sees it, whatever the backend would do with it. A dot segment that stays inside the
+   * grant is an ordinary GCS name.
+   */
+  @Test
+  void dotSegmentsDoNotFoolTheProfileGuard() throws Exception {
+    InMemoryStore store = new InMemoryStore("dc1");
+    store.createBucket(BucketSpec.of("scratch"));
+    store.createBucket(BucketSpec.of("finance"));
+    store.write(WriteRequest.of("finance", "ledger.csv"), new java.io.ByteArrayInputStream(new byte[] {7}));
+    HybridStorageOptions options = oneSite("memory")
+        .profile(new Profile("bu-sales", List.of("scratch/bu-sales/"), List.of()))
+        .profile("bu-sales").build();
+    try (Storage storage = io.hybridstorage.api.internal.StorageFacade.over(
+        new ProfileGuardStore(store, options.activeProfile().orElseThrow(), options.placements()), null, "p")) {
+      String escape = "bu-sales/../../finance/ledger.csv";
+      for (org.assertj.core.api.ThrowableAssert.ThrowingCallable call : List.<org.assertj.core.api.ThrowableAssert
+          .ThrowingCallable>of(
+          () -> storage.get("scratch", escape),
+          () -> storage.readAllBytes("scratch", escape),
+          () -> storage.create(BlobInfo.newBuilder("scratch", escape).build(), new byte[] {1}),
+          () -> storage.delete("scratch", escape),
+          () -> storage.signUrl(BlobInfo.newBuilder("scratch", escape).build(), 1,
+              java.util.concurrent.TimeUnit.MINUTES),
+          () -> storage.list("scratch", Storage.BlobListOption.prefix("bu-sales/../")))) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(StorageException.class, e -> {
+          assertThat(e.getCode()).isEqualTo(403);
+          assertThat(e.getMessage()).contains("BU 'bu-sales' may not touch gs://scratch/bu-sales/../")
+              .contains("'.' and '..' segments");
+        });
+      }
+      storage.create(BlobInfo.newBuilder("scratch", "bu-sales/a/../b").build(), new byte[] {2});
+      assertThat(storage.readAllBytes("scratch", "bu-sales/a/../b")).containsExactly(2);
+    }
+  }
+
+  /**
+   * Profiles configured but none selected: the Storage has no bounds at all, which is what the
+   * platform team's own tools want, but what a BU job that forgot HYBRID_STORAGE_PROFILE does not:
+   * getService() says so with a warning naming the profiles and how to select one.
+   */
+  @Test
+  void profilesConfiguredButNoneSelectedIsLoggedAtStartUp() throws Exception {
+    HybridStorageOptions unbounded = oneSite("memory")
+        .profile(new Profile("bu-sales", List.of("sales"), List.of()))
+        .profile(new Profile("bu-ops", List.of("ops"), List.of()))
+        .build();
+    assertThat(logOf(unbounded)).contains("WARN").contains("profiles [bu-sales, bu-ops] are configured but none is "
+        + "selected").contains("HYBRID_STORAGE_PROFILE").contains("-Dhybrid.storage.profile");
+    assertThat(logOf(unbounded.toBuilder().profile("bu-sales").build())).doesNotContain("none is selected");
+    assertThat(logOf(oneSite("memory").build())).doesNotContain("none is selected");
+  }
+
+  /** What getService() logs (slf4j-simple writes to System.err, looked up at each call). */
+  private static String logOf(HybridStorageOptions options) throws Exception {
+    java.io.PrintStream original = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, StandardCharsets.UTF_8));
+    try (Storage storage = options.getService()) {
+      storage.getOptions(); // opened
+    } finally {
+      System.setErr(original);
+    }
+    return captured.toString(StandardCharsets.UTF_8);
+  }
 }

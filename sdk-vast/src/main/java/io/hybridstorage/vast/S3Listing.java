@@ -4,6 +4,7 @@ import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.ListPage;
 import io.hybridstorage.api.ListRequest;
 import io.hybridstorage.api.Listing;
+import io.hybridstorage.api.Names;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.Utf8Order;
 import java.util.ArrayDeque;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -36,7 +38,8 @@ final class S3Listing {
   private static final String OP = "list";
 
   /** A listed key, or (when {@code prefix}) one of S3's common prefixes. */
-  private record Entry(String name, boolean prefix) {}
+  /** A listed key (with what the listing says of it) or common prefix ({@code object} null). */
+  private record Entry(String name, boolean prefix, @Nullable S3Object object) {}
 
   private final VastStore store;
   private final ExecutorService headExecutor;
@@ -65,11 +68,7 @@ final class S3Listing {
       return last[0];
     };
     ListPage<Entry> page = Listing.page(request, source, Entry::name, e -> 0L, OP, store.site());
-    List<String> names = new ArrayList<>();
-    for (Entry e : page.items()) {
-      names.add(e.name());
-    }
-    return new ListPage<>(headAll(request.bucket(), names), page.prefixes(), page.nextPageToken());
+    return new ListPage<>(headAll(request.bucket(), page.items()), page.prefixes(), page.nextPageToken());
   }
 
   /** A lazy scan of keys {@code >= from}, one ListObjectsV2 call per {@code fetch} entries. */
@@ -138,10 +137,10 @@ final class S3Listing {
       // S3 returns keys and common prefixes apart, each sorted: merge them into one order
       List<Entry> merged = new ArrayList<>(r.contents().size() + r.commonPrefixes().size());
       for (S3Object o : r.contents()) {
-        merged.add(new Entry(o.key(), false));
+        merged.add(new Entry(o.key(), false, o));
       }
       for (CommonPrefix p : r.commonPrefixes()) {
-        merged.add(new Entry(p.prefix(), true));
+        merged.add(new Entry(p.prefix(), true, null));
       }
       merged.sort((a, b) -> Utf8Order.INSTANCE.compare(a.name(), b.name()));
       buffered.addAll(merged);
@@ -181,13 +180,27 @@ final class S3Listing {
     return sb.toString();
   }
 
-  /** HEADs listed names in parallel; a name deleted since the listing is left out. */
-  private List<ObjectInfo> headAll(String bucket, List<String> names) {
-    List<Future<Optional<Current>>> futures = new ArrayList<>(names.size());
-    for (String name : names) {
-      futures.add(headExecutor.submit(() -> store.headCurrent(OP, bucket, name, false)));
+  /**
+   * HEADs listed names in parallel; a name deleted since the listing is left out. A key with a
+   * {@code .} or {@code ..} segment (written by a plain S3 tool) is not HEADed — a server that
+   * resolves the path would describe another object — but described as a foreign object from the
+   * listing itself (size, ETag, time).
+   */
+  private List<ObjectInfo> headAll(String bucket, List<Entry> entries) {
+    List<Future<Optional<Current>>> futures = new ArrayList<>(entries.size());
+    for (Entry entry : entries) {
+      String name = entry.name();
+      if (Names.hasDotSegment(name) && entry.object() != null) {
+        S3Object o = entry.object();
+        ObjectInfo listed = HsMetadata.decode(bucket, name, new HsMetadata.S3Headers(Map.of(), null, null, null,
+            null, null, o.size() == null ? 0 : o.size(), o.eTag(), o.lastModified()));
+        futures.add(java.util.concurrent.CompletableFuture.completedFuture(Optional.of(new Current(listed,
+            o.eTag()))));
+      } else {
+        futures.add(headExecutor.submit(() -> store.headCurrent(OP, bucket, name, false)));
+      }
     }
-    List<ObjectInfo> out = new ArrayList<>(names.size());
+    List<ObjectInfo> out = new ArrayList<>(entries.size());
     try {
       for (Future<Optional<Current>> f : futures) {
         f.get().ifPresent(c -> out.add(c.info()));

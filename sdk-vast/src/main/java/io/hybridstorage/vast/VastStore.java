@@ -231,6 +231,7 @@ public final class VastStore implements ObjectStore {
           if (config.apiCallAttemptTimeout() != null) {
             o.apiCallAttemptTimeout(config.apiCallAttemptTimeout());
           }
+          o.addExecutionInterceptor(new DotSegmentGuard(config.site()));
         })
         .build();
     // presigning only computes a signature, offline: no connection, so no trust to configure
@@ -258,6 +259,7 @@ public final class VastStore implements ObjectStore {
           + "process only (lost on restart, unseen by other processes); configure one for replication", config.site());
     }
     this.tombstones = Tombstones.create(this);
+    // no DOT_SEGMENT_NAMES: keys travel as URL paths, where '.' and '..' segments get resolved
     EnumSet<Capability> caps = EnumSet.of(Capability.ASSIGNED_GENERATIONS, Capability.NATIVE_COPY,
         Capability.SIGNED_URLS);
     if (nativeConditions) {
@@ -433,6 +435,7 @@ public final class VastStore implements ObjectStore {
   @Override
   public Optional<ObjectInfo> head(ObjectId id, Conditions conditions) {
     String op = "head";
+    checkKey(op, id.bucket(), id.name());
     Optional<Current> current = headCurrent(op, id.bucket(), id.name(), true);
     if (current.isEmpty() || (id.generation() != 0 && id.generation() != current.get().info().generation())) {
       return Optional.empty();
@@ -447,6 +450,7 @@ public final class VastStore implements ObjectStore {
    * is 404.
    */
   Optional<Current> headCurrent(String op, String bucket, String name, boolean checkBucket) {
+    checkKey(op, bucket, name);
     try {
       HeadObjectResponse r = s3.headObject(b -> b.bucket(bucket).key(name));
       return Optional.of(new Current(HsMetadata.decode(bucket, name, headers(r)), r.eTag()));
@@ -487,6 +491,7 @@ public final class VastStore implements ObjectStore {
   public ObjectContent read(ReadRequest request) {
     String op = "read";
     ObjectId id = request.id();
+    checkKey(op, id.bucket(), id.name());
     var range = request.range();
     if (range.length() == 0) {
       // "bytes=5-4" is no HTTP range: answer from a HEAD
@@ -573,6 +578,7 @@ public final class VastStore implements ObjectStore {
   @Override
   public ObjectWriter openWrite(WriteRequest request) {
     Names.checkObject("write", request.bucket(), request.name(), site());
+    checkKey("write", request.bucket(), request.name());
     ensureOpen("write", request.bucket(), request.name());
     long size = request.expectedSize();
     if (streamedPuts && size > config.multipartThreshold() && size <= config.singlePutLimit()) {
@@ -700,6 +706,7 @@ public final class VastStore implements ObjectStore {
   @Override
   public boolean delete(ObjectId id, Conditions conditions) {
     String op = "delete";
+    checkKey(op, id.bucket(), id.name());
     ensureOpen(op, id.bucket(), id.name());
     Lock lock = keyLocks.getUnchecked(id.bucket() + "/" + id.name());
     lock.lock();
@@ -738,6 +745,7 @@ public final class VastStore implements ObjectStore {
   public boolean deleteUpTo(String bucket, String name, long generation) {
     String op = "deleteUpTo";
     Names.checkObject(op, bucket, name, site());
+    checkKey(op, bucket, name);
     ensureOpen(op, bucket, name);
     if (generation <= 0) {
       throw HybridStorageException.invalid(op, bucket, name, site(),
@@ -770,6 +778,7 @@ public final class VastStore implements ObjectStore {
   @Override
   public ObjectInfo updateMetadata(ObjectId id, MetadataPatch patch, Conditions conditions) {
     String op = "updateMetadata";
+    checkKey(op, id.bucket(), id.name());
     return publish(op, id.bucket(), id.name(), conditions, 0, true, (current, guard) -> {
       ObjectInfo live = current.info();
       if (id.generation() != 0 && id.generation() != live.generation()) {
@@ -794,7 +803,9 @@ public final class VastStore implements ObjectStore {
   public ObjectInfo copy(CopyRequest request) {
     String op = "copy";
     ObjectId source = request.source();
+    checkKey(op, source.bucket(), source.name());
     Names.checkObject(op, request.targetBucket(), request.targetName(), site());
+    checkKey(op, request.targetBucket(), request.targetName());
     return publish(op, request.targetBucket(), request.targetName(), request.targetConditions(),
         request.generation(), false, (current, guard) -> {
           Current src = headCurrent(op, source.bucket(), source.name(), true)
@@ -818,7 +829,11 @@ public final class VastStore implements ObjectStore {
   @Override
   public ObjectInfo compose(ComposeRequest request) {
     request.validate(site());
+    for (ComposeRequest.Source source : request.sources()) {
+      checkKey("compose", request.bucket(), source.name());
+    }
     Names.checkObject("compose", request.bucket(), request.targetName(), site());
+    checkKey("compose", request.bucket(), request.targetName());
     return new Composer(this, request).run();
   }
 
@@ -835,6 +850,7 @@ public final class VastStore implements ObjectStore {
   @Override
   public URL signUrl(SignUrlRequest request) {
     String op = "signUrl";
+    checkKey(op, request.bucket(), request.name());
     if (request.ttl().isNegative() || request.ttl().isZero() || request.ttl().compareTo(MAX_SIGNED_URL_TTL) > 0) {
       throw HybridStorageException.invalid(op, request.bucket(), request.name(), site(),
           "a signed URL's lifetime (" + request.ttl() + ") must be positive and at most 7 days (SigV4's limit)");
@@ -872,6 +888,16 @@ public final class VastStore implements ObjectStore {
       }
     }
     return null;
+  }
+
+  /**
+   * 400 when {@code name} has a {@code .} or {@code ..} segment: the SDK puts the key into the
+   * request path as it is, and a server, proxy or URL parser that resolves it would address another
+   * key or bucket ({@link Names#checkNoDotSegments}). {@link DotSegmentGuard} refuses any request
+   * that slips past this.
+   */
+  void checkKey(String op, String bucket, String name) {
+    Names.checkNoDotSegments(op, bucket, name, site());
   }
 
   // ---------------------------------------------------------------- lifecycle

@@ -5,6 +5,7 @@ import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.SiteConfig;
 import io.hybridstorage.api.spi.StoreProvider;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +19,7 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
 
 /**
@@ -34,10 +36,13 @@ import software.amazon.awssdk.regions.Region;
  * <ul>
  *   <li>{@code endpoint} (required): the S3 endpoint of the cluster.
  *   <li>{@code credentialsRef}: absent, the AWS SDK's default chain; {@code none}, anonymous
- *       requests; {@code profile:NAME}, that profile of the AWS shared credentials files;
- *       otherwise a prefix {@code P} of environment variables {@code P_ACCESS_KEY_ID}, {@code
+ *       requests; {@code profile:NAME}, that profile of the AWS shared credentials and config files
+ *       ({@code AWS_SHARED_CREDENTIALS_FILE} and {@code AWS_CONFIG_FILE}, else {@code
+ *       ~/.aws/credentials} and {@code ~/.aws/config}; checked when the site opens); otherwise a
+ *       prefix {@code P} of environment variables {@code P_ACCESS_KEY_ID}, {@code
  *       P_SECRET_ACCESS_KEY} and optionally {@code P_SESSION_TOKEN}. Secrets never appear in logs
- *       or messages.
+ *       or messages, and neither does a reference that resolves to nothing (no such variable or
+ *       profile): it may be a secret pasted in.
  *   <li>properties: {@code region}, {@code pathStyle}, {@code maxConnections}, {@code
  *       connectionTimeout}, {@code socketTimeout}, {@code connectionAcquisitionTimeout}, {@code
  *       apiCallAttemptTimeout}, {@code maxAttempts}, {@code multipartThreshold}, {@code partSize},
@@ -172,18 +177,66 @@ public final class VastStoreProvider implements StoreProvider {
       return AnonymousCredentialsProvider.create();
     }
     if (ref.startsWith(PROFILE_PREFIX)) {
-      return ProfileCredentialsProvider.create(ref.substring(PROFILE_PREFIX.length()));
+      return profile(site, ref.substring(PROFILE_PREFIX.length()));
+    }
+    String alternatives = "; or use '" + PROFILE_PREFIX + "NAME', '" + NO_CREDENTIALS + "', or omit it for the AWS "
+        + "SDK's default chain";
+    if (ref.startsWith("/") || ref.startsWith("./") || ref.startsWith("../") || ref.startsWith("~/")) {
+      throw new IllegalArgumentException("site " + site.name() + ": credentialsRef '" + ref + "' is a file path, "
+          + "which a vast site does not read; name the prefix P of environment variables P_ACCESS_KEY_ID and "
+          + "P_SECRET_ACCESS_KEY" + alternatives);
     }
     String keyId = environment.apply(ref + "_ACCESS_KEY_ID");
     String secret = environment.apply(ref + "_SECRET_ACCESS_KEY");
-    if (keyId == null || keyId.isBlank() || secret == null || secret.isBlank()) {
-      throw new IllegalArgumentException("site " + site.name() + ": credentialsRef '" + ref + "' needs the environment"
-          + " variables " + ref + "_ACCESS_KEY_ID and " + ref + "_SECRET_ACCESS_KEY; or use '" + PROFILE_PREFIX
-          + "NAME', '" + NO_CREDENTIALS + "', or omit it for the AWS SDK's default chain");
-    }
     String token = environment.apply(ref + "_SESSION_TOKEN");
-    return StaticCredentialsProvider.create(token == null || token.isBlank()
+    if (isBlank(keyId) || isBlank(secret)) {
+      if (isBlank(keyId) && isBlank(secret) && isBlank(token)) {
+        // resolves to nothing: it may be a secret pasted in, so it is not shown
+        throw new IllegalArgumentException("site " + site.name() + ": credentialsRef (a value of " + ref.length()
+            + " characters, not shown: no environment variable it names is set, and a reference that resolves to "
+            + "nothing may be a secret pasted in) needs the environment variables <credentialsRef>_ACCESS_KEY_ID and "
+            + "<credentialsRef>_SECRET_ACCESS_KEY" + alternatives);
+      }
+      throw new IllegalArgumentException("site " + site.name() + ": credentialsRef '" + ref + "' needs the "
+          + "environment variables " + ref + "_ACCESS_KEY_ID and " + ref + "_SECRET_ACCESS_KEY, but "
+          + (isBlank(keyId) ? ref + "_ACCESS_KEY_ID" : ref + "_SECRET_ACCESS_KEY") + " is not set" + alternatives);
+    }
+    return StaticCredentialsProvider.create(isBlank(token)
         ? AwsBasicCredentials.create(keyId.trim(), secret.trim())
         : AwsSessionCredentials.create(keyId.trim(), secret.trim(), token.trim()));
+  }
+
+  private static boolean isBlank(@Nullable String value) {
+    return value == null || value.isBlank();
+  }
+
+  /**
+   * {@code profile:NAME}: that profile of the AWS shared credentials and config files, which must
+   * exist when the site opens (a name that resolves to nothing is not shown).
+   */
+  private AwsCredentialsProvider profile(SiteConfig site, String name) {
+    Path home = Path.of(System.getProperty("user.home"), ".aws");
+    Path credentials = fileOf("AWS_SHARED_CREDENTIALS_FILE", home.resolve("credentials"));
+    Path config = fileOf("AWS_CONFIG_FILE", home.resolve("config"));
+    ProfileFile.Aggregator files = ProfileFile.aggregator();
+    if (Files.isRegularFile(config)) {
+      files.addFile(ProfileFile.builder().content(config).type(ProfileFile.Type.CONFIGURATION).build());
+    }
+    if (Files.isRegularFile(credentials)) {
+      files.addFile(ProfileFile.builder().content(credentials).type(ProfileFile.Type.CREDENTIALS).build());
+    }
+    ProfileFile profiles = files.build();
+    if (name.isBlank() || profiles.profile(name).isEmpty()) {
+      throw new IllegalArgumentException("site " + site.name() + ": credentialsRef " + PROFILE_PREFIX + "NAME names no "
+          + "profile of the AWS shared credentials and config files (" + credentials + ", " + config + "); the name ("
+          + name.length() + " characters) is not shown, since it resolves to nothing. Add the profile there, or set "
+          + "AWS_SHARED_CREDENTIALS_FILE / AWS_CONFIG_FILE to the files that hold it");
+    }
+    return ProfileCredentialsProvider.builder().profileFile(profiles).profileName(name).build();
+  }
+
+  private Path fileOf(String variable, Path otherwise) {
+    String value = environment.apply(variable);
+    return isBlank(value) ? otherwise : Path.of(value.trim());
   }
 }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
@@ -143,7 +144,7 @@ class VastStoreProviderTest {
   }
 
   @Test
-  void credentialsComeFromTheNamedEnvironmentVariablesAndNeverShowTheSecret() {
+  void credentialsComeFromTheNamedEnvironmentVariablesAndNeverShowTheSecret(@TempDir Path dir) throws Exception {
     AwsCredentials dc1 = provider.credentials(site("DC1_S3", Map.of())).resolveCredentials();
     assertThat(dc1.accessKeyId()).isEqualTo("AKIDDC1");
     assertThat(dc1.secretAccessKey()).isEqualTo("s3cr3t-dc1");
@@ -151,13 +152,65 @@ class VastStoreProviderTest {
     assertThat(dc2).isInstanceOfSatisfying(AwsSessionCredentials.class,
         s -> assertThat(s.sessionToken()).isEqualTo("tok"));
     assertThat(provider.credentials(site("none", Map.of()))).isInstanceOf(AnonymousCredentialsProvider.class);
-    assertThat(provider.credentials(site("profile:vast-dc1", Map.of())))
-        .isInstanceOf(ProfileCredentialsProvider.class);
+    Path awsCredentials = Files.writeString(dir.resolve("credentials"),
+        "[vast-dc1]\naws_access_key_id = AKIDP\naws_secret_access_key = p\n");
+    assertThat(new VastStoreProvider(Map.of("AWS_SHARED_CREDENTIALS_FILE", awsCredentials.toString())::get)
+        .credentials(site("profile:vast-dc1", Map.of()))).isInstanceOf(ProfileCredentialsProvider.class);
 
+    // DC9_S3 names no variable that is set: it may be a secret pasted in, so only its length is shown
     assertThatThrownBy(() -> provider.credentials(site("DC9_S3", Map.of())))
-        .hasMessageContaining("site dc1").hasMessageContaining("DC9_S3_ACCESS_KEY_ID")
-        .hasMessageContaining("DC9_S3_SECRET_ACCESS_KEY");
+        .hasMessageContaining("site dc1").hasMessageContaining("<credentialsRef>_ACCESS_KEY_ID")
+        .hasMessageContaining("<credentialsRef>_SECRET_ACCESS_KEY")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("DC9_S3"));
     assertThat(provider.config(site("DC1_S3", Map.of())).toString()).doesNotContain("s3cr3t").doesNotContain("AKID");
+  }
+
+  /**
+   * A reference is shown in an error only when it is a path or names an environment variable that
+   * is set: one that resolves to nothing may be a secret pasted in (an alphanumeric secret passes
+   * the loader as a variable name; a programmatic SiteConfig passes no loader at all).
+   */
+  @Test
+  void aCredentialsRefThatResolvesToNothingIsNeverShown() {
+    for (String secret : List.of("wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+        "AKIAIOSFODNN7EXAMPLE")) {
+      assertThatThrownBy(() -> provider.config(site(secret, Map.of())))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("site dc1: credentialsRef (a value of " + secret.length() + " characters, not shown")
+          .hasMessageContaining("_ACCESS_KEY_ID")
+          .satisfies(e -> assertThat(e.getMessage()).doesNotContain(secret).doesNotContain("EXAMPLE"));
+    }
+    // resolved in part: named, with what is missing
+    VastStoreProvider half = new VastStoreProvider(Map.of("DC3_S3_ACCESS_KEY_ID", "AKIDDC3")::get);
+    assertThatThrownBy(() -> half.config(site("DC3_S3", Map.of())))
+        .hasMessageContaining("site dc1: credentialsRef 'DC3_S3'")
+        .hasMessageContaining("DC3_S3_SECRET_ACCESS_KEY is not set")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("AKIDDC3"));
+  }
+
+  /**
+   * {@code credentialsRef: profile:NAME} (README): that profile of the AWS shared credentials and
+   * config files ({@code AWS_SHARED_CREDENTIALS_FILE}, {@code AWS_CONFIG_FILE}, else {@code
+   * ~/.aws/credentials} and {@code ~/.aws/config}), checked at start-up; a name that resolves to
+   * no profile is not shown.
+   */
+  @Test
+  void aProfileOfTheAwsSharedFilesSuppliesTheCredentials(@TempDir Path dir) throws Exception {
+    Path credentials = dir.resolve("credentials");
+    Files.writeString(credentials, "[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = d\n"
+        + "[vast-dc1]\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = s3cr3t-profile\n");
+    Path config = dir.resolve("config");
+    Files.writeString(config, "[profile vast-dc2]\naws_access_key_id = AKIDCONFIG\naws_secret_access_key = c\n");
+    VastStoreProvider withFiles = new VastStoreProvider(Map.of("AWS_SHARED_CREDENTIALS_FILE", credentials.toString(),
+        "AWS_CONFIG_FILE", config.toString())::get);
+    assertThat(withFiles.credentials(site("profile:vast-dc1", Map.of())).resolveCredentials().accessKeyId())
+        .isEqualTo("AKIDPROFILE");
+    assertThat(withFiles.credentials(site("profile:vast-dc2", Map.of())).resolveCredentials().accessKeyId())
+        .isEqualTo("AKIDCONFIG");
+    assertThatThrownBy(() -> withFiles.config(site("profile:wJalrXUtnFEMIK7MDENG", Map.of())))
+        .hasMessageContaining("site dc1: credentialsRef profile:NAME names no profile of the AWS shared credentials "
+            + "and config files (" + credentials + ", " + config + ")")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wJalr"));
   }
 
   @Test

@@ -1,11 +1,17 @@
 package io.hybridstorage.testkit.tck;
 
+import static io.hybridstorage.testkit.tck.Tck.assertNames;
 import static io.hybridstorage.testkit.tck.Tck.expect;
+import static io.hybridstorage.testkit.tck.Tck.names;
 import static io.hybridstorage.testkit.tck.Tck.put;
+import static io.hybridstorage.testkit.tck.Tck.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.hybridstorage.api.Capability;
+import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.HybridStorageException;
+import io.hybridstorage.api.ListRequest;
+import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.SignUrlRequest;
 import java.net.URL;
 import java.time.Duration;
@@ -35,5 +41,29 @@ public interface CapabilityTester extends StoreTester {
       assertThat(e.getMessage()).contains("signUrl").contains(store().site());
       assertThat(e.isRetryable()).isFalse();
     }
+  }
+
+  /**
+   * {@code d/../x} is a legal GCS name, distinct from {@code x}: a store with {@link
+   * Capability#DOT_SEGMENT_NAMES} keeps it literally; one without (S3, whose paths would resolve it
+   * into {@code x}) refuses it with 400 naming the object and site, and {@code x} is untouched.
+   */
+  @Test
+  default void dotSegmentNamesAreLiteralOrRefused() {
+    String bucket = newBucket();
+    put(store(), bucket, "x", "plain");
+    String name = "d/../x";
+    if (store().capabilities().contains(Capability.DOT_SEGMENT_NAMES)) {
+      put(store(), bucket, name, "dotted");
+      assertThat(read(store(), bucket, name)).isEqualTo("dotted");
+      assertThat(names(store(), ListRequest.of(bucket))).containsExactlyInAnyOrder("d/../x", "x");
+    } else {
+      HybridStorageException e = expect(400, () -> put(store(), bucket, name, "dotted"));
+      assertNames(e, store(), bucket, name);
+      assertThat(e.isRetryable()).isFalse();
+      expect(400, () -> store().head(ObjectId.of(bucket, name), Conditions.none()));
+      assertThat(names(store(), ListRequest.of(bucket))).containsExactly("x");
+    }
+    assertThat(read(store(), bucket, "x")).isEqualTo("plain");
   }
 }
