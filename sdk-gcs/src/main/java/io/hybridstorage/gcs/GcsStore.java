@@ -683,6 +683,7 @@ public final class GcsStore implements ObjectStore, NativeStorageAware {
               + " has none",
           null);
     }
+    request.checkHeaders(site); // no x-goog-copy-source, ACLs or hs-* metadata in a URL
     BlobInfo info = BlobInfo.newBuilder(request.bucket(), request.name()).build();
     List<SignUrlOption> options = new ArrayList<>(3);
     options.add(SignUrlOption.withV4Signature());

@@ -153,6 +153,56 @@ class HybridServiceTest {
         store -> new ProfileGuardStore(store, all, List.of(everything)));
   }
 
+  /**
+   * A signed copy-source header names a second object, which the URL's holder would copy with our
+   * credentials. The guard checks that source against the profile too (403 naming it), so a caller
+   * of the SPI below the facade cannot reach outside the profile through it; a source inside the
+   * profile passes the guard, and the store's header allow-list has the last word.
+   */
+  @Test
+  void theProfileGuardChecksTheSourceASignedUrlWouldCopy() throws Exception {
+    List<SignUrlRequest> signed = new java.util.ArrayList<>();
+    ObjectStore signing = new ForwardingObjectStore(new InMemoryStore("dc1")) {
+      @Override
+      public java.net.URL signUrl(SignUrlRequest request) {
+        signed.add(request);
+        try {
+          return new java.net.URL("https://dc1.example/scratch/bu-sales/x?X-Amz-Signature=abc");
+        } catch (java.net.MalformedURLException e) {
+          throw new AssertionError(e);
+        }
+      }
+    };
+    Profile bu = new Profile("bu-sales", List.of("scratch/bu-sales/"), List.of());
+    ObjectStore guard = new ProfileGuardStore(signing, bu, List.of());
+    List<Map.Entry<String, String>> outside = List.of(
+        Map.entry("x-amz-copy-source", "/finance/ledger.csv"),
+        Map.entry("X-Goog-Copy-Source", "finance/ledger.csv"),
+        Map.entry("x-amz-copy-source ", "finance/ledger.csv?versionId=3"),
+        Map.entry("x-goog-copy-source", "/finance/ledger%2Ecsv"),
+        Map.entry("x-amz-copy-source", "arn:aws:s3:::finance/ledger.csv"),
+        Map.entry("x-goog-copy-source", "/scratch/bu-ops/ledger.csv"),
+        Map.entry("x-goog-copy-source", "/scratch"));
+    for (Map.Entry<String, String> header : outside) {
+      assertThatThrownBy(() -> guard.signUrl(new SignUrlRequest("scratch", "bu-sales/x", "PUT", Duration.ofMinutes(5),
+          Map.of(header.getKey(), header.getValue()))))
+          .as(header.toString())
+          .isInstanceOfSatisfying(HybridStorageException.class, e -> assertThat(e.code()).isEqualTo(403))
+          .hasMessageContaining("BU 'bu-sales' may not touch gs://");
+    }
+    assertThatThrownBy(() -> guard.signUrl(new SignUrlRequest("scratch", "bu-sales/x", "PUT", Duration.ofMinutes(5),
+        Map.of("x-amz-copy-source", "/finance/ledger.csv"))))
+        .hasMessageContaining("may not touch gs://finance/ledger.csv");
+    assertThatThrownBy(() -> guard.signUrl(new SignUrlRequest("scratch", "bu-sales/x", "PUT", Duration.ofMinutes(5),
+        Map.of("x-amz-copy-source", "/scratch/bu-sales/%zz"))))
+        .isInstanceOfSatisfying(HybridStorageException.class, e -> assertThat(e.code()).isEqualTo(403))
+        .hasMessageContaining("an object named by header 'x-amz-copy-source' in a form it cannot check");
+    assertThat(signed).as("nothing outside the profile reached the store").isEmpty();
+    guard.signUrl(new SignUrlRequest("scratch", "bu-sales/x", "PUT", Duration.ofMinutes(5),
+        Map.of("x-amz-copy-source", "/scratch/bu-sales/y")));
+    assertThat(signed).hasSize(1);
+  }
+
   static Storage salesBu() {
     HybridStorageOptions options = oneSite("memory")
         .placement(Placement.builder("shared").prefix("sales/").replicas("dc1").build())
