@@ -114,8 +114,8 @@ final class ServiceAssembly {
       }
       log.debug("opened hybrid storage {} (project control plane: {})", options,
           projectControlPlane == null ? "none" : "native GCS");
-      return StorageFacade.over(store, bucket -> bucketControlPlane(options, natives, bucket), projectControlPlane,
-          options.projectId());
+      return StorageFacade.over(store, bucket -> bucketControlPlane(options, natives, bucket),
+          method -> projectCall(options, projectControlPlane, method), options.projectId());
     } catch (RuntimeException | Error e) {
       List<ObjectStore> opened = new ArrayList<>();
       if (routed != null && !stores.containsValue(routed)) {
@@ -158,6 +158,25 @@ final class ServiceAssembly {
     return authority != null && stores.get(authority) instanceof NativeStorageAware aware
         ? java.util.Optional.of(aware.nativeStorage())
         : java.util.Optional.empty();
+  }
+
+  /**
+   * The native client for the project-level call {@code method} (HMAC keys, the service account).
+   * Under a BU profile always 403: these calls act for the whole project (an HMAC key of the
+   * service account carries all its access), beyond any bucket or prefix a profile can grant, so
+   * no profile grants them; the platform team runs them without a profile.
+   */
+  static java.util.Optional<Storage> projectCall(HybridStorageOptions options, @Nullable Storage nativeClient,
+      String method) {
+    Profile profile = options.activeProfile().orElse(null);
+    if (profile != null) {
+      throw new com.google.cloud.storage.StorageException(403, HybridStorageException.describe(method, null, null,
+          null) + ": BU '" + profile.name() + "' may not call " + method + ": project-level control-plane calls "
+          + "(HMAC keys, the service account) act for the whole project, beyond the buckets and prefixes a "
+          + "profile grants, so they are refused under every profile; run them without one (unset "
+          + Settings.PROFILE.variable() + ")", "forbidden", null);
+    }
+    return java.util.Optional.ofNullable(nativeClient);
   }
 
   /**

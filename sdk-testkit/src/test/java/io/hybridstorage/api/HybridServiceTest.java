@@ -7,6 +7,7 @@ import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.BucketInfo;
+import com.google.cloud.storage.HmacKey;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 import io.hybridstorage.testkit.InMemoryStore;
@@ -141,6 +142,39 @@ class HybridServiceTest {
     assertThat(ServiceAssembly.projectControlPlane(options, stores)).isSameAs(gcpNative);
     stores.put("gcp", new InMemoryStore("gcp"));
     assertThat(ServiceAssembly.projectControlPlane(options, stores)).isNull();
+  }
+
+  /**
+   * HMAC keys and the service account belong to the whole project: an HMAC key for the service
+   * account carries all of its access, far beyond any bucket or prefix a profile grants. Under a
+   * profile every project-level call is refused with 403 naming the call and the BU, before the
+   * native client is touched; without a profile they pass through (see above).
+   */
+  @Test
+  void projectLevelControlPlaneCallsAre403UnderAProfile() throws Exception {
+    HmacKey.HmacKeyMetadata key = HmacKey.HmacKeyMetadata.newBuilder(
+        com.google.cloud.storage.ServiceAccount.of("sa@acme-lake.iam.gserviceaccount.com")).setAccessId("GOOG1")
+        .setProjectId("acme-lake").build();
+    try (Storage storage = oneSite(NativeAwareTestProvider.KIND)
+        .profile(new Profile("bu-sales", List.of("sales"), List.of())).profile("bu-sales").build().getService()) {
+      Map<String, org.junit.jupiter.api.function.Executable> calls = new LinkedHashMap<>();
+      calls.put("createHmacKey", () -> storage.createHmacKey(key.getServiceAccount()));
+      calls.put("listHmacKeys", () -> storage.listHmacKeys());
+      calls.put("getHmacKey", () -> storage.getHmacKey("GOOG1"));
+      calls.put("updateHmacKeyState", () -> storage.updateHmacKeyState(key, HmacKey.HmacKeyState.INACTIVE));
+      calls.put("deleteHmacKey", () -> storage.deleteHmacKey(key));
+      calls.put("getServiceAccount", () -> storage.getServiceAccount("acme-lake"));
+      for (Map.Entry<String, org.junit.jupiter.api.function.Executable> call : calls.entrySet()) {
+        StorageException refused = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,
+            call.getValue(), call.getKey());
+        assertThat(refused.getCode()).as(call.getKey()).isEqualTo(403);
+        assertThat(refused.getReason()).isEqualTo("forbidden");
+        assertThat(refused.getMessage()).as(call.getKey()).startsWith(call.getKey() + ": BU 'bu-sales' may not ");
+      }
+      assertThat(NativeAwareTestProvider.CALLS).as("the native client is never reached").isEmpty();
+      assertThat(storage.getIamPolicy("sales").getEtag()).as("bucket-level calls on a granted bucket still pass")
+          .isEqualTo("etag-of-dc1");
+    }
   }
 
   // ------------------------------------------------------------ BU profiles

@@ -74,7 +74,7 @@ public final class StorageFacade implements Storage {
   private final Pages listing;
 
   private StorageFacade(ObjectStore store, Function<String, Optional<Storage>> nativeForBucket,
-      @Nullable Storage nativeForProject, String projectId) {
+      Function<String, Optional<Storage>> nativeForProjectCall, String projectId) {
     this.store = requireNonNull(store, "store");
     this.options = StorageOptions.http()
         .setProjectId(requireNonNull(projectId, "projectId"))
@@ -82,8 +82,8 @@ public final class StorageFacade implements Storage {
         .setServiceFactory(ignored -> this)
         .build();
     Values values = new Values(this);
-    this.control = new ControlPlane(requireNonNull(nativeForBucket, "nativeForBucket"), nativeForProject,
-        store.site());
+    this.control = new ControlPlane(requireNonNull(nativeForBucket, "nativeForBucket"),
+        requireNonNull(nativeForProjectCall, "nativeForProjectCall"), store.site());
     this.uploads = new Uploads(store, values);
     this.downloads = new Downloads(store);
     this.objects = new ObjectOps(store, values);
@@ -99,17 +99,19 @@ public final class StorageFacade implements Storage {
    */
   public static StorageFacade over(ObjectStore store, @Nullable Storage nativeControlPlane, String projectId) {
     Optional<Storage> nativeClient = Optional.ofNullable(nativeControlPlane);
-    return new StorageFacade(store, bucket -> nativeClient, nativeControlPlane, projectId);
+    return new StorageFacade(store, bucket -> nativeClient, method -> nativeClient, projectId);
   }
 
   /**
    * A facade over {@code store} whose control-plane calls for a bucket go to {@code
    * nativeForBucket.apply(bucket)} (the GCS authority's native client; empty when the bucket has
-   * none), and project-level ones (HMAC keys, service account) to {@code nativeForProject}.
+   * none), and project-level ones (HMAC keys, service account) to {@code
+   * nativeForProjectCall.apply(method)}; either lookup may throw a {@code StorageException} to
+   * refuse the call (403 under a BU profile).
    */
   public static StorageFacade over(ObjectStore store, Function<String, Optional<Storage>> nativeForBucket,
-      @Nullable Storage nativeForProject, String projectId) {
-    return new StorageFacade(store, nativeForBucket, nativeForProject, projectId);
+      Function<String, Optional<Storage>> nativeForProjectCall, String projectId) {
+    return new StorageFacade(store, nativeForBucket, nativeForProjectCall, projectId);
   }
 
   /** Options whose {@code getService()} is this facade (what bound blobs and buckets carry). */
