@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.annotation.Nullable;
 
 /**
@@ -17,6 +18,9 @@ import javax.annotation.Nullable;
  * only maps each {@link ObjectStore} method to the access it needs.
  */
 final class ProfileGuardStore extends ForwardingObjectStore {
+
+  /** The headers that make a signed PUT a server-side copy of the object they name (S3; GCS's XML API). */
+  private static final Set<String> COPY_SOURCE = Set.of("x-amz-copy-source", "x-goog-copy-source");
 
   private final Profile profile;
   private final List<Placement> placements;
@@ -130,7 +134,7 @@ final class ProfileGuardStore extends ForwardingObjectStore {
   public URL signUrl(SignUrlRequest request) {
     requireObject("signUrl", request.bucket(), request.name());
     for (Map.Entry<String, String> header : request.headers().entrySet()) {
-      if (header.getKey().toLowerCase(Locale.ROOT).contains("copy-source")) {
+      if (COPY_SOURCE.contains(header.getKey().strip().toLowerCase(Locale.ROOT))) {
         String[] source = copySource(header.getValue());
         if (source == null) {
           throw forbidden("signUrl", request.bucket(), request.name(), "an object named by header '"
