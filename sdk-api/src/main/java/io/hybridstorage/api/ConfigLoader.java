@@ -47,6 +47,7 @@ import javax.annotation.Nullable;
  * profiles:
  *   bu-sales: {buckets: [sales, shared/sales/], placements: [sales]}
  * routing: {callTimeout: 10s, retryAttempts: 4, teeBufferBytes: 8MiB}   # the router's tuning
+ * signedUrlEndpoints: [https://gateway.example.com]   # writer(URL) may upload there too
  * </pre>
  *
  * <p>{@code routing} and a site's {@code properties} are read here as text ({@link
@@ -61,7 +62,8 @@ import javax.annotation.Nullable;
 final class ConfigLoader {
 
   static final List<String> TOP_KEYS =
-      List.of("projectId", "localSite", "seed", "journalDirectory", "sites", "placements", "profiles", "routing");
+      List.of("projectId", "localSite", "seed", "journalDirectory", "sites", "placements", "profiles", "routing",
+          "signedUrlEndpoints");
   static final List<String> SITE_KEYS =
       List.of("name", "kind", "endpoint", "credentialsRef", "latency", "properties");
   static final List<String> PLACEMENT_KEYS = List.of("bucket", "replicas", "authority", "write", "read",
@@ -239,6 +241,11 @@ final class ConfigLoader {
     Map<String, String> routing = values(root.get("routing"), "routing", "routing: {callTimeout: 10s}");
     if (!routing.isEmpty()) {
       builder.routing(new ConfigSection(HybridStorageOptions.ROUTING, source, routing));
+    }
+    List<String> endpoints = stringList(root, "", "signedUrlEndpoints",
+        "endpoints (https://host[:port]) writer(URL) may upload to besides the sites'");
+    if (endpoints != null) {
+      endpoints.forEach(builder::signedUrlEndpoint);
     }
     JsonNode profiles = root.get("profiles");
     if (profiles != null && !profiles.isNull()) {

@@ -49,6 +49,7 @@ public final class HybridStorageOptions {
   @Nullable private final String profile;
   private final StoreDecorator storeDecorator;
   private final ConfigSection routing;
+  private final List<String> signedUrlEndpoints;
 
   private HybridStorageOptions(Builder b) {
     this.sites = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.sites));
@@ -63,6 +64,7 @@ public final class HybridStorageOptions {
     this.profile = b.profile;
     this.storeDecorator = b.storeDecorator;
     this.routing = b.routing;
+    this.signedUrlEndpoints = List.copyOf(b.signedUrlEndpoints);
   }
 
   public static Builder newBuilder() {
@@ -211,6 +213,7 @@ public final class HybridStorageOptions {
     b.profile = profile;
     b.storeDecorator = storeDecorator;
     b.routing = routing;
+    b.signedUrlEndpoints.addAll(signedUrlEndpoints);
     return b;
   }
 
@@ -291,6 +294,16 @@ public final class HybridStorageOptions {
   }
 
   /**
+   * Endpoints ({@code scheme://host[:port]}) that {@code Storage.writer(URL)} may upload to besides
+   * the sites' own (a site's {@code endpoint}, and GCS's {@code https://storage.googleapis.com}
+   * when a site is of kind {@code gcs}), e.g. a gateway. A signed-URL upload never carries
+   * credentials; one to any other endpoint fails with 403 before a byte is sent.
+   */
+  public List<String> signedUrlEndpoints() {
+    return signedUrlEndpoints;
+  }
+
+  /**
    * The placement covering {@code bucket/name}: the longest matching prefix of the bucket's own
    * placements, else of the {@code *} placements.
    */
@@ -333,6 +346,7 @@ public final class HybridStorageOptions {
     @Nullable private String profile;
     private StoreDecorator storeDecorator = NO_DECORATION;
     private ConfigSection routing = ConfigSection.empty(ROUTING);
+    private final List<String> signedUrlEndpoints = new ArrayList<>();
 
     private Builder() {}
 
@@ -420,6 +434,16 @@ public final class HybridStorageOptions {
       return this;
     }
 
+    /**
+     * Allows {@code Storage.writer(URL)} to upload to {@code endpoint} ({@code scheme://host[:port]},
+     * http or https), besides the sites' endpoints; see {@link
+     * HybridStorageOptions#signedUrlEndpoints()}.
+     */
+    public Builder signedUrlEndpoint(String endpoint) {
+      signedUrlEndpoints.add(requireNonNull(endpoint, "endpoint"));
+      return this;
+    }
+
     /** Makes the named profile active (it must be configured); {@code null}: no profile, no bounds. */
     public Builder profile(@Nullable String name) {
       this.profile = name;
@@ -501,6 +525,13 @@ public final class HybridStorageOptions {
             + " site" + (sites.size() == 1 ? " is" : "s are") + " configured " + sites.keySet()
             + "; remove the routing section or add sites");
       }
+      for (int i = 0; i < signedUrlEndpoints.size(); i++) {
+        String problem = endpointProblem(signedUrlEndpoints.get(i));
+        if (problem != null) {
+          problems.add("signedUrlEndpoints[" + i + "]: " + problem + "; write scheme://host[:port], e.g. "
+              + "https://gateway.example.com");
+        }
+      }
       if (profile != null && !profiles.containsKey(profile)) {
         problems.add("profile: '" + profile + "' is not a configured profile " + profiles.keySet());
       }
@@ -509,6 +540,33 @@ public final class HybridStorageOptions {
             + String.join("\n  - ", problems));
       }
       return new HybridStorageOptions(this);
+    }
+
+    /** What is wrong with {@code endpoint}, quoting it only when it holds no user info (a password). */
+    @Nullable
+    private static String endpointProblem(String endpoint) {
+      java.net.URI uri;
+      try {
+        uri = new java.net.URI(endpoint.strip());
+      } catch (java.net.URISyntaxException e) {
+        return "a value of " + endpoint.length() + " characters (not shown) is not a URL";
+      }
+      if (uri.getRawUserInfo() != null) {
+        return "a URL with user info (not shown) is not an endpoint; credentials never go in the configuration";
+      }
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https")) {
+        return "'" + endpoint + "' is not an http or https URL";
+      }
+      if (uri.getHost() == null) {
+        return "'" + endpoint + "' has no host";
+      }
+      String path = uri.getRawPath();
+      if ((path != null && !path.isEmpty() && !path.equals("/")) || uri.getRawQuery() != null
+          || uri.getRawFragment() != null) {
+        return "'" + endpoint + "' has a path or query; an endpoint is scheme, host and port only";
+      }
+      return null;
     }
   }
 }

@@ -2,8 +2,13 @@ package io.hybridstorage.api;
 
 import java.io.InputStream;
 import java.net.URL;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import javax.annotation.Nullable;
 
 /**
@@ -13,6 +18,9 @@ import javax.annotation.Nullable;
  * only maps each {@link ObjectStore} method to the access it needs.
  */
 final class ProfileGuardStore extends ForwardingObjectStore {
+
+  /** The headers that make a signed PUT a server-side copy of the object they name (S3; GCS's XML API). */
+  private static final Set<String> COPY_SOURCE = Set.of("x-amz-copy-source", "x-goog-copy-source");
 
   private final Profile profile;
   private final List<Placement> placements;
@@ -117,10 +125,54 @@ final class ProfileGuardStore extends ForwardingObjectStore {
     return super.updateMetadata(id, patch, conditions);
   }
 
+  /**
+   * The object, and any object a copy-source header names (the URL's holder would read it with
+   * our credentials), must lie inside the profile. Stores refuse copy sources anyway ({@link
+   * SignUrlRequest#checkHeaders}); this bound does not depend on that.
+   */
   @Override
   public URL signUrl(SignUrlRequest request) {
     requireObject("signUrl", request.bucket(), request.name());
+    for (Map.Entry<String, String> header : request.headers().entrySet()) {
+      if (COPY_SOURCE.contains(header.getKey().strip().toLowerCase(Locale.ROOT))) {
+        String[] source = copySource(header.getValue());
+        if (source == null) {
+          throw forbidden("signUrl", request.bucket(), request.name(), "an object named by header '"
+              + header.getKey() + "' in a form it cannot check");
+        }
+        requireObject("signUrl", source[0], source[1]);
+      }
+    }
     return super.signUrl(request);
+  }
+
+  /**
+   * {@code [bucket, object]} of a copy-source value ({@code [/]bucket/object[?versionId=…]},
+   * percent-encoded, as S3 and GCS's XML API take it); an ARN yields a "bucket" no profile grants;
+   * {@code null} when the value is not valid percent-encoding.
+   */
+  @Nullable
+  private static String[] copySource(String value) {
+    String path = value.strip();
+    int query = path.indexOf('?');
+    if (query >= 0) {
+      path = path.substring(0, query);
+    }
+    if (path.startsWith("/")) {
+      path = path.substring(1);
+    }
+    int slash = path.indexOf('/');
+    String bucket = slash < 0 ? path : path.substring(0, slash);
+    String object = slash < 0 ? "" : path.substring(slash + 1);
+    try {
+      return new String[] {decode(bucket), decode(object)};
+    } catch (IllegalArgumentException e) {
+      return null; // not valid percent-encoding
+    }
+  }
+
+  private static String decode(String s) {
+    return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
   }
 
   private void requireObject(String op, String bucket, String name) {

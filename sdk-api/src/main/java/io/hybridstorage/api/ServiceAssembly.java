@@ -43,6 +43,8 @@ final class ServiceAssembly {
       "vast", "io.hybridstorage:hybrid-storage-vast",
       "gcs", "io.hybridstorage:hybrid-storage-gcs");
   static final String ROUTING_ARTIFACT = "io.hybridstorage:hybrid-storage-routing";
+  /** Where GCS serves signed URLs (the client's default host). */
+  static final String GCS_ENDPOINT = "https://storage.googleapis.com";
 
   /**
    * Set while this thread assembles a hybrid service: a backend that builds a GCS client through
@@ -115,7 +117,8 @@ final class ServiceAssembly {
       }
       log.debug("opened hybrid storage {} (project control plane: {})", options,
           projectControlPlane == null ? "none" : "native GCS");
-      return StorageFacade.over(store, bucket -> bucketControlPlane(options, natives, bucket), projectControlPlane,
+      return StorageFacade.over(store, bucket -> bucketControlPlane(options, natives, bucket),
+          method -> projectCall(options, projectControlPlane, method), signedUrlEndpoints(options),
           options.projectId());
     } catch (RuntimeException | Error e) {
       List<ObjectStore> opened = new ArrayList<>();
@@ -173,6 +176,44 @@ final class ServiceAssembly {
     return authority != null && stores.get(authority) instanceof NativeStorageAware aware
         ? java.util.Optional.of(aware.nativeStorage())
         : java.util.Optional.empty();
+  }
+
+  /**
+   * The native client for the project-level call {@code method} (HMAC keys, the service account).
+   * Under a BU profile always 403: these calls act for the whole project (an HMAC key of the
+   * service account carries all its access), beyond any bucket or prefix a profile can grant, so
+   * no profile grants them; the platform team runs them without a profile.
+   */
+  static java.util.Optional<Storage> projectCall(HybridStorageOptions options, @Nullable Storage nativeClient,
+      String method) {
+    Profile profile = options.activeProfile().orElse(null);
+    if (profile != null) {
+      throw new com.google.cloud.storage.StorageException(403, HybridStorageException.describe(method, null, null,
+          null) + ": BU '" + profile.name() + "' may not call " + method + ": project-level control-plane calls "
+          + "(HMAC keys, the service account) act for the whole project, beyond the buckets and prefixes a "
+          + "profile grants, so they are refused under every profile; run them without one (unset "
+          + Settings.PROFILE.variable() + ")", "forbidden", null);
+    }
+    return java.util.Optional.ofNullable(nativeClient);
+  }
+
+  /**
+   * Where {@code Storage.writer(URL)} may upload (always without credentials): each site's
+   * endpoint, GCS's own ({@code https://storage.googleapis.com}) when a site is of kind {@code
+   * gcs}, and the configuration's {@code signedUrlEndpoints}.
+   */
+  static List<String> signedUrlEndpoints(HybridStorageOptions options) {
+    java.util.Set<String> endpoints = new java.util.LinkedHashSet<>();
+    for (SiteConfig site : options.sites().values()) {
+      if (site.endpoint() != null && !site.endpoint().isBlank()) {
+        endpoints.add(site.endpoint());
+      }
+      if ("gcs".equals(site.kind())) {
+        endpoints.add(GCS_ENDPOINT);
+      }
+    }
+    endpoints.addAll(options.signedUrlEndpoints());
+    return List.copyOf(endpoints);
   }
 
   /**

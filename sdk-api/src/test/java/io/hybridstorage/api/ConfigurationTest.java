@@ -180,6 +180,37 @@ class ConfigurationTest {
   }
 
   @Test
+  void signedUrlEndpointsAddToTheSitesOwnAndMustBeEndpoints() throws IOException {
+    write("""
+        sites:
+          - {name: gcp, kind: gcs}
+          - {name: dc1, kind: vast, endpoint: "https://vast-dc1.example:443", credentialsRef: DC1_S3}
+        placements: [{bucket: '*', replicas: [gcp, dc1]}]
+        signedUrlEndpoints: ["https://gateway.example.com", "http://10.0.0.7:8080/"]
+        """);
+    HybridStorageOptions options = load();
+    assertThat(options.signedUrlEndpoints()).containsExactly("https://gateway.example.com", "http://10.0.0.7:8080/");
+    assertThat(options.toBuilder().build().signedUrlEndpoints()).isEqualTo(options.signedUrlEndpoints());
+    assertThat(ServiceAssembly.signedUrlEndpoints(options)).containsExactly("https://storage.googleapis.com",
+        "https://vast-dc1.example:443", "https://gateway.example.com", "http://10.0.0.7:8080/");
+    write("""
+        sites: [{name: dc1, kind: memory}]
+        signedUrlEndpoints: ["ftp://files.example", "https://gw.example/upload", "https://user:pw@gw.example", gw]
+        """);
+    assertThat(loadFails().problems()).containsExactly(
+        "signedUrlEndpoints[0]: 'ftp://files.example' is not an http or https URL; write scheme://host[:port], "
+            + "e.g. https://gateway.example.com",
+        "signedUrlEndpoints[1]: 'https://gw.example/upload' has a path or query; an endpoint is scheme, host and "
+            + "port only; write scheme://host[:port], e.g. https://gateway.example.com",
+        "signedUrlEndpoints[2]: a URL with user info (not shown) is not an endpoint; credentials never go in the "
+            + "configuration; write scheme://host[:port], e.g. https://gateway.example.com",
+        "signedUrlEndpoints[3]: 'gw' is not an http or https URL; write scheme://host[:port], e.g. "
+            + "https://gateway.example.com");
+    write("sites: [{name: dc1, kind: memory}]\nsignedUrlEndpoints: https://gw.example\n");
+    assertThat(loadFails().problems()).singleElement().asString().startsWith("signedUrlEndpoints: must be a list");
+  }
+
+  @Test
   void fromFileReadsWithoutTheEnvironment() throws IOException {
     Path file = write(FULL);
     env.clear();
@@ -302,7 +333,7 @@ class ConfigurationTest {
     HybridStorageConfigException e = loadFails();
     assertThat(e.source()).contains(file.toAbsolutePath().toString());
     assertThat(e.problems()).containsExactly("localsite: unknown key; valid keys here: projectId, localSite, seed, "
-        + "journalDirectory, sites, placements, profiles, routing");
+        + "journalDirectory, sites, placements, profiles, routing, signedUrlEndpoints");
   }
 
   @Test

@@ -692,6 +692,7 @@ public final class GcsStore implements ObjectStore, NativeStorageAware {
               + "resolve, so the URL would address another object (or bucket); the object itself is fine, only no "
               + "URL is signed for it");
     }
+    request.checkHeaders(site); // no x-goog-copy-source, ACLs or hs-* metadata in a URL
     BlobInfo info = BlobInfo.newBuilder(request.bucket(), request.name()).build();
     List<SignUrlOption> options = new ArrayList<>(3);
     options.add(SignUrlOption.withV4Signature());

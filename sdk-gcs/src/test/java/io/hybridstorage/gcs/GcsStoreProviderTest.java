@@ -124,6 +124,35 @@ class GcsStoreProviderTest {
     }
   }
 
+  /**
+   * GCS's XML API turns a PUT that carries {@code x-goog-copy-source} (or {@code x-amz-copy-source})
+   * into a server-side copy of the named object; signing such a header hands the URL's holder a
+   * copy of any object our service account can read. Refused with 400 naming the header, bucket and
+   * object; allowed headers still sign (and are among the URL's signed headers).
+   */
+  @Test
+  void signedUrlsRefuseCopySourceAndOtherHeadersThatWidenAccess() throws Exception {
+    String json = serviceAccountJson();
+    GcsStoreProvider provider = new GcsStoreProvider(name -> name.equals("GCS_SA") ? json : null);
+    try (ObjectStore store = provider.open(site("GCS_SA", Map.of()), OPTIONS)) {
+      for (String header : java.util.List.of("x-goog-copy-source", "x-amz-copy-source", "x-goog-acl",
+          "x-goog-meta-hs-generation", "x-goog-user-project")) {
+        assertThatThrownBy(() -> store.signUrl(new SignUrlRequest("scratch", "bu-sales/x", "PUT",
+            Duration.ofMinutes(10), Map.of(header, "/finance/ledger.csv"))))
+            .as(header)
+            .isInstanceOfSatisfying(io.hybridstorage.api.HybridStorageException.class, e -> {
+              assertThat(e.code()).isEqualTo(400);
+              assertThat(e.getMessage()).startsWith("signUrl gs://scratch/bu-sales/x on gcp: ")
+                  .contains("header '" + header + "'").doesNotContain("ledger");
+            });
+      }
+      URL url = store.signUrl(new SignUrlRequest("scratch", "bu-sales/x", "PUT", Duration.ofMinutes(10),
+          Map.of("Content-Type", "text/csv", "x-goog-meta-owner", "bu-sales")));
+      assertThat(java.net.URLDecoder.decode(url.getQuery(), java.nio.charset.StandardCharsets.UTF_8))
+          .contains("X-Goog-SignedHeaders=content-type;host;x-goog-meta-owner");
+    }
+  }
+
   @Test
   void aServiceAccountFileNamedByAnEnvironmentVariableOrDirectly(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("sa.json");

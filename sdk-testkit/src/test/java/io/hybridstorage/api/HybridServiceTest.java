@@ -7,6 +7,7 @@ import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.BucketInfo;
+import com.google.cloud.storage.HmacKey;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageException;
 import io.hybridstorage.memory.InMemoryStore;
@@ -143,6 +144,39 @@ class HybridServiceTest {
     assertThat(ServiceAssembly.projectControlPlane(options, stores)).isNull();
   }
 
+  /**
+   * HMAC keys and the service account belong to the whole project: an HMAC key for the service
+   * account carries all of its access, far beyond any bucket or prefix a profile grants. Under a
+   * profile every project-level call is refused with 403 naming the call and the BU, before the
+   * native client is touched; without a profile they pass through (see above).
+   */
+  @Test
+  void projectLevelControlPlaneCallsAre403UnderAProfile() throws Exception {
+    HmacKey.HmacKeyMetadata key = HmacKey.HmacKeyMetadata.newBuilder(
+        com.google.cloud.storage.ServiceAccount.of("sa@acme-lake.iam.gserviceaccount.com")).setAccessId("GOOG1")
+        .setProjectId("acme-lake").build();
+    try (Storage storage = oneSite(NativeAwareTestProvider.KIND)
+        .profile(new Profile("bu-sales", List.of("sales"), List.of())).profile("bu-sales").build().getService()) {
+      Map<String, org.junit.jupiter.api.function.Executable> calls = new LinkedHashMap<>();
+      calls.put("createHmacKey", () -> storage.createHmacKey(key.getServiceAccount()));
+      calls.put("listHmacKeys", () -> storage.listHmacKeys());
+      calls.put("getHmacKey", () -> storage.getHmacKey("GOOG1"));
+      calls.put("updateHmacKeyState", () -> storage.updateHmacKeyState(key, HmacKey.HmacKeyState.INACTIVE));
+      calls.put("deleteHmacKey", () -> storage.deleteHmacKey(key));
+      calls.put("getServiceAccount", () -> storage.getServiceAccount("acme-lake"));
+      for (Map.Entry<String, org.junit.jupiter.api.function.Executable> call : calls.entrySet()) {
+        StorageException refused = org.junit.jupiter.api.Assertions.assertThrows(StorageException.class,
+            call.getValue(), call.getKey());
+        assertThat(refused.getCode()).as(call.getKey()).isEqualTo(403);
+        assertThat(refused.getReason()).isEqualTo("forbidden");
+        assertThat(refused.getMessage()).as(call.getKey()).startsWith(call.getKey() + ": BU 'bu-sales' may not ");
+      }
+      assertThat(NativeAwareTestProvider.CALLS).as("the native client is never reached").isEmpty();
+      assertThat(storage.getIamPolicy("sales").getEtag()).as("bucket-level calls on a granted bucket still pass")
+          .isEqualTo("etag-of-dc1");
+    }
+  }
+
   // ------------------------------------------------------------ BU profiles
 
   @Test
@@ -151,6 +185,56 @@ class HybridServiceTest {
     Profile all = new Profile("bu-all", List.of(), List.of(everything.id()));
     io.hybridstorage.testkit.fault.ForwardingStoreTester.testForwarding(
         store -> new ProfileGuardStore(store, all, List.of(everything)));
+  }
+
+  /**
+   * A signed copy-source header names a second object, which the URL's holder would copy with our
+   * credentials. The guard checks that source against the profile too (403 naming it), so a caller
+   * of the SPI below the facade cannot reach outside the profile through it; a source inside the
+   * profile passes the guard, and the store's header allow-list has the last word.
+   */
+  @Test
+  void theProfileGuardChecksTheSourceASignedUrlWouldCopy() throws Exception {
+    List<SignUrlRequest> signed = new java.util.ArrayList<>();
+    ObjectStore signing = new ForwardingObjectStore(new InMemoryStore("dc1")) {
+      @Override
+      public java.net.URL signUrl(SignUrlRequest request) {
+        signed.add(request);
+        try {
+          return new java.net.URL("https://dc1.example/scratch/bu-sales/x?X-Amz-Signature=abc");
+        } catch (java.net.MalformedURLException e) {
+          throw new AssertionError(e);
+        }
+      }
+    };
+    Profile bu = new Profile("bu-sales", List.of("scratch/bu-sales/"), List.of());
+    ObjectStore guard = new ProfileGuardStore(signing, bu, List.of());
+    List<Map.Entry<String, String>> outside = List.of(
+        Map.entry("x-amz-copy-source", "/finance/ledger.csv"),
+        Map.entry("X-Goog-Copy-Source", "finance/ledger.csv"),
+        Map.entry("x-amz-copy-source ", "finance/ledger.csv?versionId=3"),
+        Map.entry("x-goog-copy-source", "/finance/ledger%2Ecsv"),
+        Map.entry("x-amz-copy-source", "arn:aws:s3:::finance/ledger.csv"),
+        Map.entry("x-goog-copy-source", "/scratch/bu-ops/ledger.csv"),
+        Map.entry("x-goog-copy-source", "/scratch"));
+    for (Map.Entry<String, String> header : outside) {
+      assertThatThrownBy(() -> guard.signUrl(new SignUrlRequest("scratch", "bu-sales/x", "PUT", Duration.ofMinutes(5),
+          Map.of(header.getKey(), header.getValue()))))
+          .as(header.toString())
+          .isInstanceOfSatisfying(HybridStorageException.class, e -> assertThat(e.code()).isEqualTo(403))
+          .hasMessageContaining("BU 'bu-sales' may not touch gs://");
+    }
+    assertThatThrownBy(() -> guard.signUrl(new SignUrlRequest("scratch", "bu-sales/x", "PUT", Duration.ofMinutes(5),
+        Map.of("x-amz-copy-source", "/finance/ledger.csv"))))
+        .hasMessageContaining("may not touch gs://finance/ledger.csv");
+    assertThatThrownBy(() -> guard.signUrl(new SignUrlRequest("scratch", "bu-sales/x", "PUT", Duration.ofMinutes(5),
+        Map.of("x-amz-copy-source", "/scratch/bu-sales/%zz"))))
+        .isInstanceOfSatisfying(HybridStorageException.class, e -> assertThat(e.code()).isEqualTo(403))
+        .hasMessageContaining("an object named by header 'x-amz-copy-source' in a form it cannot check");
+    assertThat(signed).as("nothing outside the profile reached the store").isEmpty();
+    guard.signUrl(new SignUrlRequest("scratch", "bu-sales/x", "PUT", Duration.ofMinutes(5),
+        Map.of("x-amz-copy-source", "/scratch/bu-sales/y", "x-amz-copy-source-range", "bytes=0-9")));
+    assertThat(signed).as("a source inside the profile, and a header naming no object, pass the guard").hasSize(1);
   }
 
   static Storage salesBu() {

@@ -195,4 +195,56 @@ class ObjectOperationsTest {
     assertThat(memory.getCode()).as("InMemoryStore has no signed URLs").isEqualTo(501);
     assertThat(memory.getMessage()).contains("signUrl", "mem");
   }
+
+  /**
+   * Signing a header makes the URL's holder send it, so a signed copy-source header turns a signed
+   * PUT of {@code bkt/mine} into a server-side copy of any object our credentials can read (S3's
+   * {@code x-amz-copy-source}; GCS's XML API takes {@code x-goog-copy-source} and {@code
+   * x-amz-copy-source}), and a signed ACL header publishes the object. The facade signs only the
+   * allow-listed headers and refuses the rest with 400 naming the header, bucket and object,
+   * before the store is asked.
+   */
+  @Test
+  void signUrlRefusesHeadersThatWidenAccess() throws Exception {
+    AtomicReference<SignUrlRequest> seen = new AtomicReference<>();
+    ObjectStore signing = new ForwardingObjectStore(world.store) {
+      @Override
+      public URL signUrl(SignUrlRequest request) {
+        seen.set(request);
+        return url("https://dc1.example/bkt/mine?X-Amz-Signature=abc");
+      }
+    };
+    Storage facade = World.over(signing);
+    for (String header : List.of("x-amz-copy-source", "X-Goog-Copy-Source", "x-amz-copy-source-range", "x-goog-acl",
+        "x-amz-acl", "x-amz-grant-read", "x-amz-website-redirect-location", "x-goog-meta-hs-generation",
+        "x-amz-meta-hs-generation", "Authorization")) {
+      StorageException refused = catchThrowableOfType(StorageException.class, () -> facade.signUrl(
+          BlobInfo.newBuilder(BUCKET, "mine").build(), 15, TimeUnit.MINUTES, SignUrlOption.httpMethod(HttpMethod.PUT),
+          SignUrlOption.withExtHeaders(Map.of(header, "/finance/ledger.csv"))));
+      assertThat(refused).as(header).isNotNull();
+      assertThat(refused.getCode()).as(header).isEqualTo(400);
+      assertThat(refused.getMessage()).as(header).startsWith("signUrl gs://bkt/mine on mem: ")
+          .contains("header '" + header + "'");
+      assertThat(refused.getMessage()).as("the refused value is not echoed").doesNotContain("ledger");
+    }
+    assertThat(seen.get()).as("the store is never asked to sign them").isNull();
+    facade.signUrl(BlobInfo.newBuilder(BUCKET, "mine").setContentType("text/csv").build(), 15, TimeUnit.MINUTES,
+        SignUrlOption.httpMethod(HttpMethod.PUT), SignUrlOption.withContentType(),
+        SignUrlOption.withExtHeaders(Map.of("Content-Disposition", "attachment", "Cache-Control", "no-cache",
+            "x-goog-meta-owner", "bu-sales", "x-amz-meta-owner", "bu-sales")));
+    assertThat(seen.get().headers()).containsEntry("Content-Type", "text/csv")
+        .containsEntry("Content-Disposition", "attachment").containsEntry("x-goog-meta-owner", "bu-sales");
+    facade.signUrl(BlobInfo.newBuilder(BUCKET, "mine").build(), 15, TimeUnit.MINUTES,
+        SignUrlOption.httpMethod(HttpMethod.POST), SignUrlOption.withExtHeaders(Map.of("x-goog-resumable", "start")));
+    assertThat(seen.get().headers()).as("a signed resumable-upload start, for writer(URL)")
+        .containsExactly(Map.entry("x-goog-resumable", "start"));
+  }
+
+  private static URL url(String spec) {
+    try {
+      return new URL(spec);
+    } catch (java.net.MalformedURLException e) {
+      throw new AssertionError(e);
+    }
+  }
 }

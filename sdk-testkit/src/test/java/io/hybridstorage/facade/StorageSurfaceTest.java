@@ -67,9 +67,13 @@ class StorageSurfaceTest {
       "createDefaultAcl", "updateDefaultAcl", "listDefaultAcls", "createHmacKey", "listHmacKeys", "getHmacKey",
       "deleteHmacKey", "updateHmacKeyState", "getIamPolicy", "setIamPolicy", "testIamPermissions",
       "getServiceAccount", "createNotification", "getNotification", "listNotifications", "deleteNotification");
-  /** 501 for other reasons: gRPC-only APIs, signed-URL uploads, and InMemoryStore has no signed URLs. */
-  private static final Set<String> OTHER_501 = Set.of("blobReadSession", "blobAppendableUpload", "writer(URL)",
-      "signUrl");
+  /** 501 for other reasons: gRPC-only APIs, and InMemoryStore has no signed URLs. */
+  private static final Set<String> OTHER_501 = Set.of("blobReadSession", "blobAppendableUpload", "signUrl");
+  /**
+   * 403: a signed-URL upload goes only to a configured site's or allowed endpoint, and a bare
+   * facade has none (storage.googleapis.com included).
+   */
+  private static final Set<String> REFUSED_403 = Set.of("writer(URL)");
 
   @TempDir Path temp;
 
@@ -88,6 +92,7 @@ class StorageSurfaceTest {
     assertThat(methods.stream().filter(m -> Modifier.isAbstract(m.getModifiers())).count())
         .as("abstract methods of Storage 2.63 (an upgrade that adds one must extend this test)").isEqualTo(81);
     Set<String> answered501 = new TreeSet<>();
+    Set<String> answered403 = new TreeSet<>();
     List<String> problems = new ArrayList<>();
     for (Method method : methods) {
       World world = new World();
@@ -105,6 +110,9 @@ class StorageSurfaceTest {
             && cause.getMessage().contains(name.replace("(URL)", ""))
             && cause.getMessage().contains("mem")) {
           answered501.add(name);
+        } else if (cause instanceof StorageException && ((StorageException) cause).getCode() == 403
+            && cause.getMessage().startsWith(name + ": ")) {
+          answered403.add(name);
         } else {
           problems.add(method.toGenericString() + " threw " + cause);
         }
@@ -114,16 +122,29 @@ class StorageSurfaceTest {
     Set<String> expected = new TreeSet<>(CONTROL_PLANE);
     expected.addAll(OTHER_501);
     assertThat(answered501).as("exactly the GCS-only methods answer 501").isEqualTo(expected);
+    assertThat(answered403).isEqualTo(REFUSED_403);
   }
 
-  /** With a native GCS client configured, every control-plane call reaches it unchanged. */
+  /**
+   * With a native GCS client configured, every control-plane call reaches it unchanged; {@code
+   * writer(URL)} does not (the native client would send our credentials with the upload).
+   */
   @Test
   void controlPlaneCallsPassThroughToTheNativeClient() throws Exception {
     List<String> calls = new ArrayList<>();
     Storage nativeClient = recordingNative(calls);
     for (Method method : storageMethods()) {
       String name = label(method);
-      if (!CONTROL_PLANE.contains(name) && !name.equals("writer(URL)")) {
+      if (REFUSED_403.contains(name)) {
+        World world = new World(nativeClient);
+        calls.clear();
+        Object[] args = arguments(method, world);
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> method.invoke(world.storage, args)))
+            .cause().isInstanceOfSatisfying(StorageException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+        assertThat(calls).as(name + " never reaches the native client").isEmpty();
+        continue;
+      }
+      if (!CONTROL_PLANE.contains(name)) {
         continue;
       }
       World world = new World(nativeClient);

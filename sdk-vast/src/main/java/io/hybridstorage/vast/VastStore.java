@@ -855,6 +855,7 @@ public final class VastStore implements ObjectStore {
       throw HybridStorageException.invalid(op, request.bucket(), request.name(), site(),
           "a signed URL's lifetime (" + request.ttl() + ") must be positive and at most 7 days (SigV4's limit)");
     }
+    request.checkHeaders(site()); // no x-amz-copy-source, ACLs or hs-* metadata in a URL
     Map<String, String> headers = new HashMap<>(request.headers());
     String contentType = removeIgnoreCase(headers, "Content-Type");
     var override = software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration.builder();

@@ -487,6 +487,45 @@ class VastStoreS3MockTest {
         .isInstanceOfSatisfying(HybridStorageException.class, e -> assertThat(e.code()).isEqualTo(400));
   }
 
+  /**
+   * A presigned PUT whose signed headers include {@code x-amz-copy-source} is a server-side copy
+   * (S3 CopyObject) of whatever the source names, with our credentials: refused with 400 naming
+   * the header, bucket and object, like every header that is not on the allow-list. Allowed headers
+   * (content type, user metadata) still sign, and S3Mock accepts the upload that sends them.
+   */
+  @Test
+  void signedUrlsRefuseCopySourceAndOtherHeadersThatWidenAccess() throws IOException {
+    String bucket = VastTestSupport.newBucket(store, "signhdr");
+    put(bucket, "finance/ledger.csv", "secret".getBytes(StandardCharsets.UTF_8));
+    for (String header : List.of("x-amz-copy-source", "x-goog-copy-source", "x-amz-acl", "x-amz-grant-full-control",
+        "x-amz-tagging", "x-amz-meta-hs-generation", "x-amz-bypass-governance-retention")) {
+      assertThatThrownBy(() -> store.signUrl(new SignUrlRequest(bucket, "bu-sales/x", "PUT", Duration.ofMinutes(5),
+          Map.of(header, "/" + bucket + "/finance/ledger.csv"))))
+          .as(header)
+          .isInstanceOfSatisfying(HybridStorageException.class, e -> {
+            assertThat(e.code()).isEqualTo(400);
+            assertThat(e.getMessage()).startsWith("signUrl gs://" + bucket + "/bu-sales/x on ")
+                .contains("header '" + header + "'").doesNotContain("ledger");
+          });
+    }
+    assertThat(raw.listObjectsV2(b -> b.bucket(bucket).prefix("bu-sales/")).contents()).isEmpty();
+
+    URL put = store.signUrl(new SignUrlRequest(bucket, "bu-sales/x", "PUT", Duration.ofMinutes(5),
+        Map.of("Content-Type", "text/csv", "x-amz-meta-owner", "bu-sales")));
+    HttpURLConnection p = (HttpURLConnection) put.openConnection();
+    p.setRequestMethod("PUT");
+    p.setRequestProperty("Content-Type", "text/csv");
+    p.setRequestProperty("x-amz-meta-owner", "bu-sales");
+    p.setDoOutput(true);
+    try (OutputStream out = p.getOutputStream()) {
+      out.write("a,b".getBytes(StandardCharsets.UTF_8));
+    }
+    assertThat(p.getResponseCode()).isEqualTo(200);
+    var head = raw.headObject(b -> b.bucket(bucket).key("bu-sales/x"));
+    assertThat(head.contentType()).isEqualTo("text/csv");
+    assertThat(head.metadata()).containsEntry("owner", "bu-sales");
+  }
+
   @Test
   void bucketsMapToS3Buckets() {
     String bucket = VastTestSupport.bucketName("bkt");

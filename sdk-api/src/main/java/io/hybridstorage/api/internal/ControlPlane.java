@@ -3,14 +3,13 @@ package io.hybridstorage.api.internal;
 import com.google.cloud.storage.Storage;
 import java.util.Optional;
 import java.util.function.Function;
-import javax.annotation.Nullable;
 
 /**
  * Where the calls only GCS has go (ACLs, IAM policies, HMAC keys, notifications, the service
- * account, retention locks, POST policies, signed-URL uploads): to the native GCS {@code Storage}
- * of the bucket's GCS authority, unchanged, when one is configured; otherwise a {@code
- * StorageException} 501 naming the method, the bucket and the site. Routing decides which buckets
- * have a GCS authority; this class only asks.
+ * account, retention locks, POST policies): to the native GCS {@code Storage} of the bucket's GCS
+ * authority, unchanged, when one is configured; otherwise a {@code StorageException} 501 naming
+ * the method, the bucket and the site. Routing decides which buckets have a GCS authority, and the
+ * lookups may refuse a call (403 under a BU profile); this class only asks.
  *
  * <p>The native clients belong to whoever supplied them (typically the GCS site's store); the
  * facade never closes them.
@@ -18,12 +17,17 @@ import javax.annotation.Nullable;
 final class ControlPlane {
 
   private final Function<String, Optional<Storage>> byBucket;
-  @Nullable private final Storage project;
+  private final Function<String, Optional<Storage>> byProjectCall;
   private final String site;
 
-  ControlPlane(Function<String, Optional<Storage>> byBucket, @Nullable Storage project, String site) {
+  /**
+   * @param byBucket bucket name → its authority's native client (empty: none)
+   * @param byProjectCall method name of a project-level call → the native client (empty: none)
+   */
+  ControlPlane(Function<String, Optional<Storage>> byBucket, Function<String, Optional<Storage>> byProjectCall,
+      String site) {
     this.byBucket = byBucket;
-    this.project = project;
+    this.byProjectCall = byProjectCall;
     this.site = site;
   }
 
@@ -39,10 +43,11 @@ final class ControlPlane {
 
   /** The native client for project-level calls (HMAC keys, service account), or 501. */
   Storage project(String method) {
-    if (project == null) {
+    Optional<Storage> found = byProjectCall.apply(method);
+    if (found == null || found.isEmpty()) {
       throw Errors.unsupported(method, null, null, site, method + " is a GCS control-plane call and"
           + " no native GCS client is configured for the project");
     }
-    return project;
+    return found.get();
   }
 }

@@ -209,8 +209,10 @@ final class ObjectOps {
   /**
    * {@code signUrl} through {@link ObjectStore#signUrl} (a V4 URL; 501 from stores without
    * signed URLs). The HTTP method, extension headers and the content-type / MD5 headers are
-   * honoured; options that choose how the URL is built (V2 signatures, another signer, host
-   * names, URL style, extra query parameters) are refused with 501, since the store builds it.
+   * honoured; an extension header that could widen what the URL grants (copy sources, ACLs, the
+   * SDK's own metadata: see {@link SignUrlRequest#checkHeaders}) is refused with 400. Options that
+   * choose how the URL is built (V2 signatures, another signer, host names, URL style, extra query
+   * parameters) are refused with 501, since the store builds it.
    */
   URL signUrl(BlobInfo info, long duration, TimeUnit unit, SignUrlOption... options) {
     String site = store.site();
@@ -252,7 +254,10 @@ final class ObjectOps {
     }
     SignUrlRequest request = new SignUrlRequest(info.getBucket(), info.getName(), method,
         Duration.ofMillis(unit.toMillis(duration)), headers);
-    return Errors.call(() -> store.signUrl(request));
+    return Errors.call(() -> {
+      request.checkHeaders(site); // before any store: a copy-source or ACL header would widen the URL
+      return store.signUrl(request);
+    });
   }
 
   private Conditions conditions(String method, BlobId id, com.google.cloud.storage.Option<?>[] options) {

@@ -39,17 +39,21 @@ import java.io.OutputStream;
 import java.net.URL;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.annotation.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The whole {@link Storage} interface of google-cloud-storage 2.63 translated onto one {@link
  * ObjectStore} (a site, or the routing store spanning sites). This class only delegates, by
  * concern: {@link Uploads}, {@link Downloads}, {@link ObjectOps}, {@link BucketOps}, {@link
- * Pages}, and {@link ControlPlane} for the calls only GCS has.
+ * Pages}, {@link ControlPlane} for the calls only GCS has, and {@link SignedUrlUploads} for
+ * {@code writer(URL)}.
  *
  * <p>Contract: every method either does what GCS does, or throws {@code StorageException} 501
  * naming the method and the site — never {@code UnsupportedOperationException}, never a silent
@@ -64,9 +68,12 @@ import javax.annotation.Nullable;
  */
 public final class StorageFacade implements Storage {
 
+  private static final Logger log = LoggerFactory.getLogger(StorageFacade.class);
+
   private final ObjectStore store;
   private final StorageOptions options;
   private final ControlPlane control;
+  private final SignedUrlUploads signedUploads;
   private final Uploads uploads;
   private final Downloads downloads;
   private final ObjectOps objects;
@@ -74,7 +81,8 @@ public final class StorageFacade implements Storage {
   private final Pages listing;
 
   private StorageFacade(ObjectStore store, Function<String, Optional<Storage>> nativeForBucket,
-      @Nullable Storage nativeForProject, String projectId) {
+      Function<String, Optional<Storage>> nativeForProjectCall, Collection<String> signedUrlEndpoints,
+      String projectId) {
     this.store = requireNonNull(store, "store");
     this.options = StorageOptions.http()
         .setProjectId(requireNonNull(projectId, "projectId"))
@@ -82,8 +90,9 @@ public final class StorageFacade implements Storage {
         .setServiceFactory(ignored -> this)
         .build();
     Values values = new Values(this);
-    this.control = new ControlPlane(requireNonNull(nativeForBucket, "nativeForBucket"), nativeForProject,
-        store.site());
+    this.control = new ControlPlane(requireNonNull(nativeForBucket, "nativeForBucket"),
+        requireNonNull(nativeForProjectCall, "nativeForProjectCall"), store.site());
+    this.signedUploads = new SignedUrlUploads(signedUrlEndpoints, projectId);
     this.uploads = new Uploads(store, values);
     this.downloads = new Downloads(store);
     this.objects = new ObjectOps(store, values);
@@ -93,23 +102,28 @@ public final class StorageFacade implements Storage {
 
   /**
    * A facade over {@code store}. Control-plane calls for any bucket, and project-level ones, go to
-   * {@code nativeControlPlane} when given, else fail with 501.
+   * {@code nativeControlPlane} when given, else fail with 501. {@code writer(URL)} uploads to no
+   * endpoint (403).
    *
    * @param projectId reported by {@link #getOptions()} and the blobs' options
    */
   public static StorageFacade over(ObjectStore store, @Nullable Storage nativeControlPlane, String projectId) {
     Optional<Storage> nativeClient = Optional.ofNullable(nativeControlPlane);
-    return new StorageFacade(store, bucket -> nativeClient, nativeControlPlane, projectId);
+    return new StorageFacade(store, bucket -> nativeClient, method -> nativeClient, List.of(), projectId);
   }
 
   /**
    * A facade over {@code store} whose control-plane calls for a bucket go to {@code
    * nativeForBucket.apply(bucket)} (the GCS authority's native client; empty when the bucket has
-   * none), and project-level ones (HMAC keys, service account) to {@code nativeForProject}.
+   * none), and project-level ones (HMAC keys, service account) to {@code
+   * nativeForProjectCall.apply(method)}; either lookup may throw a {@code StorageException} to
+   * refuse the call (403 under a BU profile). {@code writer(URL)} uploads, without credentials,
+   * only to {@code signedUrlEndpoints} ({@code scheme://host[:port]}).
    */
   public static StorageFacade over(ObjectStore store, Function<String, Optional<Storage>> nativeForBucket,
-      @Nullable Storage nativeForProject, String projectId) {
-    return new StorageFacade(store, nativeForBucket, nativeForProject, projectId);
+      Function<String, Optional<Storage>> nativeForProjectCall, Collection<String> signedUrlEndpoints,
+      String projectId) {
+    return new StorageFacade(store, nativeForBucket, nativeForProjectCall, signedUrlEndpoints, projectId);
   }
 
   /** Options whose {@code getService()} is this facade (what bound blobs and buckets carry). */
@@ -118,10 +132,18 @@ public final class StorageFacade implements Storage {
     return options;
   }
 
-  /** Closes the store (and so, for a routing store, its sites). */
+  /** Closes the store (and so, for a routing store, its sites) and the signed-URL upload client. */
   @Override
   public void close() {
-    store.close();
+    try {
+      store.close();
+    } finally {
+      try {
+        signedUploads.close();
+      } catch (Exception e) {
+        log.warn("closing the signed-URL upload client failed", e);
+      }
+    }
   }
 
   // ================================================================== buckets
@@ -217,10 +239,14 @@ public final class StorageFacade implements Storage {
     return uploads.session(blobInfo, options);
   }
 
-  /** Uploads to a signed or resumable-session URL: GCS's own, so a pass-through. */
+  /**
+   * Uploads to a signed URL (GCS's resumable protocol), carrying no credentials of ours, and only
+   * to a configured site's endpoint or one of the configuration's {@code signedUrlEndpoints}: 403
+   * for any other host (see {@link SignedUrlUploads}).
+   */
   @Override
   public WriteChannel writer(URL signedURL) {
-    return control.project("writer(URL)").writer(signedURL);
+    return signedUploads.writer(signedURL);
   }
 
   // ================================================================== object reads
