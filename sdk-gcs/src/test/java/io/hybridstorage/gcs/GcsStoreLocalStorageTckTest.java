@@ -59,6 +59,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
 @Suppress(test = "matchGlobDoubleStarCrossesLevels", reason = LocalStorageDeviations.NO_LIST_FILTERS)
 @Suppress(test = "matchGlobQuestionMarkAndCharacterClasses", reason = LocalStorageDeviations.NO_LIST_FILTERS)
 @Suppress(test = "matchGlobStarStaysWithinOneLevel", reason = LocalStorageDeviations.NO_LIST_FILTERS)
+@Suppress(test = "matchGlobWithADelimiterMatchesObjectsAndTheRolledUpPrefixes", reason = LocalStorageDeviations.NO_LIST_FILTERS)
 @Suppress(test = "multiCharacterDelimiter", reason = LocalStorageDeviations.ONE_CHAR_DELIMITER)
 @Suppress(test = "offsetsCombineWithPrefixAndDelimiter", reason = LocalStorageDeviations.NO_LIST_FILTERS)
 @Suppress(test = "oldGenerationWithoutVersioningIsGone", reason = LocalStorageDeviations.NO_VERSIONS)
