@@ -182,7 +182,7 @@ public final class InMemoryStore implements ObjectStore {
     if (version == null) {
       return Optional.empty();
     }
-    conditions.check(version.info(), "head", id.bucket(), id.name(), site);
+    conditions.checkRead(version.info(), "head", id.bucket(), id.name(), site);
     return Optional.of(version.info());
   }
 
@@ -193,7 +193,7 @@ public final class InMemoryStore implements ObjectStore {
     if (version == null) {
       throw HybridStorageException.objectNotFound("read", id.bucket(), id.name(), site);
     }
-    request.conditions().check(version.info(), "read", id.bucket(), id.name(), site);
+    request.conditions().checkRead(version.info(), "read", id.bucket(), id.name(), site);
     ByteRange range = request.range();
     long size = version.data().length;
     range.check(size, "read", id.bucket(), id.name(), site);

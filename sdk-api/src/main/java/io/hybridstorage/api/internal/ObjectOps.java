@@ -166,8 +166,10 @@ final class ObjectOps {
     Conditions targetConditions = targetConditions("moveBlob", BlobInfo.newBuilder(target).build(),
         request.getTargetOptions());
     return Errors.call(() -> {
-      ObjectInfo from = store.head(Values.id(source), sourceConditions).orElseThrow(() ->
+      ObjectInfo from = store.head(Values.id(source), Conditions.none()).orElseThrow(() ->
           HybridStorageException.objectNotFound("moveBlob", source.getBucket(), source.getName(), site));
+      // a move changes the source: its preconditions fail with 412, as a write's (not a read's 304)
+      sourceConditions.check(from, "moveBlob", source.getBucket(), source.getName(), site);
       ObjectInfo moved = store.copy(new CopyRequest(from.id(), Conditions.none(), target.getBucket(),
           target.getName(), null, targetConditions));
       try {

@@ -1,0 +1,146 @@
+package io.hybridstorage.gcs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.google.cloud.ReadChannel;
+import com.google.cloud.storage.Blob;
+import com.google.cloud.storage.BlobId;
+import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.BucketInfo;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.Storage.BlobGetOption;
+import com.google.cloud.storage.Storage.BlobListOption;
+import com.google.cloud.storage.Storage.BlobSourceOption;
+import com.google.cloud.storage.StorageException;
+import io.hybridstorage.api.HybridStorage;
+import io.hybridstorage.memory.InMemoryStore;
+import io.hybridstorage.testkit.gcsapi.GcsApiServer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * GCS behaviours of issue 12's fidelity list, each asserted twice with the same expectation: on
+ * the real google-cloud-storage client (2.63, over HTTP to the testkit's JSON API endpoint, which
+ * answers as GCS documents it) and on the hybrid facade. The client half shows what a GCS user's
+ * code observes (which exception, which getter is null); the facade half must observe the same.
+ * Each test says what GCS does and where that is stated.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class GcsFidelityTest {
+
+  private static final AtomicInteger BUCKETS = new AtomicInteger();
+
+  private static GcsApiServer server;
+  private static Storage client;
+  private static Storage facade;
+
+  @BeforeAll
+  static void start() {
+    server = GcsApiServer.start(new InMemoryStore("gcs-api"));
+    client = server.clientOptions().build().getService();
+    facade = HybridStorage.over(new InMemoryStore("memory"), "test-project");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    client.close();
+    server.close();
+    facade.close();
+  }
+
+  static Stream<Arguments> storages() {
+    return Stream.of(Arguments.of("real client", client), Arguments.of("hybrid facade", facade));
+  }
+
+  private static String newBucket(Storage storage) {
+    String bucket = "fidelity-" + BUCKETS.incrementAndGet();
+    storage.create(BucketInfo.of(bucket));
+    return bucket;
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static List<String> entries(Iterable<Blob> blobs) {
+    List<String> out = new ArrayList<>();
+    blobs.forEach(b -> out.add(b.getName() + (b.isDirectory() ? " (dir)" : "")));
+    return out;
+  }
+
+  /**
+   * GCS answers a read whose {@code ifGenerationNotMatch} / {@code ifMetagenerationNotMatch}
+   * fails with 304 Not Modified, not 412: the client's integration test {@code
+   * ITBlobReadChannelTest.optionsWork} (googleapis/java-storage v2.63.0) expects 304 over JSON,
+   * surfacing from {@code reader} as an {@link IOException} whose cause is the {@code
+   * StorageException}. A failing match condition stays 412.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("storages")
+  void failingNotMatchConditionsOnReadsAre304(String name, Storage storage) throws Exception {
+    String bucket = newBucket(storage);
+    Blob blob = storage.create(BlobInfo.newBuilder(bucket, "o").build(), bytes("content"));
+    BlobId id = BlobId.of(bucket, "o");
+    long generation = blob.getGeneration();
+
+    assertThat(code(() -> storage.get(id, BlobGetOption.generationNotMatch(generation)))).isEqualTo(304);
+    assertThat(code(() -> storage.get(id, BlobGetOption.metagenerationNotMatch(1)))).isEqualTo(304);
+    assertThat(code(() -> storage.readAllBytes(id, BlobSourceOption.generationNotMatch(generation))))
+        .isEqualTo(304);
+    assertThat(code(() -> storage.readAllBytes(id, BlobSourceOption.metagenerationNotMatch(1)))).isEqualTo(304);
+    try (ReadChannel reader = storage.reader(id, BlobSourceOption.generationNotMatch(generation))) {
+      IOException e = catchThrowableOfType(IOException.class, () -> reader.read(ByteBuffer.allocate(8)));
+      assertThat(e).as("reader").isNotNull();
+      assertThat(e.getCause()).isInstanceOfSatisfying(StorageException.class,
+          se -> assertThat(se.getCode()).isEqualTo(304));
+    }
+
+    assertThat(code(() -> storage.get(id, BlobGetOption.generationMatch(generation + 1),
+        BlobGetOption.generationNotMatch(generation)))).as("a failing match condition wins").isEqualTo(412);
+    assertThat(storage.get(id, BlobGetOption.generationNotMatch(generation + 1)).getGeneration())
+        .isEqualTo(generation);
+    assertThat(storage.readAllBytes(id, BlobSourceOption.metagenerationNotMatch(2))).isEqualTo(bytes("content"));
+  }
+
+  /**
+   * With a delimiter, GCS rolls names up first and matches the glob against objects and against
+   * the rolled-up prefixes (objects.list {@code matchGlob}: "filter results to objects and
+   * prefixes that match this glob"; the "list prefixes only" example uses {@code **}{@code /}):
+   * Trino's directory listing {@code dir/*}{@code /} must list every directory.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("storages")
+  void matchGlobWithADelimiterListsTheMatchingPrefixes(String name, Storage storage) {
+    String bucket = newBucket(storage);
+    for (String object : List.of("t/a=1/part-0", "t/a=2/part-0", "t/a=3/x/part-0", "t/_SUCCESS", "t/b=1/p")) {
+      storage.create(BlobInfo.newBuilder(bucket, object).build(), bytes(object));
+    }
+    assertThat(entries(storage.list(bucket, BlobListOption.prefix("t/"), BlobListOption.delimiter("/"),
+        BlobListOption.matchGlob("t/a=*/")).iterateAll()))
+        .containsExactly("t/a=1/ (dir)", "t/a=2/ (dir)", "t/a=3/ (dir)");
+    assertThat(entries(storage.list(bucket, BlobListOption.currentDirectory(), BlobListOption.prefix("t/"),
+        BlobListOption.matchGlob("t/**")).iterateAll()))
+        .containsExactly("t/_SUCCESS", "t/a=1/ (dir)", "t/a=2/ (dir)", "t/a=3/ (dir)", "t/b=1/ (dir)");
+    assertThat(entries(storage.list(bucket, BlobListOption.prefix("t/"), BlobListOption.delimiter("/"),
+        BlobListOption.matchGlob("t/**part-0")).iterateAll())).as("no prefix ends in part-0").isEmpty();
+  }
+
+  private static int code(Runnable call) {
+    StorageException e = catchThrowableOfType(StorageException.class, call::run);
+    assertThat(e).as("a StorageException").isNotNull();
+    return e.getCode();
+  }
+}
