@@ -138,6 +138,98 @@ class GcsFidelityTest {
         BlobListOption.matchGlob("t/**part-0")).iterateAll())).as("no prefix ends in part-0").isEmpty();
   }
 
+  /**
+   * {@code fields(...)} makes GCS return only the fields asked for (the JSON API's partial
+   * response, https://cloud.google.com/storage/docs/json_api#partial-response; the client always
+   * adds bucket and name, {@code BlobGetOption.fields} javadoc): the client's {@code Blob} has
+   * every other field {@code null}. Trino asks for a few fields and reads the others as absent.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("storages")
+  void getWithFieldsLeavesTheFieldsNotAskedForNull(String name, Storage storage) {
+    String bucket = newBucket(storage);
+    storage.create(BlobInfo.newBuilder(bucket, "o").setContentType("text/csv").setCacheControl("no-cache")
+        .setMetadata(java.util.Map.of("k", "v")).build(), bytes("content"));
+    BlobId id = BlobId.of(bucket, "o");
+
+    Blob sized = storage.get(id, BlobGetOption.fields(Storage.BlobField.SIZE));
+    assertThat(sized.getBucket()).isEqualTo(bucket);
+    assertThat(sized.getName()).isEqualTo("o");
+    assertThat(sized.getSize()).isEqualTo(7L);
+    assertThat(sized.getGeneration()).isNull();
+    assertThat(sized.getMetageneration()).isNull();
+    assertThat(sized.getContentType()).isNull();
+    assertThat(sized.getCacheControl()).isNull();
+    assertThat(sized.getMetadata()).isNull();
+    assertThat(sized.getCrc32c()).isNull();
+    assertThat(sized.getMd5()).isNull();
+    assertThat(sized.getEtag()).isNull();
+    assertThat(sized.getGeneratedId()).isNull();
+    assertThat(sized.getCreateTimeOffsetDateTime()).isNull();
+    assertThat(sized.getUpdateTimeOffsetDateTime()).isNull();
+
+    Blob some = storage.get(id, BlobGetOption.fields(Storage.BlobField.GENERATION, Storage.BlobField.CONTENT_TYPE,
+        Storage.BlobField.METADATA, Storage.BlobField.UPDATED));
+    assertThat(some.getGeneration()).isPositive();
+    assertThat(some.getContentType()).isEqualTo("text/csv");
+    assertThat(some.getMetadata()).containsEntry("k", "v");
+    assertThat(some.getUpdateTimeOffsetDateTime()).isNotNull();
+    assertThat(some.getSize()).isNull();
+    assertThat(some.getCacheControl()).isNull();
+    assertThat(some.getCrc32c()).isNull();
+
+    Blob all = storage.get(id);
+    assertThat(all.getSize()).isEqualTo(7L);
+    assertThat(all.getCrc32c()).isNotNull();
+    assertThat(all.getCacheControl()).isEqualTo("no-cache");
+    assertThat(storage.get(id, BlobGetOption.fields()).exists()).as("Blob.exists asks for no field").isTrue();
+  }
+
+  /** As {@link #getWithFieldsLeavesTheFieldsNotAskedForNull}, for each item of a listing. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("storages")
+  void listWithFieldsLeavesTheFieldsNotAskedForNull(String name, Storage storage) {
+    String bucket = newBucket(storage);
+    for (String object : List.of("d/1", "d/2", "x", "y")) {
+      storage.create(BlobInfo.newBuilder(bucket, object).setContentType("text/plain").build(), bytes(object));
+    }
+    List<Blob> listed = new ArrayList<>();
+    storage.list(bucket, BlobListOption.delimiter("/"), BlobListOption.pageSize(2),
+        BlobListOption.fields(Storage.BlobField.SIZE, Storage.BlobField.UPDATED)).iterateAll().forEach(listed::add);
+    assertThat(entries(listed)).as("a page's objects, then its prefixes").containsExactly("x", "d/ (dir)", "y");
+    for (Blob b : List.of(listed.get(0), listed.get(2))) {
+      assertThat(b.getSize()).isEqualTo(1L);
+      assertThat(b.getUpdateTimeOffsetDateTime()).isNotNull();
+      assertThat(b.getContentType()).isNull();
+      assertThat(b.getGeneration()).isNull();
+      assertThat(b.getMetageneration()).isNull();
+      assertThat(b.getCrc32c()).isNull();
+    }
+    Blob full = storage.list(bucket, BlobListOption.prefix("x")).iterateAll().iterator().next();
+    assertThat(full.getContentType()).isEqualTo("text/plain");
+    assertThat(full.getGeneration()).isPositive();
+  }
+
+  /** {@code BucketGetOption.fields} / {@code BucketListOption.fields}: the same for buckets (name always). */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("storages")
+  void bucketFieldsLeaveTheFieldsNotAskedForNull(String name, Storage storage) {
+    String bucket = newBucket(storage);
+    com.google.cloud.storage.Bucket named = storage.get(bucket,
+        Storage.BucketGetOption.fields(Storage.BucketField.NAME));
+    assertThat(named.getName()).isEqualTo(bucket);
+    assertThat(named.getMetageneration()).isNull();
+    assertThat(named.getCreateTimeOffsetDateTime()).isNull();
+    assertThat(named.getGeneratedId()).isNull();
+    assertThat(storage.get(bucket, Storage.BucketGetOption.fields(Storage.BucketField.METAGENERATION))
+        .getMetageneration()).isEqualTo(1L);
+    com.google.cloud.storage.Bucket listed = storage.list(Storage.BucketListOption.prefix(bucket),
+        Storage.BucketListOption.fields(Storage.BucketField.TIME_CREATED)).iterateAll().iterator().next();
+    assertThat(listed.getName()).isEqualTo(bucket);
+    assertThat(listed.getCreateTimeOffsetDateTime()).isNotNull();
+    assertThat(listed.getMetageneration()).isNull();
+  }
+
   private static int code(Runnable call) {
     StorageException e = catchThrowableOfType(StorageException.class, call::run);
     assertThat(e).as("a StorageException").isNotNull();

@@ -101,10 +101,10 @@ public final class HybridBridge {
 
   /**
    * A {@link Blob} bound to {@code storage}: the caller-settable fields from {@code info}, plus the
-   * fields only a server sets.
+   * fields only a server sets ({@code null}: not returned, as in a partial response).
    */
-  public static Blob blob(Storage storage, BlobInfo.Builder info, String generatedId, long size,
-      long metageneration, @Nullable String etag, @Nullable Integer componentCount,
+  public static Blob blob(Storage storage, BlobInfo.Builder info, @Nullable String generatedId, @Nullable Long size,
+      @Nullable Long metageneration, @Nullable String etag, @Nullable Integer componentCount,
       @Nullable OffsetDateTime createTime, @Nullable OffsetDateTime updateTime,
       @Nullable OffsetDateTime deleteTime) {
     BlobInfo built = info.setGeneratedId(generatedId)
@@ -125,10 +125,13 @@ public final class HybridBridge {
         .asBlob(storage);
   }
 
-  /** A {@link Bucket} bound to {@code storage}, with the fields only a server sets. */
-  public static Bucket bucket(Storage storage, BucketInfo.Builder info, long metageneration,
-      @Nullable OffsetDateTime createTime, @Nullable OffsetDateTime updateTime) {
-    return info.setGeneratedId(info.build().getName())
+  /**
+   * A {@link Bucket} bound to {@code storage}, with the fields only a server sets ({@code null}:
+   * not returned, as in a partial response).
+   */
+  public static Bucket bucket(Storage storage, BucketInfo.Builder info, @Nullable String generatedId,
+      @Nullable Long metageneration, @Nullable OffsetDateTime createTime, @Nullable OffsetDateTime updateTime) {
+    return info.setGeneratedId(generatedId)
         .setMetageneration(metageneration)
         .setCreateTimeOffsetDateTime(createTime)
         .setUpdateTimeOffsetDateTime(updateTime)

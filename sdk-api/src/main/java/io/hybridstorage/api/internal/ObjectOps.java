@@ -61,11 +61,16 @@ final class ObjectOps {
     this.values = values;
   }
 
+  /**
+   * The object, or {@code null} for any 404; with {@code fields(...)}, only the fields asked for
+   * are set, as GCS returns only those.
+   */
   @Nullable
   Blob get(BlobId id, BlobGetOption... options) {
-    Conditions conditions = conditions("get", id, options);
+    OptionValues opts = OptionValues.of(id, options, OptionValues.CONDITIONS, "get", store.site());
+    FieldSelection fields = FieldSelection.ofResource(opts.string(StorageRpc.Option.FIELDS));
     try {
-      return store.head(Values.id(id), conditions).map(values::blob).orElse(null);
+      return store.head(Values.id(id), opts.conditions()).map(o -> values.blob(o, fields)).orElse(null);
     } catch (HybridStorageException e) {
       if (Errors.isNotFound(e)) {
         return null;
