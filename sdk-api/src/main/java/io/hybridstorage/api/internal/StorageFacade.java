@@ -72,18 +72,24 @@ public final class StorageFacade implements Storage {
   private final ObjectOps objects;
   private final BucketOps buckets;
   private final Pages listing;
+  private final boolean closesStore;
 
   private StorageFacade(ObjectStore store, Function<String, Optional<Storage>> nativeForBucket,
       @Nullable Storage nativeForProject, String projectId) {
-    this.store = requireNonNull(store, "store");
+    this(requireNonNull(store, "store"), new ControlPlane(requireNonNull(nativeForBucket, "nativeForBucket"),
+        nativeForProject, store.site()), projectId, true);
+  }
+
+  private StorageFacade(ObjectStore store, ControlPlane control, String projectId, boolean closesStore) {
+    this.store = store;
+    this.control = control;
+    this.closesStore = closesStore;
     this.options = StorageOptions.http()
         .setProjectId(requireNonNull(projectId, "projectId"))
         .setCredentials(NoCredentials.getInstance())
         .setServiceFactory(ignored -> this)
         .build();
     Values values = new Values(this);
-    this.control = new ControlPlane(requireNonNull(nativeForBucket, "nativeForBucket"), nativeForProject,
-        store.site());
     this.uploads = new Uploads(store, values);
     this.downloads = new Downloads(store);
     this.objects = new ObjectOps(store, values);
@@ -112,16 +118,32 @@ public final class StorageFacade implements Storage {
     return new StorageFacade(store, nativeForBucket, nativeForProject, projectId);
   }
 
+  /**
+   * Another facade over the same store and control plane whose {@link #close()} leaves the store
+   * open: what the zero-code swap hands out for the process-wide world, which many callers share
+   * (like one GCS) and a shutdown hook closes. Its {@code Blob}s and {@code Bucket}s are bound to
+   * it, so {@code blob.getStorage()} is the instance the caller holds, and closing that closes
+   * nothing shared.
+   */
+  public StorageFacade sharedView() {
+    return new StorageFacade(store, control, options.getProjectId(), false);
+  }
+
   /** Options whose {@code getService()} is this facade (what bound blobs and buckets carry). */
   @Override
   public StorageOptions getOptions() {
     return options;
   }
 
-  /** Closes the store (and so, for a routing store, its sites). */
+  /**
+   * Closes the store (and so, for a routing store, its sites); a {@link #sharedView()} closes
+   * nothing.
+   */
   @Override
   public void close() {
-    store.close();
+    if (closesStore) {
+      store.close();
+    }
   }
 
   // ================================================================== buckets
