@@ -230,6 +230,74 @@ class GcsFidelityTest {
     assertThat(listed.getMetageneration()).isNull();
   }
 
+  /**
+   * A {@code BlobId} with generation -1: the client sends {@code generation=-1} as it is and GCS
+   * refuses it with 400 (the JSON API's {@code generation} is a positive int64; the real client
+   * here gets its 400 from the endpoint, which refuses it the same way). Never an {@code
+   * IllegalArgumentException}; the reader reports it at the first read, as the client's.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("storages")
+  void aNegativeGenerationIs400(String name, Storage storage) throws Exception {
+    String bucket = newBucket(storage);
+    storage.create(BlobInfo.newBuilder(bucket, "o").build(), bytes("content"));
+    BlobId negative = BlobId.of(bucket, "o", -1L);
+
+    assertThat(code(() -> storage.get(negative))).isEqualTo(400);
+    assertThat(code(() -> storage.readAllBytes(negative))).isEqualTo(400);
+    assertThat(code(() -> storage.delete(negative))).isEqualTo(400);
+    assertThat(code(() -> storage.update(BlobInfo.newBuilder(negative).build()))).as("update of nothing: a GET")
+        .isEqualTo(400);
+    assertThat(storage.update(BlobInfo.newBuilder(negative).setContentType("a/b").build()).getContentType())
+        .as("a patch goes to the live version: the client's PATCH carries no generation").isEqualTo("a/b");
+    try (ReadChannel reader = storage.reader(negative)) {
+      IOException e = catchThrowableOfType(IOException.class, () -> reader.read(ByteBuffer.allocate(8)));
+      assertThat(e).as("reader").isNotNull();
+      assertThat(e.getCause()).isInstanceOfSatisfying(StorageException.class,
+          se -> assertThat(se.getCode()).isEqualTo(400));
+    }
+    assertThat(storage.readAllBytes(BlobId.of(bucket, "o"))).as("nothing changed").isEqualTo(bytes("content"));
+  }
+
+  /**
+   * {@code pageSize(-1)}: the client sends {@code maxResults=-1}, an unsigned integer in the JSON
+   * API, and GCS answers 400; the facade must not clamp it to the default page.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("storages")
+  void aNegativePageSizeIs400(String name, Storage storage) {
+    String bucket = newBucket(storage);
+    storage.create(BlobInfo.newBuilder(bucket, "o").build(), bytes("content"));
+    assertThat(code(() -> storage.list(bucket, BlobListOption.pageSize(-1)))).isEqualTo(400);
+    assertThat(code(() -> storage.list(Storage.BucketListOption.pageSize(-1)))).isEqualTo(400);
+    assertThat(entries(storage.list(bucket, BlobListOption.pageSize(1)).getValues())).containsExactly("o");
+  }
+
+  /**
+   * Conflicting options (two {@code generationMatch}, or {@code generationMatch()} on a {@code
+   * BlobId} without a generation): the real client resolves a call's options when the call is made
+   * and throws {@link IllegalArgumentException} there ({@code Opts.getRpcOptions}: "Multiple
+   * entries with same key"; "Option ifGenerationMatch is missing a value"), for a batched call
+   * already at {@code batch.get(...)}, before any request. The facade does the same, so a batch is
+   * never left half run at {@code submit()}.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("storages")
+  void conflictingOptionsFailWhenTheCallIsMadeEvenInABatch(String name, Storage storage) {
+    String bucket = newBucket(storage);
+    BlobId id = BlobId.of(bucket, "o");
+    com.google.cloud.storage.StorageBatch batch = storage.batch();
+    assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> batch.get(id,
+        BlobGetOption.generationMatch(1), BlobGetOption.generationMatch(2)))).hasMessageContaining("IF_GENERATION_MATCH");
+    assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> batch.delete(id,
+        BlobSourceOption.generationMatch()))).hasMessageContaining("ifGenerationMatch");
+    assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> batch.update(
+        BlobInfo.newBuilder(id).build(), Storage.BlobTargetOption.metagenerationMatch())))
+        .hasMessageContaining("ifMetagenerationMatch");
+    assertThat(catchThrowableOfType(IllegalArgumentException.class, () -> storage.get(id,
+        BlobGetOption.generationMatch(1), BlobGetOption.generationMatch(2)))).isNotNull();
+  }
+
   private static int code(Runnable call) {
     StorageException e = catchThrowableOfType(StorageException.class, call::run);
     assertThat(e).as("a StorageException").isNotNull();

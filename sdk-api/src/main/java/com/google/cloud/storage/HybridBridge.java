@@ -160,7 +160,10 @@ public final class HybridBridge {
    * A {@link StorageBatch} whose {@code get}, {@code update} and {@code delete} calls run on
    * {@code target} at {@link StorageBatch#submit()}, in order, completing each result as the
    * client's batch does (a 404 makes {@code get} succeed with {@code null} and {@code delete}
-   * with {@code false}; other failures complete the result exceptionally).
+   * with {@code false}; other failures complete the result exceptionally). As in the client, a
+   * call's options are resolved when it is added: conflicting ones (e.g. two {@code
+   * generationMatch}) or an extractor without a value throw {@link IllegalArgumentException} right
+   * there, and the batch is left as it was, never half run at {@code submit()}.
    *
    * @param options HTTP options (the client's batch is HTTP only); no request is ever sent
    */
@@ -202,11 +205,13 @@ public final class HybridBridge {
 
     @Override
     public StorageBatchResult<Boolean> delete(BlobId blob, Storage.BlobSourceOption... options) {
+      options(blob, options);
       return defer(storage -> storage.delete(blob, options), true, Boolean.FALSE);
     }
 
     @Override
     public StorageBatchResult<Blob> update(BlobInfo blobInfo, Storage.BlobTargetOption... options) {
+      options(blobInfo, options);
       return defer(storage -> storage.update(blobInfo, options), false, null);
     }
 
@@ -217,6 +222,7 @@ public final class HybridBridge {
 
     @Override
     public StorageBatchResult<Blob> get(BlobId blob, Storage.BlobGetOption... options) {
+      options(blob, options);
       return defer(storage -> storage.get(blob, options), true, null);
     }
 

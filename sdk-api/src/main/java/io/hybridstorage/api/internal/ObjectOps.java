@@ -19,6 +19,7 @@ import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.CopyRequest;
 import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.MetadataPatch;
+import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectMetadata;
 import io.hybridstorage.api.ObjectStore;
@@ -70,7 +71,8 @@ final class ObjectOps {
     OptionValues opts = OptionValues.of(id, options, OptionValues.CONDITIONS, "get", store.site());
     FieldSelection fields = FieldSelection.ofResource(opts.string(StorageRpc.Option.FIELDS));
     try {
-      return store.head(Values.id(id), opts.conditions()).map(o -> values.blob(o, fields)).orElse(null);
+      return store.head(Values.id("get", id, store.site()), opts.conditions()).map(o -> values.blob(o, fields))
+          .orElse(null);
     } catch (HybridStorageException e) {
       if (Errors.isNotFound(e)) {
         return null;
@@ -82,7 +84,7 @@ final class ObjectOps {
   boolean delete(BlobId id, BlobSourceOption... options) {
     Conditions conditions = conditions("delete", id, options);
     try {
-      return store.delete(Values.id(id), conditions);
+      return store.delete(Values.id("delete", id, store.site()), conditions);
     } catch (HybridStorageException e) {
       if (Errors.isNotFound(e)) {
         return false;
@@ -93,7 +95,10 @@ final class ObjectOps {
 
   /**
    * Patches the fields set on {@code info} since it was built (the client sends only those); with
-   * none set, answers like {@code get} (as the client does).
+   * none set, answers like {@code get} (as the client does). Like the client, the patch goes to the
+   * live version whatever generation {@code info} carries (the client's PATCH sends none; pin a
+   * version with {@code BlobTargetOption.generationMatch()}); only the answer-like-get case reads
+   * {@code info}'s generation, as the client's GET does.
    */
   @Nullable
   Blob update(BlobInfo info, BlobTargetOption... options) {
@@ -104,7 +109,7 @@ final class ObjectOps {
     MetadataPatch patch = Values.patch(info, modified);
     if (Values.isEmpty(patch)) {
       try {
-        return store.head(Values.id(info.getBlobId()), conditions).map(values::blob).orElse(null);
+        return store.head(Values.id("update", info.getBlobId(), site), conditions).map(values::blob).orElse(null);
       } catch (HybridStorageException e) {
         if (Errors.isNotFound(e)) {
           return null;
@@ -112,7 +117,8 @@ final class ObjectOps {
         throw Errors.translate(e);
       }
     }
-    return Errors.call(() -> values.blob(store.updateMetadata(Values.id(info.getBlobId()), patch, conditions)));
+    ObjectId target = ObjectId.of(info.getBucket(), info.getName());
+    return Errors.call(() -> values.blob(store.updateMetadata(target, patch, conditions)));
   }
 
   /** The batch forms: one call each, in order; a failure answers {@code null}, as in the client. */
@@ -136,6 +142,7 @@ final class ObjectOps {
     List<ComposeRequest.Source> sources = new ArrayList<>();
     for (Storage.ComposeRequest.SourceBlob source : request.getSourceBlobs()) {
       Long generation = source.getGeneration();
+      Values.checkGeneration("compose", target.getBucket(), source.getName(), generation, store.site());
       sources.add(new ComposeRequest.Source(source.getName(), generation == null ? 0 : generation, null));
     }
     return Errors.call(() -> values.blob(store.compose(new ComposeRequest(target.getBucket(), sources,
@@ -152,7 +159,7 @@ final class ObjectOps {
       checkFields("copy", target);
       metadata = Values.metadata(target, false);
     }
-    CopyRequest copy = new CopyRequest(Values.id(source), sourceConditions, target.getBucket(),
+    CopyRequest copy = new CopyRequest(Values.id("copy", source, store.site()), sourceConditions, target.getBucket(),
         target.getName(), metadata, targetConditions);
     return new FinishedCopyWriter(Errors.call(() -> values.blob(store.copy(copy))));
   }
@@ -171,7 +178,7 @@ final class ObjectOps {
     Conditions targetConditions = targetConditions("moveBlob", BlobInfo.newBuilder(target).build(),
         request.getTargetOptions());
     return Errors.call(() -> {
-      ObjectInfo from = store.head(Values.id(source), Conditions.none()).orElseThrow(() ->
+      ObjectInfo from = store.head(Values.id("moveBlob", source, site), Conditions.none()).orElseThrow(() ->
           HybridStorageException.objectNotFound("moveBlob", source.getBucket(), source.getName(), site));
       // a move changes the source: its preconditions fail with 412, as a write's (not a read's 304)
       sourceConditions.check(from, "moveBlob", source.getBucket(), source.getName(), site);
@@ -203,7 +210,7 @@ final class ObjectOps {
     }
     Conditions conditions = OptionValues.of(id, options, RESTORE, "restore", site).conditions();
     return Errors.call(() -> {
-      ObjectInfo version = store.head(Values.id(id), Conditions.none())
+      ObjectInfo version = store.head(Values.id("restore", id, site), Conditions.none())
           .filter(v -> !v.isLive())
           .orElseThrow(() -> new HybridStorageException(404, "notFound", "restore", id.getBucket(),
               id.getName(), site, "No noncurrent version " + id.getGeneration() + " of "

@@ -58,7 +58,7 @@ final class Pages {
           "option versions=true needs object versioning, which the backend of site " + site + " lacks");
     }
     ListRequest request = new ListRequest(bucket, opts.string(PREFIX), opts.string(DELIMITER),
-        opts.string(START_OFF_SET), opts.string(END_OFF_SET), opts.string(MATCH_GLOB), pageSize(opts),
+        opts.string(START_OFF_SET), opts.string(END_OFF_SET), opts.string(MATCH_GLOB), pageSize(opts, bucket, site),
         opts.string(PAGE_TOKEN), versions);
     return objectPage(request, FieldSelection.ofItems(opts.string(FIELDS)));
   }
@@ -66,7 +66,8 @@ final class Pages {
   Page<Bucket> buckets(BucketListOption... options) {
     OptionValues opts = new OptionValues(HybridBridge.options(options))
         .require(OptionValues.BUCKET_LIST, "list", null, null, store.site());
-    return bucketPage(new BucketListRequest(opts.string(PREFIX), pageSize(opts), opts.string(PAGE_TOKEN)),
+    return bucketPage(new BucketListRequest(opts.string(PREFIX), pageSize(opts, null, store.site()),
+        opts.string(PAGE_TOKEN)),
         FieldSelection.ofItems(opts.string(FIELDS)));
   }
 
@@ -92,12 +93,21 @@ final class Pages {
     return new PageImpl<>(fetcher, cursor, items);
   }
 
-  private static int pageSize(OptionValues opts) {
+  /**
+   * {@code pageSize} (the JSON API's {@code maxResults}, an unsigned integer): 0 when unset (the
+   * store's default); a negative one is 400, as GCS answers the {@code maxResults=-1} the client
+   * sends on.
+   */
+  private static int pageSize(OptionValues opts, @Nullable String bucket, String site) {
     Long size = opts.number(MAX_RESULTS);
     if (size == null) {
       return 0;
     }
-    return (int) Math.min(Integer.MAX_VALUE, Math.max(0, size));
+    if (size < 0) {
+      throw Errors.invalid("list", bucket, null, site, "Invalid pageSize (maxResults) " + size
+          + ": it must not be negative");
+    }
+    return (int) Math.min(Integer.MAX_VALUE, size);
   }
 
   /** Fetches the page after {@code cursor} when asked; not meant to be serialized (holds the store). */

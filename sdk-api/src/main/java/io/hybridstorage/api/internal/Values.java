@@ -104,9 +104,22 @@ final class Values {
     return HybridBridge.directory(storage, bucket, prefix);
   }
 
-  static ObjectId id(BlobId id) {
+  /**
+   * The SPI's id of {@code id}; 400 naming {@code method} for a negative generation, as GCS refuses
+   * it (the client sends it on, GCS answers 400).
+   */
+  static ObjectId id(String method, BlobId id, String site) {
     Long generation = id.getGeneration();
+    checkGeneration(method, id.getBucket(), id.getName(), generation, site);
     return ObjectId.of(id.getBucket(), id.getName(), generation == null ? 0 : generation);
+  }
+
+  /** 400 for a negative generation ({@code null}: the live version). */
+  static void checkGeneration(String method, String bucket, String name, @Nullable Long generation, String site) {
+    if (generation != null && generation < 0) {
+      throw Errors.invalid(method, bucket, name, site, "Invalid generation " + generation
+          + ": a generation is a positive number (or absent, for the live version)");
+    }
   }
 
   /** The metadata a write creates: the writable fields of {@code info}; unset content type = GCS's. */
