@@ -353,6 +353,19 @@ public final class InMemoryStore implements ObjectStore {
     return bucket("lose", bucket).lose(name);
   }
 
+  /**
+   * 501: an in-memory store serves no HTTP endpoint, so there is nothing a signed URL could point
+   * to (the embedded world and the testkit's sites have none). The message says where signed URLs
+   * come from instead.
+   */
+  @Override
+  public java.net.URL signUrl(io.hybridstorage.api.SignUrlRequest request) {
+    throw new HybridStorageException(501, "notImplemented", "signUrl", request.bucket(), request.name(), site,
+        "the in-memory backend (site kind memory) serves no HTTP endpoint, so there is no URL to sign; a signed"
+            + " URL needs the bucket's authority to be a gcs site (a GCS V4 URL) or a vast site (a presigned S3"
+            + " URL)", null);
+  }
+
   /** Nothing to release; the store stays usable. Idempotent. */
   @Override
   public void close() {

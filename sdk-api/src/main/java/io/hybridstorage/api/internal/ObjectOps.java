@@ -54,6 +54,9 @@ final class ObjectOps {
       StorageRpc.Option.IF_GENERATION_MATCH, StorageRpc.Option.IF_GENERATION_NOT_MATCH,
       StorageRpc.Option.IF_METAGENERATION_MATCH, StorageRpc.Option.IF_METAGENERATION_NOT_MATCH);
 
+  /** The longest life of a V4 signed URL (GCS) and of a SigV4 presigned one (S3): 7 days. */
+  static final Duration MAX_SIGNED_URL_TTL = Duration.ofDays(7);
+
   private final ObjectStore store;
   private final Values values;
 
@@ -221,10 +224,13 @@ final class ObjectOps {
   }
 
   /**
-   * {@code signUrl} through {@link ObjectStore#signUrl} (a V4 URL; 501 from stores without
-   * signed URLs). The HTTP method, extension headers and the content-type / MD5 headers are
-   * honoured; options that choose how the URL is built (V2 signatures, another signer, host
-   * names, URL style, extra query parameters) are refused with 501, since the store builds it.
+   * {@code signUrl} through {@link ObjectStore#signUrl}: the store of the object's authority signs
+   * (a GCS site: a GCS V4 URL; a VAST site: a presigned S3 URL for its endpoint, same method and
+   * lifetime; the in-memory backend: 501, it has no endpoint). The HTTP method, extension headers
+   * and the content-type / MD5 headers are honoured; a lifetime over 7 days is the client's
+   * {@link IllegalArgumentException} for V4; options that choose how the URL is built (V2
+   * signatures, another signer, host names, URL style, extra query parameters) are refused with
+   * 501, since the store builds it.
    */
   URL signUrl(BlobInfo info, long duration, TimeUnit unit, SignUrlOption... options) {
     String site = store.site();
@@ -264,8 +270,12 @@ final class ObjectOps {
               "sign option " + option.getKey() + " is not supported: the store builds the URL");
       }
     }
-    SignUrlRequest request = new SignUrlRequest(info.getBucket(), info.getName(), method,
-        Duration.ofMillis(unit.toMillis(duration)), headers);
+    Duration ttl = Duration.ofMillis(unit.toMillis(duration));
+    if (ttl.compareTo(MAX_SIGNED_URL_TTL) > 0) {
+      // the client's own check of a V4 signature (SignatureInfo), which every URL here has
+      throw new IllegalArgumentException("Expiration can't be longer than 7 days to use V4 signing");
+    }
+    SignUrlRequest request = new SignUrlRequest(info.getBucket(), info.getName(), method, ttl, headers);
     return Errors.call(() -> store.signUrl(request));
   }
 
