@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * GCS preconditions on write, delete, head, read and metadata updates: 412 with a message naming
- * the condition and the current value, and no change; caller-assigned generations.
+ * the condition and the current value, and no change (304 for a read's failed not-match condition,
+ * as GCS answers it); caller-assigned generations.
  */
 public interface PreconditionTester extends StoreTester {
 
