@@ -6,8 +6,8 @@ import javax.annotation.Nullable;
 
 /**
  * GCS preconditions. {@code ifGenerationMatch == 0} means "the object must not exist". Each field
- * is {@code null} when not set. {@link #check} is the one place their meaning is decided; every
- * store calls it atomically with the change it guards.
+ * is {@code null} when not set. {@link #check} (changes) and {@link #checkRead} (reads) are the one
+ * place their meaning is decided; every store calls them atomically with the call they guard.
  */
 public record Conditions(
     @Nullable Long ifGenerationMatch,
@@ -69,8 +69,37 @@ public record Conditions(
     }
   }
 
+  /**
+   * As {@link #check}, for a read ({@code head}, {@code read}) of {@code current}, the version
+   * found: GCS answers a read whose {@code ifGenerationNotMatch} / {@code ifMetagenerationNotMatch}
+   * fails with 304 Not Modified, not 412 (the client's own integration test, {@code
+   * ITBlobReadChannelTest.optionsWork}, expects 304 over JSON). So: 412 when a match condition
+   * fails (it is decided first, as HTTP's If-Match before If-None-Match), else 304 when a
+   * not-match condition does.
+   */
+  public void checkRead(@Nullable ObjectInfo current, String operation, String bucket, String name, String site) {
+    String failure = matchFailure(current);
+    if (failure != null) {
+      throw HybridStorageException.preconditionFailed(operation, bucket, name, site, failure);
+    }
+    failure = notMatchFailure(current);
+    if (failure != null) {
+      throw HybridStorageException.notModified(operation, bucket, name, site, failure);
+    }
+  }
+
   @Nullable
   private String failure(@Nullable ObjectInfo current) {
+    String match = matchFailure(current);
+    String notMatch = notMatchFailure(current);
+    if (match == null || notMatch == null) {
+      return match == null ? notMatch : match;
+    }
+    return match + "; " + notMatch;
+  }
+
+  @Nullable
+  private String matchFailure(@Nullable ObjectInfo current) {
     long generation = current == null ? 0 : current.generation();
     // a condition on generation 0 means "no live version"; a foreign object (generation 0) is one
     boolean exists = current != null;
@@ -79,14 +108,22 @@ public record Conditions(
         && (ifGenerationMatch == 0 ? exists : ifGenerationMatch != generation)) {
       failed.add("ifGenerationMatch=" + ifGenerationMatch + " failed, current=" + generation);
     }
-    if (ifGenerationNotMatch != null
-        && (ifGenerationNotMatch == 0 ? !exists : exists && ifGenerationNotMatch == generation)) {
-      failed.add("ifGenerationNotMatch=" + ifGenerationNotMatch + " failed, current=" + generation);
-    }
     if (ifMetagenerationMatch != null
         && (current == null || ifMetagenerationMatch != current.metageneration())) {
       failed.add("ifMetagenerationMatch=" + ifMetagenerationMatch + " failed, current="
           + (current == null ? "none" : current.metageneration()));
+    }
+    return failed.isEmpty() ? null : String.join("; ", failed);
+  }
+
+  @Nullable
+  private String notMatchFailure(@Nullable ObjectInfo current) {
+    long generation = current == null ? 0 : current.generation();
+    boolean exists = current != null;
+    List<String> failed = new ArrayList<>(2);
+    if (ifGenerationNotMatch != null
+        && (ifGenerationNotMatch == 0 ? !exists : exists && ifGenerationNotMatch == generation)) {
+      failed.add("ifGenerationNotMatch=" + ifGenerationNotMatch + " failed, current=" + generation);
     }
     if (ifMetagenerationNotMatch != null
         && current != null

@@ -90,6 +90,15 @@ public final class HybridStorageException extends RuntimeException {
   }
 
   /**
+   * 304: a read whose not-match precondition ({@code ifGenerationNotMatch}, {@code
+   * ifMetagenerationNotMatch}) failed, as GCS answers it (see {@link Conditions#checkRead}).
+   */
+  public static HybridStorageException notModified(String op, String bucket, @Nullable String object,
+      @Nullable String site, String detail) {
+    return new HybridStorageException(304, "notModified", op, bucket, object, site, detail, null);
+  }
+
+  /**
    * 412: an assigned generation ({@link WriteRequest#generation()}) is not greater than {@code
    * held}, the highest generation the name has held on the site — live, noncurrent or, when
    * {@code deleted}, a deleted one (a tombstone). {@link #heldGeneration()} carries {@code held},

@@ -5,15 +5,11 @@ import com.google.cloud.storage.HttpStorageOptions;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageFactory;
 import com.google.cloud.storage.StorageOptions;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
+import io.hybridstorage.api.internal.StorageFacade;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import javax.annotation.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,10 +84,16 @@ public final class HybridStorageFactory implements StorageFactory {
     return shared;
   }
 
+  /**
+   * Opens the shared world and returns the {@code Storage} every caller gets: a {@link
+   * StorageFacade#sharedView()}, whose {@code close()} closes nothing and to which the {@code
+   * Blob}s and {@code Bucket}s it returns are bound ({@code blob.getStorage()} is that very
+   * instance, so {@code blob.getStorage().close()} cannot close the world for everyone).
+   */
   private Storage openShared() {
     HybridStorageOptions hybrid = HybridStorageOptions.fromEnvironment(settings);
     log.info("StorageFactory swap on: serving com.google.cloud.storage.Storage from hybrid storage {}", hybrid);
-    Storage world = hybrid.getService();
+    StorageFacade world = ServiceAssembly.open(hybrid);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         world.close();
@@ -99,7 +101,7 @@ public final class HybridStorageFactory implements StorageFactory {
         log.warn("closing the shared hybrid storage at shutdown failed", e);
       }
     }, "hybrid-storage-shutdown"));
-    return unclosable(world);
+    return world.sharedView();
   }
 
   /**
@@ -137,26 +139,6 @@ public final class HybridStorageFactory implements StorageFactory {
         .map(settings::get)
         .map(v -> v == null ? "" : v.value())
         .toList();
-  }
-
-  /** {@code storage} with {@code close()} a no-op: the shared world outlives each user's close. */
-  private static Storage unclosable(Storage storage) {
-    InvocationHandler handler = (proxy, method, args) -> {
-      if (method.getName().equals("close") && method.getParameterCount() == 0) {
-        return null;
-      }
-      return invoke(storage, method, args);
-    };
-    return (Storage) Proxy.newProxyInstance(Storage.class.getClassLoader(), new Class<?>[] {Storage.class}, handler);
-  }
-
-  @Nullable
-  private static Object invoke(Object target, Method method, @Nullable Object[] args) throws Throwable {
-    try {
-      return method.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
   }
 
   /** Forgets the shared worlds (they stay open until shutdown); for tests. */

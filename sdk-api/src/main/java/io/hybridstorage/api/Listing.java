@@ -24,8 +24,13 @@ import javax.annotation.Nullable;
  * created ahead of it is. A token is returned only when another entry follows (no empty last
  * page). A malformed token is 400.
  *
- * <p>Glob and delimiter: names are filtered (prefix, offsets, glob) first, then rolled up, so a
- * prefix appears when at least one name under it passes the filters.
+ * <p>Glob and delimiter, as GCS does them: names are filtered by prefix and offsets, then rolled
+ * up at the delimiter, and then the glob is matched against what is left: an object's name, or the
+ * rolled-up prefix itself (objects.list: "filter results to objects and prefixes that match this
+ * glob"). So with delimiter {@code /}, {@code a/*}{@code /} lists the prefixes {@code a/b/} and
+ * {@code a/c/} whatever their objects are called, and {@code a/**.jpg} lists no prefix at all
+ * (none ends in {@code .jpg}), only the matching objects at that level. Without a delimiter the
+ * glob matches every name.
  */
 public final class Listing {
 
@@ -108,16 +113,25 @@ public final class Listing {
       if (request.startOffset() != null && Utf8Order.lessThan(n, request.startOffset())) {
         continue;
       }
-      if (glob != null && !glob.matches(n)) {
+      int cut = delimiter == null ? -1 : n.indexOf(delimiter, prefix.length());
+      String rolledUp = cut < 0 ? null : n.substring(0, cut + delimiter.length());
+      if (glob != null && !glob.matches(rolledUp == null ? n : rolledUp)) {
+        if (rolledUp != null) {
+          // every name under this prefix rolls up to it, and it does not match: skip them all
+          String end = Utf8Order.prefixEnd(rolledUp);
+          if (end == null) {
+            break;
+          }
+          it = source.scan(end);
+          tokenName = null;
+        }
         continue;
       }
-      int cut = delimiter == null ? -1 : n.indexOf(delimiter, prefix.length());
       if (items.size() + prefixes.size() == pageSize) {
         more = true;
         break;
       }
-      if (cut >= 0) {
-        String rolledUp = n.substring(0, cut + delimiter.length());
+      if (rolledUp != null) {
         prefixes.add(rolledUp);
         lastToken = encode(PREFIX, 0, rolledUp);
         String end = Utf8Order.prefixEnd(rolledUp);

@@ -17,7 +17,8 @@ import java.util.Set;
  *
  * <p>Errors: every method reports failures as {@link HybridStorageException} carrying the HTTP
  * code GCS would return (400 bad input, 404 missing bucket, 409 conflict, 412 failed
- * precondition, 416 bad range, 501 unsupported, 503 retryable backend failure) and the
+ * precondition, 304 failed not-match precondition of a read, 416 bad range, 501 unsupported, 503
+ * retryable backend failure) and the
  * operation, bucket, object and {@link #site()}. A missing <em>object</em> is not an error for
  * {@link #head} and {@link #delete}: they return empty / {@code false}, as GCS's {@code get} and
  * {@code delete} do.
@@ -54,14 +55,16 @@ public interface ObjectStore extends AutoCloseable {
 
   /**
    * The object's metadata: the live version, or {@code id.generation()} when non-zero. Empty when
-   * no such object or version exists; 404 when the bucket does not exist; 412 when {@code
-   * conditions} fail against the object found.
+   * no such object or version exists; 404 when the bucket does not exist; 412 when a match
+   * condition of {@code conditions} fails against the object found, else 304 when a not-match one
+   * does, as GCS answers reads ({@link Conditions#checkRead}).
    */
   Optional<ObjectInfo> head(ObjectId id, Conditions conditions);
 
   /**
    * Opens a version for reading. The stream is positioned at {@code request.range()}; the caller
-   * closes it. 404 when the object or bucket is missing, 412 when conditions fail, 416 when the
+   * closes it. 404 when the object or bucket is missing, 412 / 304 when conditions fail (as
+   * for {@link #head}), 416 when the
    * range starts at or past the end of a non-empty object.
    */
   ObjectContent read(ReadRequest request);

@@ -66,7 +66,7 @@ final class ServiceAssembly {
     return kinds;
   }
 
-  static Storage open(HybridStorageOptions options) {
+  static StorageFacade open(HybridStorageOptions options) {
     Map<String, StoreProvider> providers = storeProviders();
     List<String> missing = new ArrayList<>();
     for (SiteConfig site : options.sites().values()) {

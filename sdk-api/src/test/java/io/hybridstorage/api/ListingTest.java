@@ -48,6 +48,27 @@ class ListingTest {
     assertThat(all(ListRequest.of("bk").withPrefix("c/").withDelimiter("/").withPageSize(1))).containsExactly("c/x/", "c/y");
   }
 
+  /**
+   * GCS rolls up at the delimiter, then matches the glob against objects and the prefixes
+   * themselves (objects.list {@code matchGlob}); a prefix that does not match is jumped over
+   * whole, however many names it holds, and never leaves an empty last page behind.
+   */
+  @Test
+  void withADelimiterTheGlobMatchesTheRolledUpPrefixAndSkipsThoseThatDoNot() {
+    names.addAll(List.of("a/1.csv", "a/2.csv", "a/3.csv", "b.csv", "c/x.txt", "d/1.csv", "e.txt"));
+    ListPage<String> page = page(ListRequest.of("bk").withDelimiter("/").withMatchGlob("[ac]/"));
+    assertThat(page.prefixes()).containsExactly("a/", "c/");
+    assertThat(page.items()).isEmpty();
+    assertThat(page.nextPageToken()).isNull();
+    assertThat(scans.get()).as("one scan plus one jump per prefix, matched or not").isEqualTo(4);
+
+    assertThat(all(ListRequest.of("bk").withDelimiter("/").withMatchGlob("*.csv"))).containsExactly("b.csv");
+    assertThat(all(ListRequest.of("bk").withDelimiter("/").withMatchGlob("{a/,*.csv}").withPageSize(1)))
+        .containsExactly("a/", "b.csv");
+    ListPage<String> last = page(ListRequest.of("bk").withDelimiter("/").withMatchGlob("{a/,*.csv}").withPageSize(2));
+    assertThat(last.nextPageToken()).as("only non-matching prefixes follow: no empty last page").isNull();
+  }
+
   @Test
   void offsetsPrefixAndGlobFilterBeforePaging() {
     names.addAll(List.of("a", "b", "c", "d", "e", "x/1.txt", "x/2.bin"));

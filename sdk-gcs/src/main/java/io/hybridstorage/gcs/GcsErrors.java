@@ -12,7 +12,7 @@ import javax.annotation.Nullable;
 
 /**
  * The one place where failures of the GCS client become {@link HybridStorageException}s: the GCS
- * code (400/404/409/412/416/5xx) and reason are kept, and the operation, bucket, object and site
+ * code (304/400/404/409/412/416/5xx) and reason are kept, and the operation, bucket, object and site
  * are added. A {@link StorageException} of code 0 is a transport failure in the client (it reports
  * I/O errors that way) and becomes a retryable 503, except when its cause is an {@link
  * UnsupportedOperationException} (a {@code Storage} that lacks the call), which becomes 501.
@@ -118,6 +118,7 @@ final class GcsErrors {
 
   static String reasonOf(int code) {
     return switch (code) {
+      case 304 -> "notModified";
       case 400 -> "invalid";
       case 401 -> "required";
       case 403 -> "forbidden";

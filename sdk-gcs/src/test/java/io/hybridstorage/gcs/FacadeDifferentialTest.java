@@ -187,6 +187,13 @@ class FacadeDifferentialTest {
       patch.put("c", "3");
       return st.update(BlobInfo.newBuilder(b, "o").setMetadata(patch).setContentType("x/y").build());
     });
+    s.put("update through a stale blob patches the live version", (st, b) -> {
+      Blob first = st.create(BlobInfo.newBuilder(b, "o").build(), bytes("1"));
+      st.create(BlobInfo.newBuilder(b, "o").build(), bytes("2"));
+      Blob updated = st.update(first.toBuilder().setContentType("x/y").build());
+      return describe(updated) + " live=" + st.get(BlobId.of(b, "o")).getContentType() + " same-generation="
+          + updated.getGeneration().equals(st.get(BlobId.of(b, "o")).getGeneration());
+    });
     s.put("update with stale metageneration", (st, b) -> {
       st.create(BlobInfo.newBuilder(b, "o").build(), bytes("x"));
       return st.update(BlobInfo.newBuilder(b, "o").setContentType("x/y").build(),

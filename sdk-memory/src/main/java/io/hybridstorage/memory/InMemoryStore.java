@@ -182,7 +182,7 @@ public final class InMemoryStore implements ObjectStore {
     if (version == null) {
       return Optional.empty();
     }
-    conditions.check(version.info(), "head", id.bucket(), id.name(), site);
+    conditions.checkRead(version.info(), "head", id.bucket(), id.name(), site);
     return Optional.of(version.info());
   }
 
@@ -193,7 +193,7 @@ public final class InMemoryStore implements ObjectStore {
     if (version == null) {
       throw HybridStorageException.objectNotFound("read", id.bucket(), id.name(), site);
     }
-    request.conditions().check(version.info(), "read", id.bucket(), id.name(), site);
+    request.conditions().checkRead(version.info(), "read", id.bucket(), id.name(), site);
     ByteRange range = request.range();
     long size = version.data().length;
     range.check(size, "read", id.bucket(), id.name(), site);
@@ -351,6 +351,19 @@ public final class InMemoryStore implements ObjectStore {
    */
   public boolean lose(String bucket, String name) {
     return bucket("lose", bucket).lose(name);
+  }
+
+  /**
+   * 501: an in-memory store serves no HTTP endpoint, so there is nothing a signed URL could point
+   * to (the embedded world and the testkit's sites have none). The message says where signed URLs
+   * come from instead.
+   */
+  @Override
+  public java.net.URL signUrl(io.hybridstorage.api.SignUrlRequest request) {
+    throw new HybridStorageException(501, "notImplemented", "signUrl", request.bucket(), request.name(), site,
+        "the in-memory backend (site kind memory) serves no HTTP endpoint, so there is no URL to sign; a signed"
+            + " URL needs the bucket's authority to be a gcs site (a GCS V4 URL) or a vast site (a presigned S3"
+            + " URL)", null);
   }
 
   /** Nothing to release; the store stays usable. Idempotent. */

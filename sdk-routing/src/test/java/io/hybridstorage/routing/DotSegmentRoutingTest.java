@@ -17,7 +17,7 @@ import io.hybridstorage.api.ObjectMetadata;
 import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.WritePolicy;
-import io.hybridstorage.testkit.InMemoryStore;
+import io.hybridstorage.memory.InMemoryStore;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobInfo;
+import com.google.cloud.storage.Bucket;
 import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
@@ -58,6 +60,33 @@ class StorageFactorySwapTest {
     first.close();
     Storage second = plainGcsCall();
     assertThat(new String(second.readAllBytes("sales", "a.csv"), StandardCharsets.UTF_8)).isEqualTo("1,2\n");
+  }
+
+  /**
+   * As with the GCS client, whose {@code Blob}s carry the {@code Storage} that returned them
+   * ({@code Blob.getStorage()}), what the swap returns is bound to the instance handed out, not
+   * to an inner one: so {@code blob.getStorage().close()} is that instance's close, which leaves
+   * the shared world open for every other caller.
+   */
+  @Test
+  void blobsAndBucketsAreBoundToTheStorageHandedOutAndClosingThroughThemClosesNothingShared() throws Exception {
+    configure("hybrid.yaml", "sites: [{name: dc1, kind: memory}]\n");
+    Storage storage = plainGcsCall();
+    Bucket bucket = storage.create(BucketInfo.of("sales"));
+    byte[] content = "1,2\n".getBytes(StandardCharsets.UTF_8);
+    Blob blob = storage.create(BlobInfo.newBuilder("sales", "a.csv").build(), content);
+
+    assertThat(bucket.getStorage()).isSameAs(storage);
+    assertThat(blob.getStorage()).isSameAs(storage);
+    assertThat(storage.get("sales", "a.csv").getStorage()).isSameAs(storage);
+    assertThat(storage.list("sales").iterateAll()).allSatisfy(b -> assertThat(b.getStorage()).isSameAs(storage));
+    assertThat(storage.getOptions().getService()).isSameAs(storage);
+
+    blob.getStorage().close();
+    bucket.getStorage().close();
+    assertThat(blob.getContent()).as("the caller's world is still open").isEqualTo(content);
+    assertThat(new String(plainGcsCall().readAllBytes("sales", "a.csv"), StandardCharsets.UTF_8))
+        .as("and every other caller's").isEqualTo("1,2\n");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static io.hybridstorage.facade.World.BUCKET;
 import static io.hybridstorage.facade.World.bytes;
 import static io.hybridstorage.facade.World.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.google.cloud.storage.Blob;
@@ -14,6 +15,8 @@ import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.CopyWriter;
 import com.google.cloud.storage.HttpMethod;
 import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.Storage.BlobGetOption;
+import com.google.cloud.storage.Storage.BlobSourceOption;
 import com.google.cloud.storage.Storage.BlobTargetOption;
 import com.google.cloud.storage.Storage.SignUrlOption;
 import com.google.cloud.storage.StorageBatch;
@@ -109,6 +112,30 @@ class ObjectOperationsTest {
     assertThat(patched.get(0).getCacheControl()).isEqualTo("no-cache");
     assertThat(patched.get(1)).as("a failed update answers null, as the client").isNull();
     assertThat(storage.delete(BlobId.of(BUCKET, "obj2"), BlobId.of(BUCKET, "nope"))).containsExactly(true, false);
+  }
+
+  /**
+   * A batched call with conflicting options fails when it is added, with the client's {@link
+   * IllegalArgumentException} (its {@code StorageBatch.get} resolves the options right there), and
+   * leaves the batch as it was; a call GCS refuses (generation -1) completes its own result with
+   * the 400, and every other result of the batch is completed at {@code submit()}.
+   */
+  @Test
+  void aBatchIsNeverLeftHalfRun() {
+    StorageBatch batch = storage.batch();
+    StorageBatchResult<Blob> before = batch.get(BUCKET, "obj");
+    assertThatThrownBy(() -> batch.get(BlobId.of(BUCKET, "obj"), BlobGetOption.generationMatch(1),
+        BlobGetOption.generationMatch(2))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> batch.delete(BlobId.of(BUCKET, "obj"), BlobSourceOption.generationMatch()))
+        .isInstanceOf(IllegalArgumentException.class);
+    StorageBatchResult<Blob> negative = batch.get(BlobId.of(BUCKET, "obj", -1L));
+    StorageBatchResult<Boolean> after = batch.delete(BUCKET, "obj2");
+    batch.submit();
+
+    assertThat(before.get().getName()).isEqualTo("obj");
+    assertThat(catchThrowableOfType(StorageException.class, negative::get).getCode()).isEqualTo(400);
+    assertThat(after.get()).isTrue();
+    assertThat(storage.get(BUCKET, "obj")).as("the refused delete was never added").isNotNull();
   }
 
   @Test

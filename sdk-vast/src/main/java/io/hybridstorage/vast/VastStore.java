@@ -440,7 +440,7 @@ public final class VastStore implements ObjectStore {
     if (current.isEmpty() || (id.generation() != 0 && id.generation() != current.get().info().generation())) {
       return Optional.empty();
     }
-    conditions.check(current.get().info(), op, id.bucket(), id.name(), site());
+    conditions.checkRead(current.get().info(), op, id.bucket(), id.name(), site());
     return Optional.of(current.get().info());
   }
 
@@ -519,7 +519,7 @@ public final class VastStore implements ObjectStore {
       if (id.generation() != 0 && id.generation() != info.generation()) {
         throw noSuchGeneration(op, id);
       }
-      request.conditions().check(info, op, id.bucket(), id.name(), site());
+      request.conditions().checkRead(info, op, id.bucket(), id.name(), site());
       range.check(size, op, id.bucket(), id.name(), site());
     } catch (HybridStorageException e) {
       in.abort();
@@ -538,7 +538,7 @@ public final class VastStore implements ObjectStore {
     if (id.generation() != 0 && id.generation() != info.generation()) {
       throw noSuchGeneration(op, id);
     }
-    request.conditions().check(info, op, id.bucket(), id.name(), site());
+    request.conditions().checkRead(info, op, id.bucket(), id.name(), site());
     request.range().check(info.size(), op, id.bucket(), id.name(), site());
     if (request.range().count(info.size()) != 0) {
       throw HybridStorageException.rangeNotSatisfiable(op, id.bucket(), id.name(), site(),

@@ -101,10 +101,10 @@ public final class HybridBridge {
 
   /**
    * A {@link Blob} bound to {@code storage}: the caller-settable fields from {@code info}, plus the
-   * fields only a server sets.
+   * fields only a server sets ({@code null}: not returned, as in a partial response).
    */
-  public static Blob blob(Storage storage, BlobInfo.Builder info, String generatedId, long size,
-      long metageneration, @Nullable String etag, @Nullable Integer componentCount,
+  public static Blob blob(Storage storage, BlobInfo.Builder info, @Nullable String generatedId, @Nullable Long size,
+      @Nullable Long metageneration, @Nullable String etag, @Nullable Integer componentCount,
       @Nullable OffsetDateTime createTime, @Nullable OffsetDateTime updateTime,
       @Nullable OffsetDateTime deleteTime) {
     BlobInfo built = info.setGeneratedId(generatedId)
@@ -125,10 +125,13 @@ public final class HybridBridge {
         .asBlob(storage);
   }
 
-  /** A {@link Bucket} bound to {@code storage}, with the fields only a server sets. */
-  public static Bucket bucket(Storage storage, BucketInfo.Builder info, long metageneration,
-      @Nullable OffsetDateTime createTime, @Nullable OffsetDateTime updateTime) {
-    return info.setGeneratedId(info.build().getName())
+  /**
+   * A {@link Bucket} bound to {@code storage}, with the fields only a server sets ({@code null}:
+   * not returned, as in a partial response).
+   */
+  public static Bucket bucket(Storage storage, BucketInfo.Builder info, @Nullable String generatedId,
+      @Nullable Long metageneration, @Nullable OffsetDateTime createTime, @Nullable OffsetDateTime updateTime) {
+    return info.setGeneratedId(generatedId)
         .setMetageneration(metageneration)
         .setCreateTimeOffsetDateTime(createTime)
         .setUpdateTimeOffsetDateTime(updateTime)
@@ -157,7 +160,10 @@ public final class HybridBridge {
    * A {@link StorageBatch} whose {@code get}, {@code update} and {@code delete} calls run on
    * {@code target} at {@link StorageBatch#submit()}, in order, completing each result as the
    * client's batch does (a 404 makes {@code get} succeed with {@code null} and {@code delete}
-   * with {@code false}; other failures complete the result exceptionally).
+   * with {@code false}; other failures complete the result exceptionally). As in the client, a
+   * call's options are resolved when it is added: conflicting ones (e.g. two {@code
+   * generationMatch}) or an extractor without a value throw {@link IllegalArgumentException} right
+   * there, and the batch is left as it was, never half run at {@code submit()}.
    *
    * @param options HTTP options (the client's batch is HTTP only); no request is ever sent
    */
@@ -199,11 +205,13 @@ public final class HybridBridge {
 
     @Override
     public StorageBatchResult<Boolean> delete(BlobId blob, Storage.BlobSourceOption... options) {
+      options(blob, options);
       return defer(storage -> storage.delete(blob, options), true, Boolean.FALSE);
     }
 
     @Override
     public StorageBatchResult<Blob> update(BlobInfo blobInfo, Storage.BlobTargetOption... options) {
+      options(blobInfo, options);
       return defer(storage -> storage.update(blobInfo, options), false, null);
     }
 
@@ -214,6 +222,7 @@ public final class HybridBridge {
 
     @Override
     public StorageBatchResult<Blob> get(BlobId blob, Storage.BlobGetOption... options) {
+      options(blob, options);
       return defer(storage -> storage.get(blob, options), true, null);
     }
 

@@ -50,7 +50,8 @@ final class BucketOps {
 
   /**
    * The bucket, or {@code null} when missing; {@code metagenerationMatch}/{@code NotMatch} fail
-   * with 412 (the SPI's one code for a failed precondition).
+   * with 412 (the SPI's one code for a failed precondition). With {@code fields(...)}, only the
+   * fields asked for are set, as GCS returns only those.
    */
   @Nullable
   Bucket get(String bucket, BucketGetOption... options) {
@@ -69,7 +70,8 @@ final class BucketOps {
           (match != null ? "ifMetagenerationMatch=" + match : "ifMetagenerationNotMatch=" + notMatch)
               + " failed, current=" + metageneration));
     }
-    return values.bucket(found.get());
+    return values.bucket(found.get(),
+        FieldSelection.ofResource(opts.string(com.google.cloud.storage.spi.v1.StorageRpc.Option.FIELDS)));
   }
 
   /**

@@ -5,8 +5,10 @@ import static com.google.cloud.storage.spi.v1.StorageRpc.Option.RETURN_RAW_INPUT
 import com.google.cloud.ReadChannel;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.Storage.BlobSourceOption;
+import com.google.cloud.storage.StorageException;
 import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.ObjectContent;
+import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.ReadRequest;
 import java.io.IOException;
@@ -31,14 +33,20 @@ final class Downloads {
 
   ReadChannel reader(BlobId id, BlobSourceOption... options) {
     OptionValues opts = options("reader", id, options);
-    return new ObjectReadChannel(store, Values.id(id), opts.conditions(), opts.flag(RETURN_RAW_INPUT_STREAM));
+    boolean raw = opts.flag(RETURN_RAW_INPUT_STREAM);
+    try {
+      return new ObjectReadChannel(store, Values.id("reader", id, store.site()), opts.conditions(), raw);
+    } catch (StorageException invalid) {
+      // the client's reader sends nothing until the first read, which fails with GCS's answer
+      return ObjectReadChannel.failing(store, ObjectId.of(id.getBucket(), id.getName()), invalid);
+    }
   }
 
   byte[] readAllBytes(BlobId id, BlobSourceOption... options) {
     OptionValues opts = options("readAllBytes", id, options);
     return Errors.call(() -> {
-      try (ObjectContent content = store.read(new ReadRequest(Values.id(id), io.hybridstorage.api.ByteRange.all(),
-          opts.conditions()))) {
+      try (ObjectContent content = store.read(new ReadRequest(Values.id("readAllBytes", id, store.site()),
+          io.hybridstorage.api.ByteRange.all(), opts.conditions()))) {
         return Transcoding.decode(content.info(), content.stream(), opts.flag(RETURN_RAW_INPUT_STREAM))
             .readAllBytes();
       } catch (IOException e) {
@@ -50,8 +58,8 @@ final class Downloads {
   void downloadTo(BlobId id, OutputStream out, BlobSourceOption... options) {
     OptionValues opts = options("downloadTo", id, options);
     Errors.run(() -> {
-      try (ObjectContent content = store.read(new ReadRequest(Values.id(id), io.hybridstorage.api.ByteRange.all(),
-          opts.conditions()))) {
+      try (ObjectContent content = store.read(new ReadRequest(Values.id("downloadTo", id, store.site()),
+          io.hybridstorage.api.ByteRange.all(), opts.conditions()))) {
         InputStream in = Transcoding.decode(content.info(), content.stream(), opts.flag(RETURN_RAW_INPUT_STREAM));
         in.transferTo(out);
       } catch (IOException e) {

@@ -19,6 +19,7 @@ import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.CopyRequest;
 import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.MetadataPatch;
+import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectMetadata;
 import io.hybridstorage.api.ObjectStore;
@@ -53,6 +54,9 @@ final class ObjectOps {
       StorageRpc.Option.IF_GENERATION_MATCH, StorageRpc.Option.IF_GENERATION_NOT_MATCH,
       StorageRpc.Option.IF_METAGENERATION_MATCH, StorageRpc.Option.IF_METAGENERATION_NOT_MATCH);
 
+  /** The longest life of a V4 signed URL (GCS) and of a SigV4 presigned one (S3): 7 days. */
+  static final Duration MAX_SIGNED_URL_TTL = Duration.ofDays(7);
+
   private final ObjectStore store;
   private final Values values;
 
@@ -61,11 +65,17 @@ final class ObjectOps {
     this.values = values;
   }
 
+  /**
+   * The object, or {@code null} for any 404; with {@code fields(...)}, only the fields asked for
+   * are set, as GCS returns only those.
+   */
   @Nullable
   Blob get(BlobId id, BlobGetOption... options) {
-    Conditions conditions = conditions("get", id, options);
+    OptionValues opts = OptionValues.of(id, options, OptionValues.CONDITIONS, "get", store.site());
+    FieldSelection fields = FieldSelection.ofResource(opts.string(StorageRpc.Option.FIELDS));
     try {
-      return store.head(Values.id(id), conditions).map(values::blob).orElse(null);
+      return store.head(Values.id("get", id, store.site()), opts.conditions()).map(o -> values.blob(o, fields))
+          .orElse(null);
     } catch (HybridStorageException e) {
       if (Errors.isNotFound(e)) {
         return null;
@@ -77,7 +87,7 @@ final class ObjectOps {
   boolean delete(BlobId id, BlobSourceOption... options) {
     Conditions conditions = conditions("delete", id, options);
     try {
-      return store.delete(Values.id(id), conditions);
+      return store.delete(Values.id("delete", id, store.site()), conditions);
     } catch (HybridStorageException e) {
       if (Errors.isNotFound(e)) {
         return false;
@@ -88,7 +98,10 @@ final class ObjectOps {
 
   /**
    * Patches the fields set on {@code info} since it was built (the client sends only those); with
-   * none set, answers like {@code get} (as the client does).
+   * none set, answers like {@code get} (as the client does). Like the client, the patch goes to the
+   * live version whatever generation {@code info} carries (the client's PATCH sends none; pin a
+   * version with {@code BlobTargetOption.generationMatch()}); only the answer-like-get case reads
+   * {@code info}'s generation, as the client's GET does.
    */
   @Nullable
   Blob update(BlobInfo info, BlobTargetOption... options) {
@@ -99,7 +112,7 @@ final class ObjectOps {
     MetadataPatch patch = Values.patch(info, modified);
     if (Values.isEmpty(patch)) {
       try {
-        return store.head(Values.id(info.getBlobId()), conditions).map(values::blob).orElse(null);
+        return store.head(Values.id("update", info.getBlobId(), site), conditions).map(values::blob).orElse(null);
       } catch (HybridStorageException e) {
         if (Errors.isNotFound(e)) {
           return null;
@@ -107,7 +120,8 @@ final class ObjectOps {
         throw Errors.translate(e);
       }
     }
-    return Errors.call(() -> values.blob(store.updateMetadata(Values.id(info.getBlobId()), patch, conditions)));
+    ObjectId target = ObjectId.of(info.getBucket(), info.getName());
+    return Errors.call(() -> values.blob(store.updateMetadata(target, patch, conditions)));
   }
 
   /** The batch forms: one call each, in order; a failure answers {@code null}, as in the client. */
@@ -131,6 +145,7 @@ final class ObjectOps {
     List<ComposeRequest.Source> sources = new ArrayList<>();
     for (Storage.ComposeRequest.SourceBlob source : request.getSourceBlobs()) {
       Long generation = source.getGeneration();
+      Values.checkGeneration("compose", target.getBucket(), source.getName(), generation, store.site());
       sources.add(new ComposeRequest.Source(source.getName(), generation == null ? 0 : generation, null));
     }
     return Errors.call(() -> values.blob(store.compose(new ComposeRequest(target.getBucket(), sources,
@@ -147,7 +162,7 @@ final class ObjectOps {
       checkFields("copy", target);
       metadata = Values.metadata(target, false);
     }
-    CopyRequest copy = new CopyRequest(Values.id(source), sourceConditions, target.getBucket(),
+    CopyRequest copy = new CopyRequest(Values.id("copy", source, store.site()), sourceConditions, target.getBucket(),
         target.getName(), metadata, targetConditions);
     return new FinishedCopyWriter(Errors.call(() -> values.blob(store.copy(copy))));
   }
@@ -166,8 +181,10 @@ final class ObjectOps {
     Conditions targetConditions = targetConditions("moveBlob", BlobInfo.newBuilder(target).build(),
         request.getTargetOptions());
     return Errors.call(() -> {
-      ObjectInfo from = store.head(Values.id(source), sourceConditions).orElseThrow(() ->
+      ObjectInfo from = store.head(Values.id("moveBlob", source, site), Conditions.none()).orElseThrow(() ->
           HybridStorageException.objectNotFound("moveBlob", source.getBucket(), source.getName(), site));
+      // a move changes the source: its preconditions fail with 412, as a write's (not a read's 304)
+      sourceConditions.check(from, "moveBlob", source.getBucket(), source.getName(), site);
       ObjectInfo moved = store.copy(new CopyRequest(from.id(), Conditions.none(), target.getBucket(),
           target.getName(), null, targetConditions));
       try {
@@ -196,7 +213,7 @@ final class ObjectOps {
     }
     Conditions conditions = OptionValues.of(id, options, RESTORE, "restore", site).conditions();
     return Errors.call(() -> {
-      ObjectInfo version = store.head(Values.id(id), Conditions.none())
+      ObjectInfo version = store.head(Values.id("restore", id, site), Conditions.none())
           .filter(v -> !v.isLive())
           .orElseThrow(() -> new HybridStorageException(404, "notFound", "restore", id.getBucket(),
               id.getName(), site, "No noncurrent version " + id.getGeneration() + " of "
@@ -207,12 +224,14 @@ final class ObjectOps {
   }
 
   /**
-   * {@code signUrl} through {@link ObjectStore#signUrl} (a V4 URL; 501 from stores without
-   * signed URLs). The HTTP method, extension headers and the content-type / MD5 headers are
-   * honoured; an extension header that could widen what the URL grants (copy sources, ACLs, the
-   * SDK's own metadata: see {@link SignUrlRequest#checkHeaders}) is refused with 400. Options that
-   * choose how the URL is built (V2 signatures, another signer, host names, URL style, extra query
-   * parameters) are refused with 501, since the store builds it.
+   * {@code signUrl} through {@link ObjectStore#signUrl}: the store of the object's authority signs
+   * (a GCS site: a GCS V4 URL; a VAST site: a presigned S3 URL for its endpoint, same method and
+   * lifetime; the in-memory backend: 501, it has no endpoint). The HTTP method, extension headers
+   * and the content-type / MD5 headers are honoured; an extension header that could widen what the
+   * URL grants (copy sources, ACLs, the SDK's own metadata: see {@link SignUrlRequest#checkHeaders})
+   * is refused with 400; a lifetime over 7 days is the client's {@link IllegalArgumentException}
+   * for V4; options that choose how the URL is built (V2 signatures, another signer, host names,
+   * URL style, extra query parameters) are refused with 501, since the store builds it.
    */
   URL signUrl(BlobInfo info, long duration, TimeUnit unit, SignUrlOption... options) {
     String site = store.site();
@@ -252,8 +271,12 @@ final class ObjectOps {
               "sign option " + option.getKey() + " is not supported: the store builds the URL");
       }
     }
-    SignUrlRequest request = new SignUrlRequest(info.getBucket(), info.getName(), method,
-        Duration.ofMillis(unit.toMillis(duration)), headers);
+    Duration ttl = Duration.ofMillis(unit.toMillis(duration));
+    if (ttl.compareTo(MAX_SIGNED_URL_TTL) > 0) {
+      // the client's own check of a V4 signature (SignatureInfo), which every URL here has
+      throw new IllegalArgumentException("Expiration can't be longer than 7 days to use V4 signing");
+    }
+    SignUrlRequest request = new SignUrlRequest(info.getBucket(), info.getName(), method, ttl, headers);
     return Errors.call(() -> {
       request.checkHeaders(site); // before any store: a copy-source or ACL header would widen the URL
       return store.signUrl(request);

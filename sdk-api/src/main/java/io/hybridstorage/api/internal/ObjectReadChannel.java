@@ -2,6 +2,7 @@ package io.hybridstorage.api.internal;
 
 import com.google.cloud.ReadChannel;
 import com.google.cloud.RestorableState;
+import com.google.cloud.storage.StorageException;
 import io.hybridstorage.api.ByteRange;
 import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.HybridStorageException;
@@ -46,13 +47,29 @@ final class ObjectReadChannel implements ReadChannel {
   @Nullable private ObjectContent content;
   @Nullable private InputStream stream;
   private boolean exhausted;
+  /** A call GCS would refuse (e.g. a negative generation): the first read fails with it. */
+  @Nullable private final StorageException refused;
 
   ObjectReadChannel(ObjectStore store, ObjectId id, Conditions conditions, boolean raw) {
+    this(store, id, conditions, raw, null);
+  }
+
+  private ObjectReadChannel(ObjectStore store, ObjectId id, Conditions conditions, boolean raw,
+      @Nullable StorageException refused) {
     this.store = store;
     this.requested = id;
     this.conditions = conditions;
     this.raw = raw;
     this.generation = id.generation();
+    this.refused = refused;
+  }
+
+  /**
+   * A channel whose first {@link #read} fails with {@code refused} (as an {@link IOException}
+   * caused by it), as the client's reader reports what GCS answered to the request it sends then.
+   */
+  static ObjectReadChannel failing(ObjectStore store, ObjectId id, StorageException refused) {
+    return new ObjectReadChannel(store, id, Conditions.none(), false, refused);
   }
 
   @Override
@@ -105,6 +122,9 @@ final class ObjectReadChannel implements ReadChannel {
     }
     if (stream != null) {
       return stream;
+    }
+    if (refused != null) {
+      throw new IOException(refused);
     }
     ByteRange range;
     if (position < 0) {
@@ -185,7 +205,7 @@ final class ObjectReadChannel implements ReadChannel {
     int chunk = chunkSize;
     return () -> {
       ObjectReadChannel copy = new ObjectReadChannel(store,
-          ObjectId.of(requested.bucket(), requested.name(), pinned), conditions, raw);
+          ObjectId.of(requested.bucket(), requested.name(), pinned), conditions, raw, refused);
       copy.position = at;
       copy.limit = end;
       copy.chunkSize = chunk;

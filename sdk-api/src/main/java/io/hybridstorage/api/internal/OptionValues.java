@@ -43,13 +43,14 @@ import javax.annotation.Nullable;
  * The values of a call's GCS options (read through the bridge) and the policy on which the facade
  * honours, which it accepts as having no effect on data, and which it refuses with 501.
  *
- * <p>Accepted without effect: {@code userProject} (billing), {@code fields} (the facade returns
- * every field, a superset of any selection), {@code projection}, {@code extraHeaders}, {@code
- * disableGzipContent} (transport compression), {@code expectedObjectSize} (a sizing hint), {@code
- * returnPartialSuccess} (no bucket is ever unreachable), {@code detectContentType} (applied to the
- * object by the client's own mapper), and boolean options set to their default {@code false}
- * ({@code softDeleted}, {@code includeFolders}, {@code enableObjectRetention}, {@code
- * overrideUnlockedRetention}).
+ * <p>{@code fields} is honoured on gets and lists (only the fields selected are set, the others
+ * {@code null}, as GCS's partial response; see {@link FieldSelection}) and accepted without effect
+ * elsewhere. Accepted without effect: {@code userProject} (billing), {@code projection}, {@code
+ * extraHeaders}, {@code disableGzipContent} (transport compression), {@code expectedObjectSize} (a
+ * sizing hint), {@code returnPartialSuccess} (no bucket is ever unreachable), {@code
+ * detectContentType} (applied to the object by the client's own mapper), and boolean options set
+ * to their default {@code false} ({@code softDeleted}, {@code includeFolders}, {@code
+ * enableObjectRetention}, {@code overrideUnlockedRetention}).
  *
  * <p>Refused with 501: {@code predefinedAcl} and {@code predefinedDefaultObjectAcl} — access is
  * governed by each site's own policy (GCS IAM, VAST identity policies), and ignoring a requested

@@ -79,20 +79,28 @@ public final class StorageFacade implements Storage {
   private final ObjectOps objects;
   private final BucketOps buckets;
   private final Pages listing;
+  private final boolean closesStore;
 
   private StorageFacade(ObjectStore store, Function<String, Optional<Storage>> nativeForBucket,
       Function<String, Optional<Storage>> nativeForProjectCall, Collection<String> signedUrlEndpoints,
       String projectId) {
-    this.store = requireNonNull(store, "store");
+    this(requireNonNull(store, "store"), new ControlPlane(requireNonNull(nativeForBucket, "nativeForBucket"),
+        requireNonNull(nativeForProjectCall, "nativeForProjectCall"), store.site()),
+        new SignedUrlUploads(signedUrlEndpoints, projectId), projectId, true);
+  }
+
+  private StorageFacade(ObjectStore store, ControlPlane control, SignedUrlUploads signedUploads, String projectId,
+      boolean closesStore) {
+    this.store = store;
+    this.control = control;
+    this.signedUploads = signedUploads;
+    this.closesStore = closesStore;
     this.options = StorageOptions.http()
         .setProjectId(requireNonNull(projectId, "projectId"))
         .setCredentials(NoCredentials.getInstance())
         .setServiceFactory(ignored -> this)
         .build();
     Values values = new Values(this);
-    this.control = new ControlPlane(requireNonNull(nativeForBucket, "nativeForBucket"),
-        requireNonNull(nativeForProjectCall, "nativeForProjectCall"), store.site());
-    this.signedUploads = new SignedUrlUploads(signedUrlEndpoints, projectId);
     this.uploads = new Uploads(store, values);
     this.downloads = new Downloads(store);
     this.objects = new ObjectOps(store, values);
@@ -126,15 +134,32 @@ public final class StorageFacade implements Storage {
     return new StorageFacade(store, nativeForBucket, nativeForProjectCall, signedUrlEndpoints, projectId);
   }
 
+  /**
+   * Another facade over the same store and control plane whose {@link #close()} leaves the store
+   * open: what the zero-code swap hands out for the process-wide world, which many callers share
+   * (like one GCS) and a shutdown hook closes. Its {@code Blob}s and {@code Bucket}s are bound to
+   * it, so {@code blob.getStorage()} is the instance the caller holds, and closing that closes
+   * nothing shared.
+   */
+  public StorageFacade sharedView() {
+    return new StorageFacade(store, control, signedUploads, options.getProjectId(), false);
+  }
+
   /** Options whose {@code getService()} is this facade (what bound blobs and buckets carry). */
   @Override
   public StorageOptions getOptions() {
     return options;
   }
 
-  /** Closes the store (and so, for a routing store, its sites) and the signed-URL upload client. */
+  /**
+   * Closes the store (and so, for a routing store, its sites) and the signed-URL upload client; a
+   * {@link #sharedView()} closes nothing.
+   */
   @Override
   public void close() {
+    if (!closesStore) {
+      return;
+    }
     try {
       store.close();
     } finally {

@@ -54,31 +54,72 @@ final class Values {
   // ------------------------------------------------------------------------------ objects
 
   Blob blob(ObjectInfo o) {
+    return blob(o, FieldSelection.ALL);
+  }
+
+  /**
+   * The object as a bound {@code Blob} with only the fields {@code fields} selects set (bucket and
+   * name always): what the client builds from GCS's partial response, the others {@code null}.
+   */
+  Blob blob(ObjectInfo o, FieldSelection fields) {
     ObjectMetadata m = o.metadata();
     BlobInfo.Builder b = BlobInfo.newBuilder(BlobId.of(o.bucket(), o.name(),
-            o.generation() == 0 ? null : o.generation()))
-        .setContentType(m.contentType())
-        .setContentEncoding(m.contentEncoding())
-        .setContentDisposition(m.contentDisposition())
-        .setContentLanguage(m.contentLanguage())
-        .setCacheControl(m.cacheControl())
-        .setCrc32c(o.crc32c())
-        .setMd5(o.md5());
-    if (!m.custom().isEmpty()) {
+        o.generation() == 0 || !fields.has("generation") ? null : o.generation()));
+    if (fields.has("contentType")) {
+      b.setContentType(m.contentType());
+    }
+    if (fields.has("contentEncoding")) {
+      b.setContentEncoding(m.contentEncoding());
+    }
+    if (fields.has("contentDisposition")) {
+      b.setContentDisposition(m.contentDisposition());
+    }
+    if (fields.has("contentLanguage")) {
+      b.setContentLanguage(m.contentLanguage());
+    }
+    if (fields.has("cacheControl")) {
+      b.setCacheControl(m.cacheControl());
+    }
+    if (fields.has("crc32c")) {
+      b.setCrc32c(o.crc32c());
+    }
+    if (fields.has("md5Hash")) {
+      b.setMd5(o.md5());
+    }
+    if (fields.has("metadata") && !m.custom().isEmpty()) {
       b.setMetadata(new LinkedHashMap<>(m.custom()));
     }
-    return HybridBridge.blob(storage, b, o.bucket() + "/" + o.name() + "/" + o.generation(), o.size(),
-        o.metageneration(), o.etag(), o.componentCount() == 0 ? null : o.componentCount(),
-        time(o.createTime()), time(o.updateTime()), time(o.deleteTime()));
+    return HybridBridge.blob(storage, b,
+        fields.has("id") ? o.bucket() + "/" + o.name() + "/" + o.generation() : null,
+        fields.has("size") ? o.size() : null,
+        fields.has("metageneration") ? o.metageneration() : null,
+        fields.has("etag") ? o.etag() : null,
+        fields.has("componentCount") && o.componentCount() != 0 ? o.componentCount() : null,
+        fields.has("timeCreated") ? time(o.createTime()) : null,
+        fields.has("updated") ? time(o.updateTime()) : null,
+        fields.has("timeDeleted") ? time(o.deleteTime()) : null);
   }
 
   Blob directory(String bucket, String prefix) {
     return HybridBridge.directory(storage, bucket, prefix);
   }
 
-  static ObjectId id(BlobId id) {
+  /**
+   * The SPI's id of {@code id}; 400 naming {@code method} for a negative generation, as GCS refuses
+   * it (the client sends it on, GCS answers 400).
+   */
+  static ObjectId id(String method, BlobId id, String site) {
     Long generation = id.getGeneration();
+    checkGeneration(method, id.getBucket(), id.getName(), generation, site);
     return ObjectId.of(id.getBucket(), id.getName(), generation == null ? 0 : generation);
+  }
+
+  /** 400 for a negative generation ({@code null}: the live version). */
+  static void checkGeneration(String method, String bucket, String name, @Nullable Long generation, String site) {
+    if (generation != null && generation < 0) {
+      throw Errors.invalid(method, bucket, name, site, "Invalid generation " + generation
+          + ": a generation is a positive number (or absent, for the live version)");
+    }
   }
 
   /** The metadata a write creates: the writable fields of {@code info}; unset content type = GCS's. */
@@ -139,15 +180,28 @@ final class Values {
   // ------------------------------------------------------------------------------ buckets
 
   Bucket bucket(BucketInfo info) {
-    com.google.cloud.storage.BucketInfo.Builder b = com.google.cloud.storage.BucketInfo.newBuilder(info.name())
-        .setVersioningEnabled(info.versioningEnabled())
-        .setLocation(info.location())
-        .setStorageClass(info.storageClass() == null ? null : StorageClass.valueOf(info.storageClass()));
-    if (!info.labels().isEmpty()) {
+    return bucket(info, FieldSelection.ALL);
+  }
+
+  /** The bucket as a bound {@code Bucket} with only the fields {@code fields} selects set (name always). */
+  Bucket bucket(BucketInfo info, FieldSelection fields) {
+    com.google.cloud.storage.BucketInfo.Builder b = com.google.cloud.storage.BucketInfo.newBuilder(info.name());
+    if (fields.has("versioning")) {
+      b.setVersioningEnabled(info.versioningEnabled());
+    }
+    if (fields.has("location")) {
+      b.setLocation(info.location());
+    }
+    if (fields.has("storageClass") && info.storageClass() != null) {
+      b.setStorageClass(StorageClass.valueOf(info.storageClass()));
+    }
+    if (fields.has("labels") && !info.labels().isEmpty()) {
       b.setLabels(new LinkedHashMap<>(info.labels()));
     }
-    return HybridBridge.bucket(storage, b, info.metageneration(), time(info.createTime()),
-        time(info.updateTime()));
+    return HybridBridge.bucket(storage, b, fields.has("id") ? info.name() : null,
+        fields.has("metageneration") ? info.metageneration() : null,
+        fields.has("timeCreated") ? time(info.createTime()) : null,
+        fields.has("updated") ? time(info.updateTime()) : null);
   }
 
   /** The first bucket field set that {@code create} cannot honour, or null. */

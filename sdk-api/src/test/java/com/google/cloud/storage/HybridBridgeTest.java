@@ -81,11 +81,11 @@ class HybridBridgeTest {
         .containsEntry(StorageRpc.Option.IF_GENERATION_NOT_MATCH, 42L);
     assertThat(HybridBridge.options(id, BlobSourceOption.shouldReturnRawInputStream(true)))
         .containsEntry(StorageRpc.Option.RETURN_RAW_INPUT_STREAM, true);
-    BlobInfo info = HybridBridge.blob(stub(), BlobInfo.newBuilder(BlobId.of("b", "o", 9L)), "b/o/9", 1, 4, "e",
+    BlobInfo info = HybridBridge.blob(stub(), BlobInfo.newBuilder(BlobId.of("b", "o", 9L)), "b/o/9", 1L, 4L, "e",
         null, null, null, null);
     assertThat(HybridBridge.options(info, BlobTargetOption.metagenerationMatch()))
         .containsEntry(StorageRpc.Option.IF_METAGENERATION_MATCH, 4L);
-    BucketInfo bucket = HybridBridge.bucket(stub(), BucketInfo.newBuilder("bk"), 6, null, null);
+    BucketInfo bucket = HybridBridge.bucket(stub(), BucketInfo.newBuilder("bk"), "bk", 6L, null, null);
     assertThat(HybridBridge.options(bucket, Storage.BucketTargetOption.metagenerationMatch()))
         .containsEntry(StorageRpc.Option.IF_METAGENERATION_MATCH, 6L);
     assertThatThrownBy(() -> HybridBridge.options(BlobId.of("b", "o"), BlobSourceOption.generationMatch()))
@@ -150,7 +150,7 @@ class HybridBridgeTest {
     Storage storage = stub();
     OffsetDateTime t = OffsetDateTime.of(2026, 1, 2, 3, 4, 5, 0, ZoneOffset.UTC);
     Blob blob = HybridBridge.blob(storage, BlobInfo.newBuilder(BlobId.of("b", "o", 11L)).setContentType("x/y"),
-        "b/o/11", 5, 2, "etag", 3, t, t.plusSeconds(1), null);
+        "b/o/11", 5L, 2L, "etag", 3, t, t.plusSeconds(1), null);
     assertThat(blob.getStorage()).isSameAs(storage);
     assertThat(blob.getGeneration()).isEqualTo(11L);
     assertThat(blob.getGeneratedId()).isEqualTo("b/o/11");
@@ -168,12 +168,21 @@ class HybridBridgeTest {
     assertThat(dir.getName()).isEqualTo("a/");
     assertThat(dir.getStorage()).isSameAs(storage);
 
-    Bucket bucket = HybridBridge.bucket(storage, BucketInfo.newBuilder("bk").setVersioningEnabled(true), 4, t, t);
+    Bucket bucket = HybridBridge.bucket(storage, BucketInfo.newBuilder("bk").setVersioningEnabled(true), "bk", 4L, t, t);
     assertThat(bucket.getStorage()).isSameAs(storage);
     assertThat(bucket.getMetageneration()).isEqualTo(4L);
     assertThat(bucket.getGeneratedId()).isEqualTo("bk");
     assertThat(bucket.getCreateTimeOffsetDateTime()).isEqualTo(t);
     assertThat(bucket.versioningEnabled()).isTrue();
+
+    Blob partial = HybridBridge.blob(storage, BlobInfo.newBuilder(BlobId.of("b", "o")), null, null, null, null,
+        null, null, null, null);
+    assertThat(partial.getSize()).as("a partial response's missing fields stay null").isNull();
+    assertThat(partial.getMetageneration()).isNull();
+    assertThat(partial.getGeneratedId()).isNull();
+    Bucket partialBucket = HybridBridge.bucket(storage, BucketInfo.newBuilder("bk"), null, null, null, null);
+    assertThat(partialBucket.getMetageneration()).isNull();
+    assertThat(partialBucket.getGeneratedId()).isNull();
 
     Storage other = stub();
     assertThat(HybridBridge.bind(other, bucket).getStorage()).isSameAs(other);
@@ -183,7 +192,7 @@ class HybridBridgeTest {
 
   @Test
   void copyWritersCanBeExtended() {
-    Blob blob = HybridBridge.blob(stub(), BlobInfo.newBuilder("b", "o"), "b/o/1", 3, 1, null, null, null, null, null);
+    Blob blob = HybridBridge.blob(stub(), BlobInfo.newBuilder("b", "o"), "b/o/1", 3L, 1L, null, null, null, null, null);
     CopyWriter writer = new HybridBridge.AbstractCopyWriter() {
       @Override
       public Blob getResult() {
@@ -233,7 +242,7 @@ class HybridBridgeTest {
           return name.equals("delete") ? (Object) Boolean.TRUE : found.get();
       }
     });
-    found.set(HybridBridge.blob(target, BlobInfo.newBuilder("b", "o"), "b/o/1", 1, 1, null, null, null, null, null));
+    found.set(HybridBridge.blob(target, BlobInfo.newBuilder("b", "o"), "b/o/1", 1L, 1L, null, null, null, null, null));
     StorageBatch batch = HybridBridge.batch(OPTIONS, target);
     StorageBatchResult<Boolean> deleted = batch.delete("b", "o");
     StorageBatchResult<Boolean> deletedMissing = batch.delete(BlobId.of("b", "missing"));

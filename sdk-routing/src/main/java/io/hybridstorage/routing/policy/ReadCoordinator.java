@@ -198,7 +198,7 @@ public final class ReadCoordinator {
           return info;
         }
       } catch (HybridStorageException e) {
-        if (e.code() == 412 && isPrimary(p, s)) {
+        if (isVerdict(e) && isPrimary(p, s)) {
           throw e;
         }
         lastFailure = e;
@@ -212,6 +212,15 @@ public final class ReadCoordinator {
       }
       throw e;
     }
+  }
+
+  /**
+   * A failed precondition of a read: 412 (a match condition) or 304 (a not-match one, as GCS
+   * answers reads). The site that found the version has decided; another site's copy must not
+   * answer instead.
+   */
+  private static boolean isVerdict(HybridStorageException e) {
+    return e.code() == 412 || e.code() == 304;
   }
 
   /** SESSION with preconditions on an object this router changed: only the primary decides. */
@@ -229,7 +238,7 @@ public final class ReadCoordinator {
           return info;
         }
       } catch (HybridStorageException e) {
-        if (e.code() == 412) {
+        if (isVerdict(e)) {
           throw e;
         }
         failure = e;
@@ -344,7 +353,7 @@ public final class ReadCoordinator {
         stale = true;
         closeQuietly(content);
       } catch (HybridStorageException e) {
-        if (e.code() == 412 || e.code() == 416 || e.code() == 400) {
+        if (isVerdict(e) || e.code() == 416 || e.code() == 400) {
           throw e; // an answer about the request, not about this site
         }
         if (first == null || e.code() != 404 || (first instanceof HybridStorageException h && h.code() == 404)) {

@@ -149,7 +149,7 @@ final class ApiHandler implements HttpHandler {
         BucketInfo created = store.createBucket(new BucketSpec(name == null ? "" : name,
             Boolean.TRUE.equals(versioning), JsonApi.string(body, "location"), JsonApi.string(body, "storageClass"),
             labels));
-        call.json(200, JsonApi.write(JsonApi.bucket(created)));
+        ok(call, JsonApi.bucket(created));
       }
       case "GET" -> {
         Long max = call.longParam("maxResults");
@@ -157,8 +157,7 @@ final class ApiHandler implements HttpHandler {
             max == null ? 0 : max.intValue(), call.param("pageToken")));
         List<com.google.api.services.storage.model.Bucket> items = new ArrayList<>();
         page.items().forEach(b -> items.add(JsonApi.bucket(b)));
-        call.json(200, JsonApi.write(new Buckets().setKind("storage#buckets").setItems(items)
-            .setNextPageToken(page.nextPageToken())));
+        ok(call, new Buckets().setKind("storage#buckets").setItems(items).setNextPageToken(page.nextPageToken()));
       }
       default -> call.error(405, "methodNotAllowed", call.method + " on /b");
     }
@@ -169,12 +168,12 @@ final class ApiHandler implements HttpHandler {
       case "GET" -> {
         BucketInfo info = store.getBucket(bucket).orElseThrow(
             () -> HybridStorageException.bucketNotFound("getBucket", bucket, store.site()));
-        call.json(200, JsonApi.write(JsonApi.bucket(info)));
+        ok(call, JsonApi.bucket(info));
       }
       case "PATCH", "PUT" -> {
         JsonObject body = JsonApi.parse(call.body());
         BucketInfo info = store.updateBucket(bucket, new BucketPatch(JsonApi.versioning(body), JsonApi.labels(body)));
-        call.json(200, JsonApi.write(JsonApi.bucket(info)));
+        ok(call, JsonApi.bucket(info));
       }
       case "DELETE" -> {
         if (!store.deleteBucket(bucket)) {
@@ -205,7 +204,7 @@ final class ApiHandler implements HttpHandler {
     if (!page.prefixes().isEmpty()) {
       body.setPrefixes(page.prefixes());
     }
-    call.json(200, JsonApi.write(body));
+    ok(call, body);
   }
 
   // ------------------------------------------------------------------ one object
@@ -225,13 +224,13 @@ final class ApiHandler implements HttpHandler {
         } else {
           ObjectInfo info = store.head(id, conditions).orElseThrow(
               () -> HybridStorageException.objectNotFound("get", id.bucket(), id.name(), store.site()));
-          call.json(200, JsonApi.write(JsonApi.object(info, endpoint)));
+          ok(call, JsonApi.object(info, endpoint));
         }
       }
       case "PATCH", "PUT" -> {
         JsonObject body = JsonApi.parse(call.body());
         ObjectInfo info = store.updateMetadata(id, JsonApi.patch(body), conditions);
-        call.json(200, JsonApi.write(JsonApi.object(info, endpoint)));
+        ok(call, JsonApi.object(info, endpoint));
       }
       case "DELETE" -> {
         if (!store.delete(id, conditions)) {
@@ -327,7 +326,7 @@ final class ApiHandler implements HttpHandler {
     }
     ObjectInfo info = store.compose(new ComposeRequest(bucket, sources, target, JsonApi.metadata(destination),
         call.conditions("if")));
-    call.json(200, JsonApi.write(JsonApi.object(info, endpoint)));
+    ok(call, JsonApi.object(info, endpoint));
   }
 
   /** {@code rewriteTo} (done in one call) and the older {@code copyTo}. */
@@ -339,7 +338,7 @@ final class ApiHandler implements HttpHandler {
         JsonApi.hasMetadata(body) ? JsonApi.metadata(body) : null, call.conditions("if")));
     StorageObject resource = JsonApi.object(info, endpoint);
     if (!rewriteResponse) {
-      call.json(200, JsonApi.write(resource));
+      ok(call, resource);
       return;
     }
     com.google.api.services.storage.model.RewriteResponse response =
@@ -349,6 +348,11 @@ final class ApiHandler implements HttpHandler {
             .setObjectSize(info.size())
             .setTotalBytesRewritten(info.size())
             .setResource(resource);
-    call.json(200, JsonApi.write(response));
+    ok(call, response);
+  }
+
+  /** 200 with {@code model}, cut down to the call's {@code fields} selection (GCS's partial response). */
+  private static void ok(Call call, Object model) throws IOException {
+    call.json(200, JsonApi.write(model, call.param("fields")));
   }
 }

@@ -154,7 +154,12 @@ final class Call {
     bytes(code, new byte[0]);
   }
 
+  /** A JSON API error body; a 304 (a read's failed not-match precondition) has no body, as in HTTP. */
   void error(int code, String reason, String message) throws IOException {
+    if (code == 304) {
+      empty(304);
+      return;
+    }
     json(code, JsonApi.error(code, reason, message));
   }
 

@@ -46,6 +46,100 @@ final class JsonApi {
     }
   }
 
+  /**
+   * {@code model} as JSON, cut down to {@code fields} when given: GCS's partial response (the
+   * standard {@code fields} query parameter, https://cloud.google.com/storage/docs/json_api#partial-response):
+   * a comma-separated list of field paths, {@code a/b} selecting {@code b} within {@code a} and
+   * {@code a(b,c)} several within it; within an array the selection applies to each element.
+   * The client sends e.g. {@code bucket,name,size} and {@code nextPageToken,prefixes,items/name}.
+   */
+  static String write(Object model, @Nullable String fields) {
+    String json = write(model);
+    if (fields == null || fields.isBlank()) {
+      return json;
+    }
+    return select(JsonParser.parseString(json), selection(fields)).toString();
+  }
+
+  /** The parsed {@code fields}: each selected name, and what is selected within it (null: all of it). */
+  static Map<String, Object> selection(String fields) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    int[] at = {0};
+    parseList(fields, at, out);
+    if (at[0] != fields.length()) {
+      throw new IllegalArgumentException("Invalid field selection " + fields);
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void parseList(String s, int[] at, Map<String, Object> into) {
+    while (true) {
+      Map<String, Object> level = into;
+      String name = name(s, at);
+      while (at[0] < s.length() && s.charAt(at[0]) == '/') {
+        at[0]++;
+        if (level.containsKey(name) && level.get(name) == null) {
+          level = new LinkedHashMap<>(); // all of name is selected already: parse the rest, keep nothing
+        } else {
+          level = (Map<String, Object>) level.computeIfAbsent(name, k -> new LinkedHashMap<String, Object>());
+        }
+        name = name(s, at);
+      }
+      if (at[0] < s.length() && s.charAt(at[0]) == '(') {
+        at[0]++;
+        Map<String, Object> sub = level.get(name) instanceof Map<?, ?> m ? (Map<String, Object>) m
+            : new LinkedHashMap<>();
+        parseList(s, at, sub);
+        if (at[0] >= s.length() || s.charAt(at[0]) != ')') {
+          throw new IllegalArgumentException("Invalid field selection " + s);
+        }
+        at[0]++;
+        if (!level.containsKey(name) || level.get(name) != null) {
+          level.put(name, sub); // a selection within name, unless all of it is selected already
+        }
+      } else {
+        level.put(name, null);
+      }
+      if (at[0] < s.length() && s.charAt(at[0]) == ',') {
+        at[0]++;
+        continue;
+      }
+      return;
+    }
+  }
+
+  private static String name(String s, int[] at) {
+    int start = at[0];
+    while (at[0] < s.length() && "/(),".indexOf(s.charAt(at[0])) < 0) {
+      at[0]++;
+    }
+    if (at[0] == start) {
+      throw new IllegalArgumentException("Invalid field selection " + s);
+    }
+    return s.substring(start, at[0]).trim();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static JsonElement select(JsonElement e, Map<String, Object> selection) {
+    if (e.isJsonArray()) {
+      JsonArray out = new JsonArray();
+      e.getAsJsonArray().forEach(item -> out.add(select(item, selection)));
+      return out;
+    }
+    if (!e.isJsonObject()) {
+      return e;
+    }
+    JsonObject out = new JsonObject();
+    for (Map.Entry<String, JsonElement> field : e.getAsJsonObject().entrySet()) {
+      if (selection.containsKey(field.getKey())) {
+        Object sub = selection.get(field.getKey());
+        out.add(field.getKey(), sub == null ? field.getValue() : select(field.getValue(), (Map<String, Object>) sub));
+      }
+    }
+    return out;
+  }
+
   static JsonObject parse(byte[] body) {
     if (body.length == 0) {
       return new JsonObject();

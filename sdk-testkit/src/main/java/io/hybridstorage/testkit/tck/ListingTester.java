@@ -129,6 +129,40 @@ public interface ListingTester extends StoreTester {
         .containsExactly("doc/d.png", "img/a.png");
   }
 
+  /**
+   * With a delimiter, GCS rolls names up first and matches the glob against objects <em>and</em>
+   * against the rolled-up prefixes themselves (objects.list, {@code matchGlob}: "filter results to
+   * objects and prefixes that match this glob"; its "list prefixes only" example is {@code
+   * path/**}{@code /} with delimiter {@code /}). Probed on GCS with this very fixture
+   * (fsouza/fake-gcs-server#2328): {@code img/*}{@code /} lists the three prefixes, the empty-dir
+   * one included though none of its objects matches; {@code img/**.jpg} lists no prefix, though
+   * objects under two of them match.
+   */
+  @Test
+  default void matchGlobWithADelimiterMatchesObjectsAndTheRolledUpPrefixes() {
+    String bucket = bucketWith("img/brand.jpg", "img/empty-dir/readme.txt", "img/hi-res/deep/party-09.jpg",
+        "img/hi-res/party-01.jpg", "img/hi-res/party-02.jpg", "img/low-res/party-01.jpg");
+    ListRequest directories = ListRequest.of(bucket).withPrefix("img/").withDelimiter("/");
+
+    List<ListPage<ObjectInfo>> dirs = Tck.pages(store(), directories.withMatchGlob("img/*/"));
+    assertThat(dirs).flatExtracting(ListPage::prefixes)
+        .containsExactly("img/empty-dir/", "img/hi-res/", "img/low-res/");
+    assertThat(dirs).flatExtracting(ListPage::items).isEmpty();
+    List<ListPage<ObjectInfo>> paged = Tck.pages(store(), directories.withMatchGlob("img/*/").withPageSize(1));
+    assertThat(paged).as("one prefix a page").flatExtracting(ListPage::prefixes)
+        .containsExactly("img/empty-dir/", "img/hi-res/", "img/low-res/");
+
+    List<ListPage<ObjectInfo>> jpgs = Tck.pages(store(), directories.withMatchGlob("img/**.jpg"));
+    assertThat(jpgs).flatExtracting(ListPage::items).extracting(ObjectInfo::name).containsExactly("img/brand.jpg");
+    assertThat(jpgs).flatExtracting(ListPage::prefixes).as("no prefix string ends in .jpg").isEmpty();
+
+    List<ListPage<ObjectInfo>> hiRes = Tck.pages(store(), directories.withMatchGlob("img/h*/"));
+    assertThat(hiRes).flatExtracting(ListPage::prefixes).containsExactly("img/hi-res/");
+    assertThat(names(store(), ListRequest.of(bucket).withMatchGlob("img/**.jpg"))).as("without a delimiter")
+        .containsExactly("img/brand.jpg", "img/hi-res/deep/party-09.jpg", "img/hi-res/party-01.jpg",
+            "img/hi-res/party-02.jpg", "img/low-res/party-01.jpg");
+  }
+
   @Test
   default void invalidMatchGlobIs400() {
     String bucket = bucketWith("a");

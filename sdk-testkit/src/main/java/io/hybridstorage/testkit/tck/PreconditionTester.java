@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * GCS preconditions on write, delete, head, read and metadata updates: 412 with a message naming
- * the condition and the current value, and no change; caller-assigned generations.
+ * the condition and the current value, and no change (304 for a read's failed not-match condition,
+ * as GCS answers it); caller-assigned generations.
  */
 public interface PreconditionTester extends StoreTester {
 
@@ -112,6 +113,37 @@ public interface PreconditionTester extends StoreTester {
     assertThat(store().head(id, Conditions.generationMatch(info.generation()))).isPresent();
     assertThat(Tck.readBytes(store(), new ReadRequest(id, io.hybridstorage.api.ByteRange.all(),
         Conditions.none().withMetagenerationMatch(1L)))).isEqualTo(bytes("1"));
+  }
+
+  /**
+   * GCS answers a read (metadata or media) whose {@code ifGenerationNotMatch} or {@code
+   * ifMetagenerationNotMatch} fails with 304 Not Modified, not 412: the GCS client's own
+   * integration test {@code ITBlobReadChannelTest.optionsWork} expects 304 over the JSON API. A
+   * failing match condition still wins with 412, as HTTP decides If-Match before If-None-Match.
+   */
+  @Test
+  default void headAndReadWithFailingNotMatchConditionsAre304() {
+    String bucket = newBucket();
+    ObjectInfo info = put(store(), bucket, "o", "1");
+    ObjectId id = ObjectId.of(bucket, "o");
+    Conditions sameGeneration = Conditions.none().withGenerationNotMatch(info.generation());
+    Conditions sameMetageneration = Conditions.none().withMetagenerationNotMatch(info.metageneration());
+    HybridStorageException head = expect(304, () -> store().head(id, sameGeneration));
+    assertNames(head, store(), bucket, "o");
+    assertThat(head.isRetryable()).isFalse();
+    assertNames(expect(304, () -> store().read(new ReadRequest(id, io.hybridstorage.api.ByteRange.all(),
+        sameGeneration))), store(), bucket, "o");
+    expect(304, () -> store().head(id, sameMetageneration));
+    expect(304, () -> store().read(new ReadRequest(id, io.hybridstorage.api.ByteRange.of(0, 1), sameMetageneration)));
+    expect(304, () -> store().head(id, sameGeneration.withGenerationMatch(info.generation())));
+    expect(412, () -> store().head(id, sameGeneration.withGenerationMatch(info.generation() + 1)));
+    expect(412, () -> store().read(new ReadRequest(id, io.hybridstorage.api.ByteRange.all(),
+        sameMetageneration.withMetagenerationMatch(info.metageneration() + 1))));
+
+    Conditions otherGeneration = Conditions.none().withGenerationNotMatch(info.generation() + 1);
+    assertThat(store().head(id, otherGeneration)).isPresent();
+    assertThat(Tck.readBytes(store(), new ReadRequest(id, io.hybridstorage.api.ByteRange.all(), otherGeneration)))
+        .isEqualTo(bytes("1"));
   }
 
   @Test

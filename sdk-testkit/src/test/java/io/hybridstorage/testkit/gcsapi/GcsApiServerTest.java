@@ -13,11 +13,14 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.Storage.BlobListOption;
 import com.google.cloud.storage.Storage.BlobTargetOption;
 import com.google.cloud.storage.StorageException;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.memory.InMemoryStore;
 import java.io.ByteArrayOutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -158,6 +161,40 @@ class GcsApiServerTest {
         HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(HttpURLConnection.HTTP_NOT_IMPLEMENTED);
     assertThat(response.body()).contains("\"code\":501").contains("/storage/v1/b/bkt/iam");
+  }
+
+  /**
+   * The standard {@code fields} parameter cuts a response down as GCS's partial response does
+   * (https://cloud.google.com/storage/docs/json_api#partial-response): {@code a,b}, {@code a/b}
+   * and {@code a(b,c)}, applied to each element of an array; a 304 has no body.
+   */
+  @Test
+  void fieldsSelectsAPartialResponseAndA304HasNoBody() throws Exception {
+    storage.create(BlobInfo.newBuilder("bkt", "d/o").setContentType("text/plain").build(), new byte[3]);
+    String base = server.endpoint() + "/storage/v1/b/bkt/o";
+    HttpResponse<String> one = send(HttpRequest.newBuilder(URI.create(base + "/d%2Fo?fields=name,size")).GET());
+    assertThat(JsonParser.parseString(one.body()).getAsJsonObject().keySet())
+        .containsExactlyInAnyOrder("name", "size");
+
+    String fields = URLEncoder.encode("prefixes,items(name,size)", StandardCharsets.UTF_8);
+    HttpResponse<String> list = send(HttpRequest.newBuilder(URI.create(base + "?delimiter=/&prefix=d/&fields=" + fields))
+        .GET());
+    JsonObject page = JsonParser.parseString(list.body()).getAsJsonObject();
+    assertThat(page.keySet()).containsExactly("items");
+    assertThat(page.getAsJsonArray("items").get(0).getAsJsonObject().keySet())
+        .containsExactlyInAnyOrder("name", "size");
+    HttpResponse<String> slash = send(HttpRequest.newBuilder(URI.create(base + "?fields=kind,items/name")).GET());
+    JsonObject slashPage = JsonParser.parseString(slash.body()).getAsJsonObject();
+    assertThat(slashPage.keySet()).containsExactlyInAnyOrder("kind", "items");
+    assertThat(slashPage.getAsJsonArray("items").get(0).getAsJsonObject().keySet()).containsExactly("name");
+    assertThat(send(HttpRequest.newBuilder(URI.create(base + "/d%2Fo?fields=name(")).GET()).statusCode())
+        .isEqualTo(400);
+
+    long generation = storage.get(BlobId.of("bkt", "d/o")).getGeneration();
+    HttpResponse<String> notModified = send(HttpRequest.newBuilder(
+        URI.create(base + "/d%2Fo?ifGenerationNotMatch=" + generation)).GET());
+    assertThat(notModified.statusCode()).isEqualTo(304);
+    assertThat(notModified.body()).isEmpty();
   }
 
   private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
