@@ -39,7 +39,7 @@ final class ServiceAssembly {
 
   /** The artifact that provides each standard kind, for the "add this dependency" hint. */
   private static final Map<String, String> ARTIFACT_BY_KIND = Map.of(
-      "memory", "io.hybridstorage:hybrid-storage-testkit",
+      "memory", "io.hybridstorage:hybrid-storage-memory",
       "vast", "io.hybridstorage:hybrid-storage-vast",
       "gcs", "io.hybridstorage:hybrid-storage-gcs");
   static final String ROUTING_ARTIFACT = "io.hybridstorage:hybrid-storage-routing";
