@@ -187,7 +187,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
         site, b, n) && journal.pending(site, b, n).stream().anyMatch(e -> e.op() == op && e.generation() == g),
         listeners);
     GenerationClock generations = new GenerationClock(options.clock(), generationNodeId,
-        GenerationClock.DEFAULT_MAX_LEAD, GenerationClock.DEFAULT_CAPACITY, options.sleeper()::sleep,
+        GenerationClock.DEFAULT_MAX_LEAD, GenerationClock.DEFAULT_CAPACITY, options.sleeper(),
         new CeilingFile(journalDirectory()));
     this.ctx = new RoutingContext(options, settings, sites, journal, replicator, generations, pool, watermarks);
     this.session = new SessionTracker(settings.sessionCapacity());

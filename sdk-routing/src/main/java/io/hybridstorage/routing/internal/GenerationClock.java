@@ -1,13 +1,13 @@
 package io.hybridstorage.routing.internal;
 
 import io.hybridstorage.api.HybridStorageException;
+import io.hybridstorage.api.Sleeper;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li><b>Bounded lead.</b> A name written faster than one generation per {@value #STEP} µs would
  *       run ahead of real time. A generation this clock issues is never more than {@code maxLead}
  *       above {@code max(clock, the highest generation observed from elsewhere for the name)}; a
- *       thread that would exceed it waits (through the injected {@link Waiter}, so tests run on
+ *       thread that would exceed it waits (through the injected {@link Sleeper}, so tests run on
  *       virtual time) until the clock catches up. Observed generations (another router's clock
  *       ahead of ours, a condition naming a generation) are followed at once: the lead they imply
  *       is the other clock's skew, not ours.
@@ -77,18 +77,6 @@ public final class GenerationClock {
   /** The (invalid) bucket name under which the deprecated name-less calls keep their state. */
   private static final String GLOBAL = "";
 
-  /** How the issuing thread waits for the clock; {@code Sleeper::sleep} of the injected sleeper fits. */
-  @FunctionalInterface
-  public interface Waiter {
-    /** Waits about {@code duration} of the injected clock's time. */
-    void sleep(Duration duration) throws InterruptedException;
-  }
-
-  /**
-   * Real time, for a router without an injected sleeper. The one place this class would touch
-   * real time: point it at the options' sleeper once there is one.
-   */
-  public static final Waiter SYSTEM_WAITER = d -> TimeUnit.NANOSECONDS.sleep(d.toNanos());
 
   /**
    * Where a clock keeps, durably, a generation above every one it issued or observed, so the
@@ -116,7 +104,7 @@ public final class GenerationClock {
   private final Clock clock;
   private final int nodeId;
   private final long maxLeadMicros;
-  private final Waiter waiter;
+  private final Sleeper waiter;
   private final Map<String, Entry> names;
   private final Ceiling ceiling;
   /** The highest generation of a name the LRU forgot: a floor for every name not remembered. */
@@ -148,7 +136,7 @@ public final class GenerationClock {
 
   /** A clock with a fresh node id ({@link #newNodeId()}), the default lead and capacity, on real time. */
   public GenerationClock(Clock clock) {
-    this(clock, newNodeId(), DEFAULT_MAX_LEAD, DEFAULT_CAPACITY, SYSTEM_WAITER);
+    this(clock, newNodeId(), DEFAULT_MAX_LEAD, DEFAULT_CAPACITY, Sleeper.system());
   }
 
   /**
@@ -157,15 +145,15 @@ public final class GenerationClock {
    * @param capacity names remembered (at least 1)
    * @param waiter how a thread waits when a name would run more than {@code maxLead} ahead
    */
-  public GenerationClock(Clock clock, int nodeId, Duration maxLead, int capacity, Waiter waiter) {
+  public GenerationClock(Clock clock, int nodeId, Duration maxLead, int capacity, Sleeper waiter) {
     this(clock, nodeId, maxLead, capacity, waiter, Ceiling.NONE);
   }
 
   /**
-   * As {@link #GenerationClock(Clock, int, Duration, int, Waiter)}, starting above the generations
+   * As {@link #GenerationClock(Clock, int, Duration, int, Sleeper)}, starting above the generations
    * an earlier incarnation issued or observed, and keeping {@code ceiling} above its own.
    */
-  public GenerationClock(Clock clock, int nodeId, Duration maxLead, int capacity, Waiter waiter, Ceiling ceiling) {
+  public GenerationClock(Clock clock, int nodeId, Duration maxLead, int capacity, Sleeper waiter, Ceiling ceiling) {
     if (nodeId < 0 || nodeId >= STEP) {
       throw new IllegalArgumentException("nodeId (" + nodeId + ") must be in [0, " + STEP + ")");
     }

@@ -24,7 +24,7 @@ class GenerationClockTest {
   private static final long LEAD_MICROS = LEAD.toNanos() / 1_000;
 
   /** A waiter that must not be asked to wait. */
-  private static final GenerationClock.Waiter NEVER = d -> {
+  private static final io.hybridstorage.api.Sleeper NEVER = d -> {
     throw new AssertionError("waited " + d + " although no name ran ahead");
   };
 
