@@ -6,7 +6,7 @@
  *
  * <p>Layout: this package holds what users need (the store; its settings, set in code or by the
  * configuration file's {@code routing:} section; listener and verify reports); {@code
- * routing.policy} the write and read coordinators; {@code routing.journal} the replication journal
+ * routing.internal.policy} the write and read coordinators; {@code routing.internal.journal} the replication journal
  * and its replay; {@code routing.internal} the per-site resilience decorator, generation clock and
  * replicator.
  */

@@ -14,7 +14,7 @@ import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.routing.RoutingListener;
-import io.hybridstorage.routing.journal.JournalEntry;
+import io.hybridstorage.routing.internal.journal.JournalEntry;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.Arrays;

@@ -4,7 +4,7 @@ import io.hybridstorage.api.HybridStorageOptions;
 import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.Sleeper;
 import io.hybridstorage.routing.RoutingSettings;
-import io.hybridstorage.routing.journal.ReplicationJournal;
+import io.hybridstorage.routing.internal.journal.ReplicationJournal;
 import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;

@@ -13,7 +13,7 @@ import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.routing.RoutingSettings;
-import io.hybridstorage.routing.journal.ReplicationJournal;
+import io.hybridstorage.routing.internal.journal.ReplicationJournal;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.hybridstorage.routing.policy;
+package io.hybridstorage.routing.internal.policy;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;

@@ -1,4 +1,4 @@
-package io.hybridstorage.routing.policy;
+package io.hybridstorage.routing.internal.policy;
 
 import io.hybridstorage.api.Checksums;
 import io.hybridstorage.api.ComposeRequest;
@@ -14,8 +14,8 @@ import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.routing.internal.Replicator;
 import io.hybridstorage.routing.internal.RoutingContext;
 import io.hybridstorage.routing.internal.SiteHandle;
-import io.hybridstorage.routing.journal.JournalEntry;
-import io.hybridstorage.routing.journal.JournalEntry.Op;
+import io.hybridstorage.routing.internal.journal.JournalEntry;
+import io.hybridstorage.routing.internal.journal.JournalEntry.Op;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

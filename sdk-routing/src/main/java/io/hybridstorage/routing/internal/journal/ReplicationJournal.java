@@ -1,4 +1,4 @@
-package io.hybridstorage.routing.journal;
+package io.hybridstorage.routing.internal.journal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,11 +1,11 @@
-package io.hybridstorage.routing.policy;
+package io.hybridstorage.routing.internal.policy;
 
 import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.routing.internal.RoutingContext;
 import io.hybridstorage.routing.internal.SiteHandle;
-import io.hybridstorage.routing.journal.JournalEntry;
-import io.hybridstorage.routing.journal.JournalEntry.Op;
-import io.hybridstorage.routing.journal.ReplicationJournal;
+import io.hybridstorage.routing.internal.journal.JournalEntry;
+import io.hybridstorage.routing.internal.journal.JournalEntry.Op;
+import io.hybridstorage.routing.internal.journal.ReplicationJournal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,4 +1,4 @@
-package io.hybridstorage.routing.policy;
+package io.hybridstorage.routing.internal.policy;
 
 import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.Consistency;

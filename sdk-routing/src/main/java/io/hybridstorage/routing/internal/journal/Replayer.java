@@ -1,4 +1,4 @@
-package io.hybridstorage.routing.journal;
+package io.hybridstorage.routing.internal.journal;
 
 import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.routing.RoutingListener;
