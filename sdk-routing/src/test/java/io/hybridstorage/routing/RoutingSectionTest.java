@@ -153,7 +153,7 @@ class RoutingSectionTest {
           "routing.teeBufferBytes ('2GiB') must be a size from 0 to 2147483647 bytes (bytes, or with KiB, MiB, GiB; "
               + "e.g. 8MiB)",
           "routing.parallelTee ('maybe') must be true or false",
-          "routing.internal.journalBatchMax ('-3') must be a whole number >= 1 (entries per group commit)",
+          "routing.journalBatchMax ('-3') must be a whole number >= 1 (entries per group commit)",
           "routing.replayInterval ('0ms') must be a duration greater than 0 (250ms, 1.5s, 5m or ISO-8601)",
           "routing.replayThreads ('0') must be a whole number >= 1 (replay lanes)",
           "routing.sessionCapacity ('99999999999') must be a whole number >= 1 (objects remembered)",
