@@ -44,5 +44,13 @@ public enum Capability {
    * compose, metadata update, delete) of such a name with 400 before any site is touched when a
    * replica of its placement lacks it, so no site is left holding a change another cannot take.
    */
-  DOT_SEGMENT_NAMES
+  DOT_SEGMENT_NAMES,
+  /**
+   * Every call completes on the caller's thread without waiting for I/O, a timer or another
+   * thread (an in-memory store): a router calls it directly, with no time limit and no hand-off
+   * to its pool, which would cost more than the call. A store that may block must not report it.
+   * {@link ForwardingObjectStore} does not forward it (a decorator may wait: injected delays,
+   * locks, I/O); a decorator that adds no waiting keeps it by overriding {@code capabilities()}.
+   */
+  IN_PROCESS
 }

@@ -36,8 +36,24 @@ public abstract class ForwardingObjectStore implements ObjectStore {
     return delegate.site();
   }
 
+  /**
+   * The delegate's capabilities except {@link Capability#IN_PROCESS}: a decorator may wait
+   * (delays, locks, I/O), so one that does not keeps it by overriding this with {@link
+   * #delegateCapabilities()}.
+   */
   @Override
   public Set<Capability> capabilities() {
+    Set<Capability> all = delegate.capabilities();
+    if (!all.contains(Capability.IN_PROCESS)) {
+      return all;
+    }
+    java.util.EnumSet<Capability> forwarded = java.util.EnumSet.copyOf(all);
+    forwarded.remove(Capability.IN_PROCESS);
+    return java.util.Collections.unmodifiableSet(forwarded);
+  }
+
+  /** The delegate's capabilities, all of them: for a decorator that adds no waiting. */
+  protected final Set<Capability> delegateCapabilities() {
     return delegate.capabilities();
   }
 

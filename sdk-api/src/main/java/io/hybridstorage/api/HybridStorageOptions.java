@@ -257,7 +257,12 @@ public final class HybridStorageOptions {
     return seed;
   }
 
-  /** Where the replication journal lives; empty: the router picks a temporary directory. */
+  /**
+   * Where the replication journal lives, durable (fsynced) and reopened by the next router on it.
+   * Empty: the journal lives in memory and ends with the process (no later process could recover
+   * it), which suits the embedded in-memory world and tests; set it for any site that outlives
+   * the process.
+   */
   public Optional<Path> journalDirectory() {
     return Optional.ofNullable(journalDirectory);
   }

@@ -27,6 +27,15 @@ public interface ObjectWriter extends WritableByteChannel {
    */
   ObjectInfo commit() throws IOException;
 
+  /**
+   * Hands over the CRC32C (and MD5, when not null) of every byte written, computed by the caller
+   * who saw them all, so that a store which would compute them itself stores these instead: a
+   * router computes them once for all its sites. Call after the last {@link #write} and before
+   * {@link #commit()}. A store whose bytes cross a network verifies end to end and ignores them
+   * (the default); checksums the {@link WriteRequest} declares are verified either way.
+   */
+  default void precomputedChecksums(String crc32c, @javax.annotation.Nullable String md5) {}
+
   /** Abandons the write unless it was committed. Idempotent. */
   @Override
   void close();

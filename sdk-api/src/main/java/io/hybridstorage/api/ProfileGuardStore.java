@@ -31,6 +31,12 @@ final class ProfileGuardStore extends ForwardingObjectStore {
     this.placements = List.copyOf(placements);
   }
 
+  /** A guard only checks names: it adds no waiting, so it keeps {@link Capability#IN_PROCESS}. */
+  @Override
+  public java.util.Set<Capability> capabilities() {
+    return delegateCapabilities();
+  }
+
   @Override
   public BucketInfo createBucket(BucketSpec spec) {
     requireWholeBucket("createBucket", spec.name());

@@ -28,6 +28,8 @@ import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.Utf8Order;
 import io.hybridstorage.api.WriteRequest;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
@@ -70,6 +72,8 @@ import javax.annotation.Nullable;
  *       match is rejected with 400 and leaves nothing. Composites report no MD5, as in GCS.
  *   <li><b>Isolation.</b> A writer buffers privately until commit; published bytes are never
  *       modified; a read streams the version it opened even if it is overwritten meanwhile.
+ *   <li><b>{@link Capability#IN_PROCESS}.</b> No call waits for anything: a router calls it on the
+ *       caller's thread, without a time limit.
  * </ul>
  *
  * <p>Each instance is independent (no static state). {@link #close()} releases nothing (there is
@@ -83,7 +87,7 @@ public final class InMemoryStore implements ObjectStore {
 
   private static final Set<Capability> CAPABILITIES = Collections.unmodifiableSet(EnumSet.of(
       Capability.OBJECT_VERSIONING, Capability.ATOMIC_PRECONDITIONS, Capability.ASSIGNED_GENERATIONS,
-      Capability.NATIVE_COMPOSE, Capability.NATIVE_COPY, Capability.DOT_SEGMENT_NAMES));
+      Capability.NATIVE_COMPOSE, Capability.NATIVE_COPY, Capability.DOT_SEGMENT_NAMES, Capability.IN_PROCESS));
 
   private final String site;
   private final Clock clock;
@@ -195,11 +199,9 @@ public final class InMemoryStore implements ObjectStore {
     }
     request.conditions().checkRead(version.info(), "read", id.bucket(), id.name(), site);
     ByteRange range = request.range();
-    long size = version.data().length;
+    long size = version.data().size();
     range.check(size, "read", id.bucket(), id.name(), site);
-    int start = (int) range.start(size);
-    int count = (int) range.count(size);
-    return ObjectContent.of(version.info(), new ByteArrayInputStream(version.data(), start, count));
+    return ObjectContent.of(version.info(), version.data().stream(range.start(size), range.count(size)));
   }
 
   @Override
@@ -207,6 +209,19 @@ public final class InMemoryStore implements ObjectStore {
     bucket("write", request.bucket());
     Names.checkObject("write", request.bucket(), request.name(), site);
     return new MemoryWriter(this, request);
+  }
+
+  /** Reads the stream straight into the object's chunks. */
+  @Override
+  public ObjectInfo write(WriteRequest request, InputStream data) {
+    bucket("write", request.bucket());
+    Names.checkObject("write", request.bucket(), request.name(), site);
+    try (MemoryWriter writer = new MemoryWriter(this, request)) {
+      writer.writeFrom(data);
+      return writer.commit();
+    } catch (IOException e) {
+      throw HybridStorageException.io("write", request.bucket(), request.name(), site, e);
+    }
   }
 
   @Override
@@ -284,7 +299,7 @@ public final class InMemoryStore implements ObjectStore {
     String bucketName = request.bucket();
     MemoryBucket bucket = bucket("compose", bucketName);
     Names.checkObject("compose", bucketName, request.targetName(), site);
-    List<byte[]> parts = new ArrayList<>(request.sources().size());
+    List<Bytes> parts = new ArrayList<>(request.sources().size());
     long size = 0;
     int components = 0;
     for (ComposeRequest.Source source : request.sources()) {
@@ -298,7 +313,7 @@ public final class InMemoryStore implements ObjectStore {
             "source ifGenerationMatch=" + source.ifGenerationMatch() + " failed, current=" + version.generation());
       }
       parts.add(version.data());
-      size += version.data().length;
+      size += version.data().size();
       components += Math.max(1, version.info().componentCount());
     }
     if (components > MAX_COMPONENTS) {
@@ -310,14 +325,9 @@ public final class InMemoryStore implements ObjectStore {
       throw HybridStorageException.invalid("compose", bucketName, request.targetName(), site,
           "an InMemoryStore object holds at most " + (Integer.MAX_VALUE - 8) + " bytes, the composite has " + size);
     }
-    byte[] data = new byte[(int) size];
-    Checksums checksums = new Checksums();
-    int at = 0;
-    for (byte[] part : parts) {
-      System.arraycopy(part, 0, data, at, part.length);
-      at += part.length;
-    }
-    checksums.update(ByteBuffer.wrap(data));
+    Bytes data = Bytes.concat(parts);
+    Checksums checksums = Checksums.withoutMd5(); // a composite has no MD5, as in GCS
+    data.hash(checksums);
     return publish("compose", bucketName, request.targetName(), request.targetConditions(), request.generation(),
         request.metadata(), data, checksums.finish()[0], null, components);
   }
@@ -384,7 +394,7 @@ public final class InMemoryStore implements ObjectStore {
    * one path by which write, copy and compose create objects.
    */
   ObjectInfo publish(String operation, String bucketName, String name, Conditions conditions, long assignedGeneration,
-      ObjectMetadata metadata, byte[] data, @Nullable String crc32c, @Nullable String md5, int componentCount) {
+      ObjectMetadata metadata, Bytes data, @Nullable String crc32c, @Nullable String md5, int componentCount) {
     MemoryBucket bucket = bucket(operation, bucketName);
     ObjectInfo published = bucket.mutate(name, operation, site, current -> {
       ObjectState.Version live = current == null ? null : current.live;
@@ -405,7 +415,7 @@ public final class InMemoryStore implements ObjectStore {
         generation = nextGeneration(current == null ? 0 : current.maxGeneration());
       }
       Instant now = clock.instant();
-      ObjectInfo info = new ObjectInfo(bucketName, name, generation, 1, data.length, crc32c, md5,
+      ObjectInfo info = new ObjectInfo(bucketName, name, generation, 1, data.size(), crc32c, md5,
           etag(generation, 1), metadata, now, now, null, componentCount);
       ObjectState.Version version = new ObjectState.Version(info, data);
       ObjectState next = repair

@@ -23,7 +23,7 @@ import javax.annotation.Nullable;
 final class ObjectState {
 
   /** One version: its metadata and its bytes (never modified once published). */
-  record Version(ObjectInfo info, byte[] data) {
+  record Version(ObjectInfo info, Bytes data) {
     long generation() {
       return info.generation();
     }

@@ -170,8 +170,10 @@ public final class RoutingStore implements ObjectStore, Replicating {
     this.siteName = "routing[" + String.join(",", handles.keySet()) + "]";
     validate(options, this.sites);
     this.temporaryJournal = options.journalDirectory().isPresent() ? null : temporaryJournalDirectory();
-    this.journal = ReplicationJournal.open(options.journalDirectory().orElse(temporaryJournal), options.clock(),
-        settings.journalBatchMax());
+    // a temporary directory is deleted on close and no later process reads it: fsyncing into it
+    // would make nothing durable, so that journal (and the generation ceiling) live in memory
+    this.journal = temporaryJournal != null ? ReplicationJournal.inMemory(options.clock())
+        : ReplicationJournal.open(options.journalDirectory().get(), options.clock(), settings.journalBatchMax());
     journal.onAppended(listeners::journalAppended);
     journal.onAppended((entries, depth) -> {
       synchronized (commitSignal) {
@@ -188,7 +190,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
         listeners);
     GenerationClock generations = new GenerationClock(options.clock(), generationNodeId,
         GenerationClock.DEFAULT_MAX_LEAD, GenerationClock.DEFAULT_CAPACITY, options.sleeper(),
-        new CeilingFile(journalDirectory()));
+        temporaryJournal != null ? GenerationClock.Ceiling.NONE : new CeilingFile(journalDirectory()));
     this.ctx = new RoutingContext(options, settings, sites, journal, replicator, generations, pool, watermarks);
     this.session = new SessionTracker(settings.sessionCapacity());
     this.writes = new WriteCoordinator(ctx, session);
@@ -267,8 +269,8 @@ public final class RoutingStore implements ObjectStore, Replicating {
   private static Path temporaryJournalDirectory() {
     try {
       Path dir = Files.createTempDirectory("hybrid-storage-journal");
-      log.warn("no journal directory configured: journaling to {}, which is deleted on close and does not survive "
-          + "a restart; set HybridStorageOptions.journalDirectory", dir);
+      log.warn("no journal directory configured: the replication journal lives in memory (router files in {},"
+          + " deleted on close) and does not survive a restart; set HybridStorageOptions.journalDirectory", dir);
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -43,21 +43,33 @@ public final class HybridBridge {
    * Throws {@link IllegalArgumentException} on conflicting options, as the client does.
    */
   public static Map<StorageRpc.Option, Object> options(BlobId id, Option<?>... options) {
+    if (options.length == 0) {
+      return NO_OPTIONS; // most calls: the client's option machinery costs more than the call
+    }
     return values(opts(options).resolveFrom(id));
   }
 
   /** As {@link #options(BlobId, Option[])}, extractors resolved against {@code info}. */
   public static Map<StorageRpc.Option, Object> options(BlobInfo info, Option<?>... options) {
+    if (options.length == 0) {
+      return NO_OPTIONS; // most calls: the client's option machinery costs more than the call
+    }
     return values(opts(options).resolveFrom(info));
   }
 
   /** As {@link #options(BlobId, Option[])}, extractors resolved against a bucket. */
   public static Map<StorageRpc.Option, Object> options(BucketInfo info, Option<?>... options) {
+    if (options.length == 0) {
+      return NO_OPTIONS; // most calls: the client's option machinery costs more than the call
+    }
     return values(opts(options).resolveFrom(info));
   }
 
   /** As {@link #options(BlobId, Option[])}, for options without extractors (lists, bucket gets). */
   public static Map<StorageRpc.Option, Object> options(Option<?>... options) {
+    if (options.length == 0) {
+      return NO_OPTIONS; // most calls: the client's option machinery costs more than the call
+    }
     return values(opts(options));
   }
 
@@ -67,6 +79,9 @@ public final class HybridBridge {
    * the caller's checksums as expectations, {@code detectContentType()} sets the content type).
    */
   public static BlobInfo writeTarget(BlobInfo info, Option<?>... options) {
+    if (options.length == 0 && info.getMd5() == null && info.getCrc32c() == null) {
+      return info; // what the mapper of no options would build again
+    }
     Opts<Opt> opts = opts(options).resolveFrom(info);
     return opts.blobInfoMapper().apply(info.toBuilder().clearMd5().clearCrc32c()).build();
   }
@@ -177,6 +192,9 @@ public final class HybridBridge {
   private static Opts<Opt> opts(Option<?>... options) {
     return Opts.from(Arrays.stream(options).map(o -> (Opt) o.getOpt()).toArray(Opt[]::new));
   }
+
+  private static final Map<StorageRpc.Option, Object> NO_OPTIONS =
+      java.util.Collections.unmodifiableMap(new java.util.EnumMap<>(StorageRpc.Option.class));
 
   private static Map<StorageRpc.Option, Object> values(Opts<Opt> opts) {
     Map<StorageRpc.Option, Object> values = new java.util.EnumMap<>(StorageRpc.Option.class);

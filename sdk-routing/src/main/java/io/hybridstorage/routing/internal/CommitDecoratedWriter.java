@@ -45,6 +45,11 @@ public final class CommitDecoratedWriter implements ObjectWriter {
   }
 
   @Override
+  public void precomputedChecksums(String crc32c, @javax.annotation.Nullable String md5) {
+    delegate.precomputedChecksums(crc32c, md5);
+  }
+
+  @Override
   public ObjectInfo commit() throws IOException {
     return around.commit(delegate::commit);
   }

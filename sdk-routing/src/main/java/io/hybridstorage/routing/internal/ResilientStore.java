@@ -14,6 +14,7 @@ import io.hybridstorage.api.BucketInfo;
 import io.hybridstorage.api.BucketListRequest;
 import io.hybridstorage.api.BucketPatch;
 import io.hybridstorage.api.BucketSpec;
+import io.hybridstorage.api.Capability;
 import io.hybridstorage.api.ComposeRequest;
 import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.CopyRequest;
@@ -74,7 +75,8 @@ import org.slf4j.LoggerFactory;
  *       RoutingSettings#breakerOpenWait()} has passed on the clock ({@link #isOpen()} already says
  *       "not open" then, so callers that skip open sites try it).
  *   <li>{@code TimeLimiter} (Resilience4j's): the call runs on the routing pool and is abandoned after {@link
- *       RoutingSettings#callTimeout()} with 503 ("timeout"); skipped when the timeout is zero. A
+ *       RoutingSettings#callTimeout()} with 503 ("timeout"); skipped when the timeout is zero, and
+ *       for a site whose calls never wait ({@link #isInProcess()}), which runs on the caller's thread. A
  *       time-out when the site has answered no call since this one began opens the breaker at
  *       once: the site is silent (black-holed), and waiting for {@code breakerMinimumCalls}
  *       time-outs would multiply the time to fail over. The
@@ -195,6 +197,15 @@ public final class ResilientStore extends ForwardingObjectStore {
     return until == null || !clock.instant().isAfter(until);
   }
 
+  /**
+   * Whether the site's calls complete on the caller's thread without waiting ({@link
+   * Capability#IN_PROCESS}, asked at every call: a fault injector keeps it only while it has no
+   * rule): such calls run directly, without the time limit and its hand-off to the pool.
+   */
+  public boolean isInProcess() {
+    return delegate().capabilities().contains(Capability.IN_PROCESS);
+  }
+
   @Override
   public ObjectStore delegate() {
     return super.delegate();
@@ -208,7 +219,7 @@ public final class ResilientStore extends ForwardingObjectStore {
   private <T> T call(String op, @Nullable String bucket, @Nullable String object, boolean idempotent,
       boolean timed, Supplier<T> body) {
     Supplier<T> permitted = Bulkhead.decorateSupplier(bulkhead, body);
-    Supplier<T> limited = timed ? timeLimited(op, bucket, object, permitted) : permitted;
+    Supplier<T> limited = timed && !isInProcess() ? timeLimited(op, bucket, object, permitted) : permitted;
     Supplier<T> guarded = CircuitBreaker.decorateSupplier(breaker, limited);
     Supplier<T> outer = idempotent ? retried(op, bucket, object, guarded) : guarded;
     try {

@@ -17,6 +17,11 @@ public record SiteHandle(String name, SiteConfig config, ResilientStore store) {
     return store.capabilities().contains(Capability.ASSIGNED_GENERATIONS);
   }
 
+  /** Whether calls to the site complete on the caller's thread without waiting: see {@link ResilientStore#isInProcess()}. */
+  public boolean isInProcess() {
+    return store.isInProcess();
+  }
+
   public boolean isOpen() {
     return store.isOpen();
   }

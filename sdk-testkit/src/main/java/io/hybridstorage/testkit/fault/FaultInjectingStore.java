@@ -3,6 +3,7 @@ package io.hybridstorage.testkit.fault;
 import static java.util.Objects.requireNonNull;
 
 import io.hybridstorage.api.BucketInfo;
+import io.hybridstorage.api.Capability;
 import io.hybridstorage.api.BucketListRequest;
 import io.hybridstorage.api.BucketPatch;
 import io.hybridstorage.api.BucketSpec;
@@ -127,6 +128,17 @@ public final class FaultInjectingStore extends ForwardingObjectStore {
   /** The seed all random choices derive from; build with it to replay a run. */
   public long seed() {
     return seed;
+  }
+
+  /**
+   * The delegate's, keeping {@link Capability#IN_PROCESS} only while no rule is installed: a rule
+   * may delay a call, and a router must then put its time limit around calls here. A call that
+   * read this before a rule was added may get that rule's delay without the router's time limit;
+   * add delaying rules while the site is quiet.
+   */
+  @Override
+  public Set<Capability> capabilities() {
+    return rules.isEmpty() ? delegateCapabilities() : super.capabilities();
   }
 
   // ------------------------------------------------------------------ rules

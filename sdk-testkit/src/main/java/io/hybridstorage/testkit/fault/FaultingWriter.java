@@ -41,6 +41,11 @@ final class FaultingWriter implements ObjectWriter {
   }
 
   @Override
+  public void precomputedChecksums(String crc32c, @javax.annotation.Nullable String md5) {
+    out.precomputedChecksums(crc32c, md5);
+  }
+
+  @Override
   public ObjectInfo commit() throws IOException {
     admitOrAbandon();
     plan.beforeCall();

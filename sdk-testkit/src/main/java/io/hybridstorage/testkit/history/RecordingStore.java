@@ -219,6 +219,11 @@ final class RecordingStore extends ForwardingObjectStore {
     }
 
     @Override
+    public void precomputedChecksums(String crc32c, @javax.annotation.Nullable String md5) {
+      out.precomputedChecksums(crc32c, md5);
+    }
+
+    @Override
     public ObjectInfo commit() throws IOException {
       Entry entry = invokeWrite(request.bucket(), request.name(), request.conditions(), request.generation(),
           fingerprint.content());

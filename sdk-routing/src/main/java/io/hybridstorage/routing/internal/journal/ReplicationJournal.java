@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.annotation.Nullable;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
@@ -37,6 +38,12 @@ import org.slf4j.LoggerFactory;
  * losing one in a crash only replays an entry again, which is harmless (replay compares
  * generations and skips).
  *
+ * <p>{@link #inMemory}: the same journal without a file, for a router no later process could
+ * recover ({@code HybridStorageOptions.journalDirectory} unset: a temporary directory, deleted on
+ * close). Its entries replay while the process runs and end with it; an append is stored on the
+ * caller's thread and its future is complete when {@code append} returns — no committer hand-off,
+ * no fsync, which would make nothing more durable there.
+ *
  * <p>Order: sequences increase in append order; {@link #pending} iterates in sequence order.
  * Thread-safe.
  */
@@ -54,7 +61,10 @@ public final class ReplicationJournal implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
   /** Appended but not yet committed, per target site (so a site's depth counts them as {@link #depth()} does). */
   private final Map<String, java.util.concurrent.atomic.AtomicInteger> queuedBySite = new ConcurrentHashMap<>();
-  private final Thread committer;
+  /** Null for a journal {@link #inMemory}, whose appends are stored on the caller's thread. */
+  @Nullable private final Thread committer;
+  /** Orders inline appends of a journal {@link #inMemory} (sequence order = storage order). */
+  private final Object inlineAppends = new Object();
   private final Map<String, ConcurrentSkipListMap<Long, Long>> bySite = new ConcurrentHashMap<>();
   /** Sequences of the pending entries per {@link JournalEntry#objectKey()} (target, bucket, name). */
   private final Map<String, java.util.NavigableSet<Long>> byObject = new ConcurrentHashMap<>();
@@ -68,28 +78,34 @@ public final class ReplicationJournal implements AutoCloseable {
   /** Tells the committer to stop (after what was queued before it). */
   private static final Append STOP = new Append(List.of(), new CompletableFuture<>());
 
-  private ReplicationJournal(Path directory, Clock clock, int batchMax) {
+  private ReplicationJournal(@Nullable Path directory, Clock clock, int batchMax) {
     this.clock = clock;
     this.batchMax = batchMax;
-    try {
-      Files.createDirectories(directory);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create journal directory " + directory, e);
+    MVStore.Builder builder = new MVStore.Builder().autoCommitDisabled();
+    if (directory != null) {
+      try {
+        Files.createDirectories(directory);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create journal directory " + directory, e);
+      }
+      builder.fileName(directory.resolve(FILE).toString());
     }
-    this.store = new MVStore.Builder()
-        .fileName(directory.resolve(FILE).toString())
-        .autoCommitDisabled()
-        .open();
+    this.store = builder.open();
     this.entries = store.openMap("pending");
     Long last = entries.lastKey();
     this.nextSequence = new AtomicLong(last == null ? 1 : last + 1);
     for (Map.Entry<Long, byte[]> e : entries.entrySet()) {
       index(JournalEntry.decode(e.getKey(), e.getValue()));
     }
-    this.committer = new Thread(this::commitLoop, "hs-journal-commit");
-    this.committer.setDaemon(true);
-    this.committer.start();
-    log.info("replication journal {} opened with {} pending entries", directory, entries.size());
+    if (directory == null) {
+      this.committer = null;
+      log.debug("replication journal opened in memory");
+    } else {
+      this.committer = new Thread(this::commitLoop, "hs-journal-commit");
+      this.committer.setDaemon(true);
+      this.committer.start();
+      log.info("replication journal {} opened with {} pending entries", directory, entries.size());
+    }
   }
 
   /** Opens (or creates) the journal in {@code directory}; pending entries of an earlier run are kept. */
@@ -97,7 +113,17 @@ public final class ReplicationJournal implements AutoCloseable {
     return new ReplicationJournal(directory, clock, batchMax);
   }
 
-  /** Told about each group commit, on the committer thread. */
+  /** A journal in this process's memory only: see the class comment. */
+  public static ReplicationJournal inMemory(Clock clock) {
+    return new ReplicationJournal(null, clock, 1);
+  }
+
+  /** Whether appends are fsynced: false for a journal {@link #inMemory}. */
+  public boolean isDurable() {
+    return committer != null;
+  }
+
+  /** Told about each group commit, on the committer thread (on the appending thread {@link #inMemory}). */
   @FunctionalInterface
   public interface AppendListener {
     /** {@code entries} became durable in one commit; {@code depth} is {@link #depth()} after it. */
@@ -122,6 +148,20 @@ public final class ReplicationJournal implements AutoCloseable {
     }
     if (closed) {
       done.completeExceptionally(new IllegalStateException("replication journal is closed"));
+      return done;
+    }
+    if (committer == null) {
+      List<JournalEntry> stored = new ArrayList<>(batch.size());
+      synchronized (inlineAppends) {
+        for (JournalEntry e : batch) {
+          JournalEntry s = e.withSequence(nextSequence.getAndIncrement());
+          entries.put(s.sequence(), s.encode());
+          index(s);
+          stored.add(s);
+        }
+      }
+      done.complete(List.copyOf(stored));
+      notifyAppended(batch.size());
       return done;
     }
     queued.addAndGet(batch.size());
@@ -361,11 +401,13 @@ public final class ReplicationJournal implements AutoCloseable {
       return;
     }
     closed = true;
-    queue.add(STOP);
-    try {
-      committer.join(5_000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    if (committer != null) {
+      queue.add(STOP);
+      try {
+        committer.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     for (Append a; (a = queue.poll()) != null; ) {
       a.done().completeExceptionally(new IllegalStateException("replication journal is closed"));

@@ -24,13 +24,31 @@ public final class SessionTracker {
   }
 
   public void wrote(String bucket, String name, long generation) {
-    marks.asMap().merge(key(bucket, name), new Mark(generation, false),
-        (old, now) -> old.generation() > now.generation() ? old : now);
+    raise(key(bucket, name), new Mark(generation, false));
   }
 
   public void deleted(String bucket, String name, long generation) {
-    marks.asMap().merge(key(bucket, name), new Mark(generation, true),
-        (old, now) -> old.generation() > now.generation() ? old : now);
+    raise(key(bucket, name), new Mark(generation, true));
+  }
+
+  /**
+   * Keeps the newer mark: compare-and-set on the cache's map (its {@code merge} runs a loading
+   * computation per call, several times the cost of the write it records).
+   */
+  private void raise(String key, Mark now) {
+    java.util.concurrent.ConcurrentMap<String, Mark> map = marks.asMap();
+    while (true) {
+      Mark old = map.get(key);
+      if (old == null) {
+        if (map.putIfAbsent(key, now) == null) {
+          return;
+        }
+      } else if (old.generation() > now.generation()) {
+        return;
+      } else if (map.replace(key, old, now)) {
+        return;
+      }
+    }
   }
 
   @Nullable

@@ -137,7 +137,10 @@ public final class WriteCoordinator {
       this.request = request;
       this.attempt = attempt;
       // the router sees every byte: it decides size and checksums before any site commits
-      this.checksums = request.md5() == null ? Checksums.withoutMd5() : new Checksums();
+      // MD5 costs ~35 CRC32Cs: computed here only to verify the caller's, or to hand it to sites
+      // that would compute it themselves (in-process ones), once for all of them
+      this.checksums = request.md5() != null || route.primary().isInProcess()
+          || route.synchronous().stream().anyMatch(SiteHandle::isInProcess) ? new Checksums() : Checksums.withoutMd5();
       if (request.generation() != 0) {
         ctx.generations().observe(request.bucket(), request.name(), request.generation());
       }
@@ -157,13 +160,16 @@ public final class WriteCoordinator {
           if (s.isOpen()) {
             replicaFailures.put(s, new IllegalStateException("circuit open"));
           } else {
-            opening.put(s, CompletableFuture.supplyAsync(() -> s.store().openWrite(replica), ctx.pool()));
+            opening.put(s, s.isInProcess() ? opened(s, replica)
+                : CompletableFuture.supplyAsync(() -> s.store().openWrite(replica), ctx.pool()));
           }
         }
       }
       // kept for the replicas (primary-first path) or to retry a write whose generation lost a race
       if (!parallel || request.generation() == 0) {
-        this.buffer = new byte[Math.min(ctx.settings().teeBufferBytes(), 8 * 1024)];
+        long declared = request.expectedSize();
+        this.buffer = new byte[(int) Math.min(ctx.settings().teeBufferBytes(),
+            declared == WriteRequest.UNKNOWN_SIZE ? 8 * 1024 : declared)];
       }
       ObjectWriter primary;
       try {
@@ -299,6 +305,10 @@ public final class WriteCoordinator {
         String[] sums = checksums.finish();
         crc32c = sums[0];
         request.verify(checksums.size(), sums[0], sums[1], route.primary().name());
+        if (lostRace == null) { // the sites' writers got every byte: they may store these sums
+          primaryWriter.precomputedChecksums(sums[0], sums[1]);
+          replicaWriters.values().forEach(w -> w.precomputedChecksums(sums[0], sums[1]));
+        }
         if (route.durableJournal()) {
           intent.awaitDurable("write"); // write-ahead: durable before the first commit anywhere
         }
@@ -380,8 +390,18 @@ public final class WriteCoordinator {
       return Replicator.Outcome.SKIPPED;
     }
 
+    /** Opens a replica's writer on this thread (a site whose calls never wait). */
+    private CompletableFuture<ObjectWriter> opened(SiteHandle site, WriteRequest replica) {
+      try {
+        return CompletableFuture.completedFuture(site.store().openWrite(replica));
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+
+    /** Commits a replica on the pool, or on this thread for a site whose calls never wait. */
     private CompletableFuture<Object> commitAsync(SiteHandle site, ObjectWriter w) {
-      return CompletableFuture.supplyAsync(() -> {
+      java.util.function.Supplier<Object> commit = () -> {
         try {
           return w.commit();
         } catch (HybridStorageException e) {
@@ -392,7 +412,16 @@ public final class WriteCoordinator {
         } catch (IOException e) {
           throw new CompletionException(e);
         }
-      }, ctx.pool());
+      };
+      if (site.isInProcess()) {
+        try {
+          return CompletableFuture.completedFuture(commit.get());
+        } catch (RuntimeException e) {
+          return CompletableFuture.failedFuture(e instanceof CompletionException c && c.getCause() != null
+              ? c.getCause() : e);
+        }
+      }
+      return CompletableFuture.supplyAsync(commit, ctx.pool());
     }
 
     private void observeAfterFailure(Exception e) {
