@@ -60,6 +60,35 @@ public interface ChecksumTester extends StoreTester {
     assertThat(info.md5()).isEqualTo(jdkMd5(data));
   }
 
+  /**
+   * {@code ObjectWriter.precomputedChecksums} with the true sums of the bytes written (what a
+   * router hands each site) changes nothing a reader sees: the object reports exactly those sums,
+   * whether the store took them or computed its own.
+   */
+  @Test
+  default void precomputedChecksumsOfTheBytesWrittenAreTheObjectsChecksums() throws Exception {
+    String bucket = newBucket();
+    byte[] data = Tck.pattern(200_003);
+    String crc32c = jdkCrc32c(data);
+    String md5 = jdkMd5(data);
+    ObjectInfo info;
+    try (io.hybridstorage.api.ObjectWriter w = store().openWrite(WriteRequest.of(bucket, "handed"))) {
+      java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data);
+      while (b.hasRemaining()) {
+        w.write(b);
+      }
+      w.precomputedChecksums(crc32c, md5);
+      info = w.commit();
+    }
+    assertThat(info.crc32c()).isEqualTo(crc32c);
+    assertThat(info.md5()).isEqualTo(md5);
+    assertThat(Tck.readBytes(store(), io.hybridstorage.api.ReadRequest.of(ObjectId.of(bucket, "handed")))).isEqualTo(data);
+    assertThat(store().head(ObjectId.of(bucket, "handed"), Conditions.none())).hasValueSatisfying(h -> {
+      assertThat(h.crc32c()).isEqualTo(crc32c);
+      assertThat(h.md5()).isEqualTo(md5);
+    });
+  }
+
   @Test
   default void correctClientChecksumsAreAccepted() throws Exception {
     String bucket = newBucket();

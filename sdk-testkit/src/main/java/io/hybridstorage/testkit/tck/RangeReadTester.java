@@ -90,4 +90,35 @@ public interface RangeReadTester extends StoreTester {
       assertThat(Tck.text(content.stream().readAllBytes())).isEqualTo("34");
     }
   }
+
+  /**
+   * A body written in pieces of odd sizes reads back whole and in ranges that start, end and span
+   * anywhere (a store may keep the pieces as written: an in-memory store keeps chunks).
+   */
+  @Test
+  default void rangesOfABodyWrittenInOddPiecesReadTheRightBytes() throws Exception {
+    String bucket = newBucket();
+    byte[] data = Tck.pattern(3 * 1024 * 1024 + 17);
+    try (io.hybridstorage.api.ObjectWriter w = store().openWrite(io.hybridstorage.api.WriteRequest.of(bucket, "pieces"))) {
+      int at = 0;
+      int piece = 1;
+      while (at < data.length) {
+        int n = Math.min(piece, data.length - at);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data, at, n);
+        while (b.hasRemaining()) {
+          w.write(b);
+        }
+        at += n;
+        piece = piece * 3 + 7; // 1, 10, 37, ... past 1 MiB
+      }
+      w.commit();
+    }
+    assertThat(Tck.readBytes(store(), ReadRequest.of(ObjectId.of(bucket, "pieces")))).isEqualTo(data);
+    long[][] ranges = {{0, 1}, {1, 9}, {1_048_575, 2}, {1_048_000, 2_090_000}, {data.length - 5, 5}, {777_777, 1}};
+    for (long[] r : ranges) {
+      byte[] got = Tck.readBytes(store(), ReadRequest.of(ObjectId.of(bucket, "pieces")).withRange(ByteRange.of(r[0], r[1])));
+      assertThat(got).as("bytes %d+%d", r[0], r[1])
+          .isEqualTo(java.util.Arrays.copyOfRange(data, (int) r[0], (int) (r[0] + r[1])));
+    }
+  }
 }
