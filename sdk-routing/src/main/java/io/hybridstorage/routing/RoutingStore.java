@@ -169,7 +169,8 @@ public final class RoutingStore implements ObjectStore, Replicating {
     this.sites = java.util.Collections.unmodifiableMap(handles);
     this.siteName = "routing[" + String.join(",", handles.keySet()) + "]";
     validate(options, this.sites);
-    this.temporaryJournal = options.journalDirectory().isPresent() ? null : temporaryJournalDirectory();
+    this.temporaryJournal = options.journalDirectory().isPresent() ? null
+        : temporaryJournalDirectory(handles.values().stream().allMatch(SiteHandle::isInProcess));
     // a temporary directory is deleted on close and no later process reads it: fsyncing into it
     // would make nothing durable, so that journal (and the generation ceiling) live in memory
     this.journal = temporaryJournal != null ? ReplicationJournal.inMemory(options.clock())
@@ -266,11 +267,15 @@ public final class RoutingStore implements ObjectStore, Replicating {
    * A fresh temporary journal directory, for when none is configured. Its random name means no
    * later process can reopen it, so {@link #close()} deletes it; a restart loses what it held.
    */
-  private static Path temporaryJournalDirectory() {
+  private static Path temporaryJournalDirectory(boolean sitesEndWithProcess) {
     try {
       Path dir = Files.createTempDirectory("hybrid-storage-journal");
-      log.warn("no journal directory configured: the replication journal lives in memory (router files in {},"
-          + " deleted on close) and does not survive a restart; set HybridStorageOptions.journalDirectory", dir);
+      if (sitesEndWithProcess) { // an in-memory journal loses nothing the sites would keep
+        log.debug("no journal directory configured: the replication journal lives in memory, as the sites do");
+      } else {
+        log.warn("no journal directory configured: the replication journal lives in memory (router files in {},"
+            + " deleted on close) and does not survive a restart; set HybridStorageOptions.journalDirectory", dir);
+      }
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);

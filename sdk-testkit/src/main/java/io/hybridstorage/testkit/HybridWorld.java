@@ -59,8 +59,8 @@ import org.slf4j.LoggerFactory;
  * options' clock is a {@link VirtualClock}.
  *
  * <p>A world of several sites with no configured {@link HybridStorageOptions#journalDirectory()
- * journal directory} journals to a fresh temporary directory, deleted on {@link #close()}.
- * Thread-safe.
+ * journal directory} journals in memory, as the embedded default does: nothing outlives the
+ * world, and no write waits for an fsync. Thread-safe.
  */
 public final class HybridWorld implements AutoCloseable {
 
@@ -74,18 +74,15 @@ public final class HybridWorld implements AutoCloseable {
   private final Map<String, ObjectStore> sites;
   private final Map<String, FaultInjectingStore> faults;
   @Nullable private final Replicating replication;
-  @Nullable private final Path ownJournal;
   private final Duration startupTime;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private HybridWorld(HybridStorageOptions options, Storage storage, Recorder recorder, @Nullable Path ownJournal,
-      Duration startupTime) {
+  private HybridWorld(HybridStorageOptions options, Storage storage, Recorder recorder, Duration startupTime) {
     this.options = options;
     this.storage = storage;
     this.sites = Collections.unmodifiableMap(recorder.sites);
     this.faults = Collections.unmodifiableMap(recorder.faults);
     this.replication = recorder.service instanceof Replicating r ? r : null;
-    this.ownJournal = ownJournal;
     this.startupTime = startupTime;
   }
 
@@ -101,32 +98,15 @@ public final class HybridWorld implements AutoCloseable {
    */
   public static HybridWorld open(HybridStorageOptions options) {
     long start = System.nanoTime();
-    Path ownJournal = null;
-    if (options.journalDirectory().isEmpty() && options.sites().size() > 1) { // one site: no router, no journal
-      try {
-        ownJournal = Files.createTempDirectory("hybrid-world-journal");
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot create a journal directory for a hybrid world", e);
-      }
-    }
     Recorder recorder = new Recorder(options);
     HybridStorageOptions.Builder effective = options.toBuilder().storeDecorator(recorder);
-    if (ownJournal != null) {
-      effective.journalDirectory(ownJournal);
-    }
-    Storage storage;
-    try {
-      storage = effective.build().getService();
-    } catch (RuntimeException | Error e) {
-      deleteQuietly(ownJournal, e);
-      throw e;
-    }
+    Storage storage = effective.build().getService();
     Duration startup = Duration.ofNanos(System.nanoTime() - start);
     log.debug("opened hybrid world {} in {} µs", options.sites().keySet(), startup.toNanos() / 1000);
-    return new HybridWorld(options, storage, recorder, ownJournal, startup);
+    return new HybridWorld(options, storage, recorder, startup);
   }
 
-  /** The options this world was opened with (without the journal directory it chose itself). */
+  /** The options this world was opened with. */
   public HybridStorageOptions options() {
     return options;
   }
@@ -287,7 +267,7 @@ public final class HybridWorld implements AutoCloseable {
 
   /**
    * Closes the {@code Storage} (the router stops its threads and closes its journal, then the
-   * site stores) and deletes the journal directory this world created. Idempotent.
+   * site stores). Idempotent.
    */
   @Override
   public void close() {
@@ -297,12 +277,8 @@ public final class HybridWorld implements AutoCloseable {
     try {
       storage.close();
     } catch (Exception e) {
-      IllegalStateException failure = new IllegalStateException("closing hybrid world " + sites.keySet()
-          + " failed", e);
-      deleteQuietly(ownJournal, failure);
-      throw failure;
+      throw new IllegalStateException("closing hybrid world " + sites.keySet() + " failed", e);
     }
-    deleteQuietly(ownJournal, null);
   }
 
   @Override
@@ -323,23 +299,6 @@ public final class HybridWorld implements AutoCloseable {
       throw new IllegalArgumentException("no site '" + site + "' in this world; its sites are " + sites.keySet());
     }
     return value;
-  }
-
-  private static void deleteQuietly(@Nullable Path dir, @Nullable Throwable failure) {
-    if (dir == null) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      if (failure != null) {
-        failure.addSuppressed(e);
-      } else {
-        log.warn("could not delete the journal directory {} of a hybrid world", dir, e);
-      }
-    }
   }
 
   /** Puts a fault injector in front of every site and keeps the stores to hand out. */

@@ -19,7 +19,17 @@ abstract class RoutingTckBase implements ObjectStoreTck {
   }
 
   RoutingTckBase(AutoCloseable w) {
-    this.store = TestWorlds.router(w);
+    this(TestWorlds.router(w), w);
+  }
+
+  /** A router that is its own world: closed when the next test opens its own. */
+  RoutingTckBase(ObjectStore router) {
+    this(router, router);
+  }
+
+  /** {@code store}, closed with {@code w} when the next test opens its own. */
+  private RoutingTckBase(ObjectStore store, AutoCloseable w) {
+    this.store = store;
     try {
       closePrevious(w);
     } catch (Exception e) {
