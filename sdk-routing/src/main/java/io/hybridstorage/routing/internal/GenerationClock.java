@@ -170,7 +170,7 @@ public final class GenerationClock {
     this.waiter = waiter;
     this.ceiling = ceiling;
     this.inherited = Math.max(0, ceiling.load());
-    this.stored = inherited;
+    this.stored = ceiling == Ceiling.NONE ? Long.MAX_VALUE : inherited; // no ceiling: nothing to keep above
     this.forgotten = inherited;
     this.names = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
