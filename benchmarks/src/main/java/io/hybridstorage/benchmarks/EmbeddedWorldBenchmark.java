@@ -4,7 +4,6 @@ import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.Storage;
-import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import io.hybridstorage.api.HybridStorage;
 import io.hybridstorage.api.HybridStorageOptions;
 import io.hybridstorage.api.ObjectContent;
@@ -86,7 +85,7 @@ public class EmbeddedWorldBenchmark {
     body = new byte[bodyBytes];
     new Random(13).nextBytes(body);
     switch (target) {
-      case "LSH" -> storage = LocalStorageHelper.getOptions().getService();
+      case "LSH" -> storage = Worlds.localStorageHelper();
       case "MEMORY_SITE" -> storage = HybridStorage.over(new InMemoryStore("m"));
       case "THREE_SITE_WORLD" -> storage = defaultWorld();
       case "SPI" -> spi = new InMemoryStore("m");

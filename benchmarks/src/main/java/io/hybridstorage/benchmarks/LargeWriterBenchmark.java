@@ -4,7 +4,6 @@ import com.google.cloud.WriteChannel;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.Storage;
-import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import io.hybridstorage.api.HybridStorage;
 import io.hybridstorage.memory.InMemoryStore;
 import java.io.IOException;
@@ -71,7 +70,7 @@ public class LargeWriterBenchmark {
     md5 = MessageDigest.getInstance("MD5");
     crc32c = new CRC32C();
     switch (target) {
-      case "LSH" -> storage = LocalStorageHelper.getOptions().getService();
+      case "LSH" -> storage = Worlds.localStorageHelper();
       case "MEMORY_SITE" -> storage = HybridStorage.over(new InMemoryStore("m"));
       case "THREE_SITE_WORLD" -> storage = EmbeddedWorldBenchmark.defaultWorld();
       case "MD5", "CRC32C", "MD5_CRC32C" -> { }

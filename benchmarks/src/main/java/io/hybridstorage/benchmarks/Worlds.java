@@ -98,6 +98,22 @@ final class Worlds {
     return RoutingStore.create(new LinkedHashMap<String, ObjectStore>(sites), options, RoutingSettings.defaults());
   }
 
+  /**
+   * The anchor: google-cloud-nio's {@code LocalStorageHelper.getOptions().getService()}. Refused
+   * when the zero-code swap is on ({@code HYBRID_STORAGE_ENABLED} / {@code hybrid.storage.enabled}
+   * or a configuration file named): {@code getService()} would then hand out the hybrid world, and
+   * the anchor would measure the SDK against itself.
+   */
+  static com.google.cloud.storage.Storage localStorageHelper() {
+    com.google.cloud.storage.Storage lsh =
+        com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper.getOptions().getService();
+    if (lsh.getClass().getName().startsWith("io.hybridstorage.")) {
+      throw new IllegalStateException("LocalStorageHelper's getService() gave " + lsh.getClass().getName()
+          + ": the zero-code swap is on (unset HYBRID_STORAGE_ENABLED, HYBRID_STORAGE_CONFIG and their -D properties)");
+    }
+    return lsh;
+  }
+
   static Path tempDir() {
     try {
       return Files.createTempDirectory("hs-bench");
