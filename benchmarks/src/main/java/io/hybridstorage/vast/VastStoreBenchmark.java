@@ -29,9 +29,11 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 
 /**
  * A 256 MiB upload and download through {@link VastStore}, against the AWS SDK called directly
- * (one streamed PutObject, one GetObject) on the same in-JVM S3Mock: the baseline shows what the
- * store adds (HEADs, multipart, checksums), never absolute S3Mock speed. Each operation is
- * seconds long, so single-shot timing. Run (nothing is installed in ~/.m2):
+ * (one streamed PutObject, one GetObject) on the same S3Mock, a java process of its own started
+ * by the benchmark's fork (see {@code S3MockProcess} in sdk-vast-tests; the s3mock-runner module
+ * must be built, which {@code -am} does): the baseline shows what the store adds (HEADs,
+ * multipart, checksums), never absolute S3Mock speed. Each operation is seconds long, so
+ * single-shot timing. Run (nothing is installed in ~/.m2):
  *
  * <pre>
  * mvn -pl benchmarks -am package dependency:build-classpath -Dmdep.outputFile=target/cp.txt -DskipTests

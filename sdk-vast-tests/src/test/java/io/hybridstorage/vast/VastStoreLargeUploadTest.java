@@ -111,9 +111,10 @@ class VastStoreLargeUploadTest {
       assertThat(store.head(ObjectId.of(bucket, name), Conditions.none()).orElseThrow().crc32c())
           .isEqualTo(data.crc32c());
       assertThat(raw.listMultipartUploads(b -> b.bucket(bucket)).uploads()).isEmpty();
-      // parts in flight: 4 × 8 MiB (a declared PUT: one 8 MiB pipe); S3Mock shares this JVM, so
-      // allow it and the SDK their share
-      assertThat(peakAfterGc).as("peak heap used after GC").isLessThan(160L * 1024 * 1024);
+      // parts in flight: 4 × 8 MiB (a declared PUT: one 8 MiB pipe), plus the SDK and the test;
+      // S3Mock runs in its own JVM (S3MockProcess), so none of its heap counts here (measured:
+      // 19-37 MiB)
+      assertThat(peakAfterGc).as("peak heap used after GC").isLessThan(96L * 1024 * 1024);
 
       CRC32C back = new CRC32C();
       long read = 0;
