@@ -12,9 +12,7 @@ import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.HybridStorageOptions;
 import io.hybridstorage.api.ListPage;
 import io.hybridstorage.api.ListRequest;
-import io.hybridstorage.api.Listing;
 import io.hybridstorage.api.MetadataPatch;
-import io.hybridstorage.api.Names;
 import io.hybridstorage.api.ObjectContent;
 import io.hybridstorage.api.ObjectId;
 import io.hybridstorage.api.ObjectInfo;
@@ -24,7 +22,6 @@ import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.ReadRequest;
 import io.hybridstorage.api.SignUrlRequest;
 import io.hybridstorage.api.SiteConfig;
-import io.hybridstorage.api.Sleeper;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.api.spi.Replicating;
@@ -37,25 +34,18 @@ import io.hybridstorage.routing.internal.ResilientStore;
 import io.hybridstorage.routing.internal.RoutingContext;
 import io.hybridstorage.routing.internal.SiteHandle;
 import io.hybridstorage.routing.internal.Watermarks;
-import io.hybridstorage.routing.internal.journal.JournalEntry;
 import io.hybridstorage.routing.internal.journal.Replayer;
 import io.hybridstorage.routing.internal.journal.ReplicationJournal;
 import io.hybridstorage.routing.internal.policy.ReadCoordinator;
-import io.hybridstorage.routing.internal.policy.Route;
 import io.hybridstorage.routing.internal.policy.SessionTracker;
 import io.hybridstorage.routing.internal.policy.WriteCoordinator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -63,8 +53,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -75,17 +63,32 @@ import javax.annotation.Nullable;
 
 /**
  * An {@link ObjectStore} spanning named sites: each object is placed, written, replicated and read
- * by the {@link Placement} covering it (DESIGN.md, "Policies").
+ * by the {@link Placement} covering it (docs/architecture.md, "Placements and policies").
  *
  * <p>Decorator stack, outermost first (STYLE.md: "facade translates; decorators decide"):
  *
  * <pre>
  * StorageFacade                        (translates com.google.cloud.storage.Storage, decides nothing)
- *  └ RoutingStore                      (placement → route; write policy, read policy, consistency;
- *     │                                 generations; replication journal; verify/repair)
- *     └ per site: Retry( CircuitBreaker( TimeLimiter( Bulkhead( site store ) ) ) )   — ResilientStore
- *          └ the site's store            (GcsStore, VastStore, InMemoryStore; in tests wrapped by
+ *  └ ProfileGuardStore                 (when a business-unit profile is selected: 403 outside it)
+ *     └ RoutingStore                   (placement → route; write policy, read policy, consistency;
+ *        │                              generations; replication journal; verify/repair)
+ *        └ per site: Retry( CircuitBreaker( TimeLimiter( Bulkhead( site store ) ) ) )   — ResilientStore
+ *             └ the site's store         (GcsStore, VastStore, InMemoryStore; in tests wrapped by
  *                                         the testkit's FaultInjectingStore)
+ * </pre>
+ *
+ * <p>Inside, one part per job. This class builds them (the sites, journal, generation clock and
+ * {@link RoutingContext} they share), hands each call to one of them, re-issues their errors as
+ * its own ({@link #site()}, the failing site named in the message) and closes them:
+ *
+ * <pre>
+ * RoutingStore            the ObjectStore surface and the operator's controls; builds and closes the parts
+ *  ├ ObjectRouter         object calls: placement → Route; causality; a copy across placements streamed through
+ *  │  ├ ReadCoordinator   reads by read policy and consistency                     (internal.policy)
+ *  │  └ WriteCoordinator  changes by write policy: write-ahead intent, commit, acknowledgement (internal.policy)
+ *  ├ BucketRouter         bucket calls: the authority first, then every site; the merged, paged bucket listing
+ *  ├ JournalControl       replay passes (periodic and {@link #replayNow}), watermarks, {@link #drain}
+ *  └ Verifier             {@link #verify} and {@link #repair}
  * </pre>
  *
  * <p>Generations: every change is decided at the route's primary (the authority; the local site
@@ -123,23 +126,14 @@ public final class RoutingStore implements ObjectStore, Replicating {
   private final Map<String, SiteHandle> sites;
   private final RoutingContext ctx;
   private final ReplicationJournal journal;
-  private final Replayer replayer;
-  private final SessionTracker session;
-  private final WriteCoordinator writes;
-  private final ReadCoordinator reads;
+  private final ObjectRouter objects;
+  private final BucketRouter buckets;
+  private final JournalControl journalControl;
   private final Verifier verifier;
-  private final Map<Placement, Route> routes = new ConcurrentHashMap<>();
   private final Listeners listeners = new Listeners();
   private final ExecutorService pool;
-  private final Watermarks watermarks;
-  /** Runs the periodic tasks (replay, watermarks): one thread each, waiting its interval on the sleeper. */
-  private final ExecutorService timers;
   private final Set<Capability> capabilities;
   private final String siteName;
-  /** Signalled at each group commit of the journal: {@link #drain} waits on it for appends in flight. */
-  private final Object commitSignal = new Object();
-  /** Group commits of the journal so far; guarded by {@link #commitSignal}. */
-  private long journalCommits;
   /** The journal directory this store made itself (none was configured); deleted on close. */
   @Nullable private final Path temporaryJournal;
   private volatile boolean closed;
@@ -154,7 +148,6 @@ public final class RoutingStore implements ObjectStore, Replicating {
     this.options = options;
     this.settings = settings;
     this.pool = Executors.newCachedThreadPool(daemon("hs-routing"));
-    this.timers = Executors.newFixedThreadPool(2, daemon("hs-routing-timer"));
     Map<String, SiteHandle> handles = new LinkedHashMap<>();
     for (Map.Entry<String, SiteConfig> e : options.sites().entrySet()) {
       ObjectStore store = stores.get(e.getKey());
@@ -176,13 +169,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
     this.journal = temporaryJournal != null ? ReplicationJournal.inMemory(options.clock())
         : ReplicationJournal.open(options.journalDirectory().get(), options.clock(), settings.journalBatchMax());
     journal.onAppended(listeners::journalAppended);
-    journal.onAppended((entries, depth) -> {
-      synchronized (commitSignal) {
-        journalCommits++;
-        commitSignal.notifyAll();
-      }
-    });
-    this.watermarks = new Watermarks(journal, options.clock(), settings, journalDirectory(), authorities(options),
+    Watermarks watermarks = new Watermarks(journal, options.clock(), settings, journalDirectory(), authorities(options),
         sites.keySet(), pool);
     journal.onAppended((entries, depth) -> watermarks.appended());
     // a replica's entry waits only for a pending roll-forward of a write towards its source
@@ -193,15 +180,16 @@ public final class RoutingStore implements ObjectStore, Replicating {
         GenerationClock.DEFAULT_MAX_LEAD, GenerationClock.DEFAULT_CAPACITY, options.sleeper(),
         temporaryJournal != null ? GenerationClock.Ceiling.NONE : new CeilingFile(journalDirectory()));
     this.ctx = new RoutingContext(options, settings, sites, journal, replicator, generations, pool, watermarks);
-    this.session = new SessionTracker(settings.sessionCapacity());
-    this.writes = new WriteCoordinator(ctx, session);
-    this.reads = new ReadCoordinator(ctx, session);
+    SessionTracker session = new SessionTracker(settings.sessionCapacity());
+    ReadCoordinator reads = new ReadCoordinator(ctx, session);
+    WriteCoordinator writes = new WriteCoordinator(ctx, session);
     this.verifier = new Verifier(ctx);
-    this.replayer = new Replayer(journal, replicator, name -> !site(name).isOpen(), pool, settings.replayThreads(),
+    Replayer replayer = new Replayer(journal, replicator, name -> !site(name).isOpen(), pool, settings.replayThreads(),
         listeners);
-    every(settings.replayInterval(), this::replayQuietly);
-    every(settings.watermarkInterval(), watermarks::publishQuietly);
-    watermarks.appended(); // entries an earlier process left pending: announce them soon
+    this.journalControl = new JournalControl(ctx, replayer);
+    this.buckets = new BucketRouter(ctx, journalControl);
+    this.objects = new ObjectRouter(ctx, reads, writes, siteName, this); // only stored: used once constructed
+    journalControl.start();
     Set<Capability> caps = EnumSet.allOf(Capability.class);
     for (SiteHandle h : sites.values()) {
       caps.retainAll(h.store().capabilities());
@@ -295,7 +283,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
     return result;
   }
 
-  private static ThreadFactory daemon(String prefix) {
+  static ThreadFactory daemon(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
@@ -306,72 +294,6 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   private SiteHandle site(String name) {
     return ctx == null ? sites.get(name) : ctx.site(name);
-  }
-
-  // ------------------------------------------------------------------------ routing
-
-  private Placement placement(String op, String bucket, String name) {
-    return options.placementFor(bucket, name).orElseThrow(() -> HybridStorageException.invalid(op, bucket, name, null,
-        "no placement covers gs://" + bucket + "/" + name + "; configure one (bucket '*' for a default)"));
-  }
-
-  /**
-   * The placement of a change (write, copy, compose, metadata update, delete) of {@code
-   * bucket/name}: 400 when the name has a {@code .} or {@code ..} segment and a replica cannot
-   * hold such names ({@link Capability#DOT_SEGMENT_NAMES}: an S3 site, whose paths would resolve
-   * it). Decided before any site is touched, so no site commits a change another one must refuse
-   * and the journal never keeps an entry that can never be replayed.
-   */
-  private Placement changing(String op, String bucket, String name) {
-    Placement p = placement(op, bucket, name);
-    if (Names.hasDotSegment(name)) {
-      for (String replica : p.replicas()) {
-        if (!site(replica).store().capabilities().contains(Capability.DOT_SEGMENT_NAMES)) {
-          throw HybridStorageException.invalid(op, bucket, name, replica, "Invalid object name for placement '"
-              + p.id() + "': it has a '.' or '..' segment, and its replica " + replica + " cannot hold such names "
-              + "(an S3 path would resolve them into another object); name the object without '.' and '..' "
-              + "segments, or place it on sites that store names literally");
-        }
-      }
-    }
-    return p;
-  }
-
-  private Route route(Placement p) {
-    return routes.computeIfAbsent(p, x -> Route.of(x, ctx));
-  }
-
-  /** The sites holding a bucket: every replica of every placement that may cover it. */
-  private List<SiteHandle> bucketSites(String bucket) {
-    Set<String> names = new LinkedHashSet<>();
-    Placement own = bucketPlacement(bucket);
-    if (own != null) {
-      names.add(own.authority());
-    }
-    for (Placement p : options.placements()) {
-      if (p.bucket().equals(bucket) || p.bucket().equals(Placement.ANY_BUCKET)) {
-        names.addAll(p.replicas());
-      }
-    }
-    List<SiteHandle> result = new ArrayList<>();
-    for (String n : names) {
-      result.add(site(n));
-    }
-    return result;
-  }
-
-  private Placement bucketPlacement(String bucket) {
-    return options.placementFor(bucket, "").orElseGet(() -> options.placements().stream()
-        .filter(p -> p.bucket().equals(bucket)).findFirst().orElse(null));
-  }
-
-  private SiteHandle bucketAuthority(String op, String bucket) {
-    Placement p = bucketPlacement(bucket);
-    if (p == null) {
-      throw HybridStorageException.invalid(op, bucket, null, null,
-          "no placement covers bucket " + bucket + "; configure one (bucket '*' for a default)");
-    }
-    return site(p.authority());
   }
 
   // ------------------------------------------------------------------------ ObjectStore
@@ -416,150 +338,43 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   @Override
   public BucketInfo createBucket(BucketSpec spec) {
-    return guard(() -> createBucketRouted(spec));
-  }
-
-  private BucketInfo createBucketRouted(BucketSpec spec) {
-    SiteHandle authority = bucketAuthority("createBucket", spec.name());
-    BucketInfo info = authority.store().createBucket(spec);
-    for (SiteHandle s : bucketSites(spec.name())) {
-      if (s != authority) {
-        try {
-          s.store().createBucket(spec);
-        } catch (HybridStorageException e) {
-          if (e.code() != 409) {
-            throw e;
-          }
-        }
-      }
-    }
-    return info;
+    return guard(() -> buckets.createBucket(spec));
   }
 
   @Override
   public Optional<BucketInfo> getBucket(String bucket) {
-    return guard(() -> getBucketRouted(bucket));
-  }
-
-  private Optional<BucketInfo> getBucketRouted(String bucket) {
-    return bucketAuthority("getBucket", bucket).store().getBucket(bucket);
+    return guard(() -> buckets.getBucket(bucket));
   }
 
   /** Buckets of every site, merged by name (the authority's view of each), paged by name. */
   @Override
   public ListPage<BucketInfo> listBuckets(BucketListRequest request) {
-    return guard(() -> listBucketsRouted(request));
-  }
-
-  private ListPage<BucketInfo> listBucketsRouted(BucketListRequest request) {
-    TreeMap<String, BucketInfo> all = new TreeMap<>(Verifier::compareUtf8);
-    for (SiteHandle s : sites.values()) {
-      String token = null;
-      do {
-        ListPage<BucketInfo> page = s.store().listBuckets(new BucketListRequest(request.prefix(), 0, token));
-        for (BucketInfo b : page.items()) {
-          if (!b.name().equals(settings.watermarkBucket())) { // the routers' own (replication watermarks)
-            all.putIfAbsent(b.name(), b);
-          }
-        }
-        token = page.nextPageToken();
-      } while (token != null);
-    }
-    String after = request.pageToken() == null ? null
-        : new String(Base64.getUrlDecoder().decode(request.pageToken()), StandardCharsets.UTF_8);
-    int size = request.pageSize() == 0 ? ListRequest.DEFAULT_PAGE_SIZE : request.pageSize();
-    List<BucketInfo> items = new ArrayList<>();
-    String next = null;
-    for (BucketInfo b : (after == null ? all : all.tailMap(after, false)).values()) {
-      if (items.size() == size) {
-        next = Base64.getUrlEncoder().encodeToString(items.get(size - 1).name().getBytes(StandardCharsets.UTF_8));
-        break;
-      }
-      Placement p = bucketPlacement(b.name());
-      if (p != null && sites.containsKey(p.authority())) {
-        b = site(p.authority()).store().getBucket(b.name()).orElse(b);
-      }
-      items.add(b);
-    }
-    return ListPage.of(items, next);
+    return guard(() -> buckets.listBuckets(request));
   }
 
   @Override
   public BucketInfo updateBucket(String bucket, BucketPatch patch) {
-    return guard(() -> updateBucketRouted(bucket, patch));
-  }
-
-  private BucketInfo updateBucketRouted(String bucket, BucketPatch patch) {
-    SiteHandle authority = bucketAuthority("updateBucket", bucket);
-    BucketInfo info = authority.store().updateBucket(bucket, patch);
-    for (SiteHandle s : bucketSites(bucket)) {
-      if (s != authority) {
-        s.store().updateBucket(bucket, patch);
-      }
-    }
-    return info;
+    return guard(() -> buckets.updateBucket(bucket, patch));
   }
 
   @Override
   public boolean deleteBucket(String bucket) {
-    return guard(() -> deleteBucketRouted(bucket));
-  }
-
-  private boolean deleteBucketRouted(String bucket) {
-    SiteHandle authority = bucketAuthority("deleteBucket", bucket);
-    // every site must be empty first: under async policies a replica may hold objects the
-    // authority does not have yet, and a half-deleted bucket would lose them. Replicate what this
-    // router still has pending for the bucket, so its own deletes have reached every site — its
-    // best-effort appends (acknowledged before their fsync) included, once they are durable.
-    awaitAppendsDurable();
-    for (int pass = 0; pass < 5 && journal.hasPending(bucket); pass++) {
-      replayPass();
-    }
-    for (SiteHandle s : bucketSites(bucket)) {
-      if (s.store().getBucket(bucket).isPresent()
-          && !s.store().list(ListRequest.of(bucket).withVersions(true).withPageSize(1)).items().isEmpty()) {
-        throw HybridStorageException.conflict("deleteBucket", bucket, null, s.name(),
-            "The bucket you tried to delete is not empty (site " + s.name() + " still holds object versions).");
-      }
-    }
-    boolean deleted = authority.store().deleteBucket(bucket);
-    for (SiteHandle s : bucketSites(bucket)) {
-      if (s != authority) {
-        deleted |= s.store().deleteBucket(bucket);
-      }
-    }
-    return deleted;
+    return guard(() -> buckets.deleteBucket(bucket));
   }
 
   @Override
   public Optional<ObjectInfo> head(ObjectId id, Conditions conditions) {
-    return guard(() -> headRouted(id, conditions));
-  }
-
-  private Optional<ObjectInfo> headRouted(ObjectId id, Conditions conditions) {
-    Optional<ObjectInfo> info = reads.head(placement("head", id.bucket(), id.name()), id, conditions);
-    // a write after this read is newer
-    info.ifPresent(i -> ctx.generations().observe(id.bucket(), id.name(), i.generation()));
-    return info;
+    return guard(() -> objects.head(id, conditions));
   }
 
   @Override
   public ObjectContent read(ReadRequest request) {
-    return guard(() -> readRouted(request));
-  }
-
-  private ObjectContent readRouted(ReadRequest request) {
-    ObjectId id = request.id();
-    ObjectContent content = reads.read(placement("read", id.bucket(), id.name()), request);
-    // a write after this read is newer (causality)
-    ctx.generations().observe(id.bucket(), id.name(), content.info().generation());
-    return content;
+    return guard(() -> objects.read(request));
   }
 
   @Override
   public ObjectWriter openWrite(WriteRequest request) {
-    ObjectWriter writer = guard(() -> writes.openWrite(route(changing("write", request.bucket(), request.name())),
-        request));
+    ObjectWriter writer = guard(() -> objects.openWrite(request));
     return new CommitDecoratedWriter(writer, commit -> {
       try {
         return commit.commit();
@@ -571,11 +386,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   @Override
   public boolean delete(ObjectId id, Conditions conditions) {
-    return guard(() -> deleteRouted(id, conditions));
-  }
-
-  private boolean deleteRouted(ObjectId id, Conditions conditions) {
-    return writes.delete(route(changing("delete", id.bucket(), id.name())), id, conditions);
+    return guard(() -> objects.delete(id, conditions));
   }
 
   /**
@@ -588,31 +399,16 @@ public final class RoutingStore implements ObjectStore, Replicating {
    */
   @Override
   public boolean deleteUpTo(String bucket, String name, long generation) {
-    return guard(() -> deleteUpToRouted(bucket, name, generation));
+    return guard(() -> objects.deleteUpTo(bucket, name, generation));
   }
 
-  private boolean deleteUpToRouted(String bucket, String name, long generation) {
-    String op = "deleteUpTo";
-    Placement p = changing(op, bucket, name);
-    List<SiteHandle> targets = new ArrayList<>();
-    for (String replica : p.replicas()) {
-      SiteHandle h = site(replica);
-      if (!h.assignsGenerations()) {
-        throw HybridStorageException.unsupported(op, bucket, name, replica);
-      }
-      targets.add(h);
-    }
-    ctx.generations().observe(bucket, name, generation);
-    boolean removed = false;
-    for (SiteHandle h : targets) {
-      removed |= h.store().deleteUpTo(bucket, name, generation);
-    }
-    return removed;
-  }
-
+  /**
+   * Served by the primaries of the placements owning the listed names, merged ({@link
+   * ObjectRouter#list}).
+   */
   @Override
   public ListPage<ObjectInfo> list(ListRequest request) {
-    ListPage<ObjectInfo> page = guard(() -> listRouted(request));
+    ListPage<ObjectInfo> page = guard(() -> objects.list(request));
     // a caller that saw a generation in a listing is causally after it, as after a read
     for (ObjectInfo info : page.items()) {
       ctx.generations().observe(info.bucket(), info.name(), info.generation());
@@ -621,76 +417,28 @@ public final class RoutingStore implements ObjectStore, Replicating {
   }
 
   /**
-   * Served by the primary of the placement owning the names (see {@link PlacementScope}): one
-   * site when one placement owns every name under the prefix; else each owner's names from its own
-   * primary, merged into one listing ({@link Listing}: UTF-8 order, delimiters, offsets, glob,
-   * versions, page tokens that resume after the last entry).
+   * Natively at the target's primary when source and target share it; else the source is streamed
+   * through this router (read by its read policy, written by the target's write policy).
    */
-  private ListPage<ObjectInfo> listRouted(ListRequest request) {
-    String prefix = request.prefix() == null ? "" : request.prefix();
-    PlacementScope scope = PlacementScope.of(options, request.bucket(), prefix);
-    if (scope.isEmpty()) {
-      placement("list", request.bucket(), prefix); // throws: no placement covers it
-    }
-    if (scope.isSingle() && scope.placements().get(0).covers(request.bucket(), prefix)) {
-      return route(scope.placements().get(0)).primary().store().list(request);
-    }
-    return Listing.page(request, scope.source(p -> route(p).primary().store(), request), ObjectInfo::name,
-        ObjectInfo::generation, "list", siteName);
-  }
-
   @Override
   public ObjectInfo copy(CopyRequest request) {
-    return guard(() -> copyRouted(request));
-  }
-
-  private ObjectInfo copyRouted(CopyRequest request) {
-    Placement target = changing("copy", request.targetBucket(), request.targetName());
-    Placement source = placement("copy", request.source().bucket(), request.source().name());
-    Route route = route(target).forConditions(!request.targetConditions().isEmpty());
-    if (!route(source).primary().name().equals(route.primary().name())) {
-      // the source lives elsewhere: stream it through the router (read by policy, write by policy)
-      try (ObjectContent content = reads.read(source, new ReadRequest(request.source(),
-          io.hybridstorage.api.ByteRange.all(), request.sourceConditions()))) {
-        ObjectInfo src = content.info();
-        WriteRequest w = new WriteRequest(request.targetBucket(), request.targetName(),
-            request.metadata() == null ? src.metadata() : request.metadata(), request.targetConditions(),
-            src.crc32c(), null, 0, src.size());
-        return write(w, content.stream());
-      } catch (IOException e) {
-        throw HybridStorageException.io("copy", request.targetBucket(), request.targetName(), null, e);
-      }
-    }
-    return writes.copy(route, request);
+    return guard(() -> objects.copy(request));
   }
 
   @Override
   public ObjectInfo compose(ComposeRequest request) {
-    return guard(() -> composeRouted(request));
-  }
-
-  private ObjectInfo composeRouted(ComposeRequest request) {
-    return writes.compose(route(changing("compose", request.bucket(), request.targetName())), request);
+    return guard(() -> objects.compose(request));
   }
 
   @Override
   public ObjectInfo updateMetadata(ObjectId id, MetadataPatch patch, Conditions conditions) {
-    return guard(() -> updateMetadataRouted(id, patch, conditions));
-  }
-
-  private ObjectInfo updateMetadataRouted(ObjectId id, MetadataPatch patch, Conditions conditions) {
-    return writes.updateMetadata(route(changing("updateMetadata", id.bucket(), id.name())), id, patch,
-        conditions);
+    return guard(() -> objects.updateMetadata(id, patch, conditions));
   }
 
   /** Signed by the authority of the object's placement (501 when its backend cannot sign). */
   @Override
   public URL signUrl(SignUrlRequest request) {
-    return guard(() -> signUrlRouted(request));
-  }
-
-  private URL signUrlRouted(SignUrlRequest request) {
-    return site(placement("signUrl", request.bucket(), request.name()).authority()).store().signUrl(request);
+    return guard(() -> objects.signUrl(request));
   }
 
   // ------------------------------------------------------------------------ replication, verify, repair
@@ -742,14 +490,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
   /** Runs one replay pass now (besides the periodic ones); returns the entries replayed or skipped. */
   @Override
   public int replayNow() {
-    return replayPass();
-  }
-
-  /** One replay pass, then the replication watermark if the pass changed what it must say. */
-  private int replayPass() {
-    int replayed = replayer.replayOnce();
-    watermarks.publishQuietly();
-    return replayed;
+    return journalControl.replayPass();
   }
 
   /**
@@ -757,94 +498,14 @@ public final class RoutingStore implements ObjectStore, Replicating {
    * HybridStorageOptions#clock() clock}; returns whether it drained. At least one pass runs. After
    * a pass that replayed nothing it waits: for appends of this router still being made durable
    * (best-effort journaling acknowledges before that), until the journal commits them; otherwise
-   * (sites down, breakers open) {@value #DRAIN_POLL_MILLIS} ms, or what is left of the timeout,
+   * (sites down, breakers open) {@value JournalControl#DRAIN_POLL_MILLIS} ms, or what is left of the timeout,
    * through the options' {@link HybridStorageOptions#sleeper() sleeper} — on virtual time, until
    * the test advances the clock. Sites that are down keep their entries. An interrupt ends it with
    * {@code false} (the flag set).
    */
   @Override
   public boolean drain(Duration timeout) {
-    Clock clock = options.clock();
-    Sleeper sleeper = options.sleeper();
-    Instant deadline = plusSaturated(clock.instant(), timeout);
-    try {
-      while (journal.depth() > 0) {
-        long commits = journalCommits();
-        int replayed = replayPass();
-        if (journal.depth() == 0) {
-          break;
-        }
-        boolean inFlight = replayed == 0 && appendsInFlight();
-        if (inFlight) {
-          // appends not yet durable are not replayable yet: a wait for the committer thread (real
-          // time, bounded), before the deadline is judged — the deadline is on the options' clock,
-          // which on virtual time does not move while the committer works
-          awaitJournalCommitAfter(commits);
-        }
-        Duration left = Duration.between(clock.instant(), deadline);
-        if (left.isNegative() || left.isZero()) {
-          return false;
-        }
-        if (replayed == 0 && !inFlight) {
-          sleeper.sleep(left.compareTo(DRAIN_POLL) < 0 ? left : DRAIN_POLL);
-        }
-      }
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  static final long DRAIN_POLL_MILLIS = 10;
-  private static final Duration DRAIN_POLL = Duration.ofMillis(DRAIN_POLL_MILLIS);
-
-  /** Whether the journal holds appends not yet durable (not yet replayable): its depth counts them. */
-  private boolean appendsInFlight() {
-    return journal.inFlight() > 0;
-  }
-
-  /**
-   * Waits until the journal commits a group after the {@code seen}-th: a wait for the committer
-   * thread, not for time, so it is real; bounded by {@link #DRAIN_POLL} in case a commit fails.
-   */
-  private void awaitJournalCommitAfter(long seen) throws InterruptedException {
-    synchronized (commitSignal) {
-      if (journalCommits == seen) {
-        commitSignal.wait(DRAIN_POLL_MILLIS);
-      }
-    }
-  }
-
-  /**
-   * Waits (real time: for the journal's committer thread) until this router's appends are
-   * durable and so replayable, at most {@link #APPEND_WAIT}; then the caller goes on regardless.
-   */
-  private void awaitAppendsDurable() {
-    long deadline = System.nanoTime() + APPEND_WAIT.toNanos();
-    try {
-      while (appendsInFlight() && System.nanoTime() - deadline < 0) {
-        awaitJournalCommitAfter(journalCommits());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static final Duration APPEND_WAIT = Duration.ofSeconds(10);
-
-  private long journalCommits() {
-    synchronized (commitSignal) {
-      return journalCommits;
-    }
-  }
-
-  private static Instant plusSaturated(Instant start, Duration amount) {
-    try {
-      return start.plus(amount);
-    } catch (DateTimeException | ArithmeticException e) {
-      return amount.isNegative() ? Instant.MIN : Instant.MAX;
-    }
+    return journalControl.drain(timeout);
   }
 
   /**
@@ -893,33 +554,6 @@ public final class RoutingStore implements ObjectStore, Replicating {
         true);
   }
 
-  /** Runs {@code task} on a timer thread every {@code interval}, waited on the sleeper, until closed. */
-  private void every(Duration interval, Runnable task) {
-    timers.execute(() -> {
-      while (!closed) {
-        try {
-          options.sleeper().sleep(interval);
-        } catch (InterruptedException e) {
-          return; // closed
-        }
-        if (!closed) {
-          task.run();
-        }
-      }
-    });
-  }
-
-  private void replayQuietly() {
-    if (closed) {
-      return;
-    }
-    try {
-      replayPass();
-    } catch (RuntimeException e) {
-      log.warn("journal replay pass failed", e);
-    }
-  }
-
   /** Stops replay, closes the journal (pending entries stay for the next router) and, if owned, the sites. */
   @Override
   public void close() {
@@ -927,9 +561,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
       return;
     }
     closed = true;
-    timers.shutdownNow(); // interrupts their waits
-    replayer.stop();
-    watermarks.close(); // a last watermark: deleted when nothing is pending, else marked closed
+    journalControl.close(); // the periodic tasks, replay, a last watermark
     ctx.generations().close(); // a ceiling being raised beside the journal is on disk first
     journal.close();
     if (temporaryJournal != null) {
