@@ -23,6 +23,7 @@ public final class HybridStorageException extends RuntimeException {
   @Nullable private final String site;
   private final boolean retryable;
   private final long heldGeneration;
+  private final String detail;
 
   public HybridStorageException(int code, String reason, String operation, @Nullable String bucket,
       @Nullable String object, @Nullable String site, String detail, @Nullable Throwable cause) {
@@ -40,6 +41,7 @@ public final class HybridStorageException extends RuntimeException {
     this.site = site;
     this.retryable = isRetryableCode(code);
     this.heldGeneration = heldGeneration;
+    this.detail = detail;
   }
 
   /** {@code op gs://bucket/object on site}, the prefix of every message. */
@@ -132,6 +134,26 @@ public final class HybridStorageException extends RuntimeException {
 
   public int code() {
     return code;
+  }
+
+  /** What went wrong, without the {@link #describe} prefix of the message. */
+  public String detail() {
+    return detail;
+  }
+
+  /**
+   * This error re-issued by {@code by} (a store that called the failing one, e.g. a router): the
+   * same code, reason, operation, names and {@link #heldGeneration()}, {@code by} as the site, the
+   * failing site named in the detail ({@code write gs://b/o on routing[gcp,dc1,dc2]: at gcp:
+   * ifGenerationMatch=0 failed, current=7}) and this error as the cause. This error itself when it
+   * is already {@code by}'s.
+   */
+  public HybridStorageException reissuedBy(String by) {
+    if (by.equals(site)) {
+      return this;
+    }
+    return new HybridStorageException(code, reason, operation, bucket, object, by,
+        site == null ? detail : "at " + site + ": " + detail, this, heldGeneration);
   }
 
   public String reason() {

@@ -39,6 +39,10 @@ final class Bytes {
    * lastUsed} bytes are used.
    */
   static Bytes ofChunks(List<byte[]> chunks, int lastUsed) {
+    if (chunks.size() == 1) { // most objects
+      byte[] only = chunks.get(0);
+      return lastUsed == 0 ? EMPTY : new Bytes(new byte[][] {only}, new int[] {lastUsed}, lastUsed);
+    }
     List<byte[]> kept = new ArrayList<>(chunks.size());
     List<Integer> used = new ArrayList<>(chunks.size());
     long size = 0;

@@ -304,22 +304,9 @@ public final class RoutingStore implements ObjectStore, Replicating {
     return siteName;
   }
 
-  /**
-   * Re-issues a site's error as this store's: same code and reason, {@link #site()} as the site,
-   * and the failing site named in the message ({@code write gs://b/o on routing[gcp,dc1,dc2]: at
-   * gcp: ifGenerationMatch=0 failed, current=7}); the site's exception is the cause.
-   */
+  /** Re-issues a site's error as this store's: see {@link HybridStorageException#reissuedBy}. */
   private HybridStorageException translate(HybridStorageException e) {
-    if (siteName.equals(e.site())) {
-      return e;
-    }
-    String prefix = HybridStorageException.describe(e.operation(), e.bucket(), e.object(), e.site()) + ": ";
-    String message = String.valueOf(e.getMessage());
-    String detail = message.startsWith(prefix) ? message.substring(prefix.length()) : message;
-    if (e.site() != null) {
-      detail = "at " + e.site() + ": " + detail;
-    }
-    return new HybridStorageException(e.code(), e.reason(), e.operation(), e.bucket(), e.object(), siteName, detail, e);
+    return e.reissuedBy(siteName);
   }
 
   private <T> T guard(java.util.function.Supplier<T> call) {

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 import javax.annotation.Nullable;
 
 /**
@@ -203,8 +202,11 @@ public final class HybridBridge {
   }
 
   private static Set<String> names(Set<NamedField> fields) {
-    return fields.stream().map(NamedField::getApiaryName)
-        .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+    Set<String> names = new java.util.LinkedHashSet<>(Math.max(4, fields.size() * 2));
+    for (NamedField f : fields) { // a loop: this runs on every create
+      names.add(f.getApiaryName());
+    }
+    return names;
   }
 
   private static final class DeferredBatch extends StorageBatch {

@@ -230,7 +230,9 @@ final class Values {
 
   @Nullable
   static OffsetDateTime time(@Nullable Instant instant) {
-    return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    // not instant.atOffset(UTC): that builds the offset's ZoneRules on every call
+    return instant == null ? null : OffsetDateTime.of(
+        java.time.LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC), ZoneOffset.UTC);
   }
 
   /** A field set and modified → the new value, cleared ({@code ""}) when set to null. */
