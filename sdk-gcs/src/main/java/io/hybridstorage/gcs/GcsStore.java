@@ -361,6 +361,10 @@ public final class GcsStore implements ObjectStore, NativeStorageAware {
     BlobId pinned = BlobId.of(id.bucket(), id.name(), info.generation());
     ReadChannel channel = GcsErrors.call("read", id.bucket(), id.name(), site, () -> {
       ReadChannel ch = storage.reader(pinned, BlobSourceOption.shouldReturnRawInputStream(true));
+      if (count < SMALL_READ_BYTES) {
+        // the channel's buffer is its chunk size, 2 MiB by default: a 1 KiB read allocated it all
+        ch.setChunkSize((int) Math.max(MIN_READ_CHUNK, count));
+      }
       if (start > 0) {
         ch.seek(start);
       }
@@ -394,6 +398,12 @@ public final class GcsStore implements ObjectStore, NativeStorageAware {
     };
     return ObjectContent.of(info, new TranslatingInputStream(stream, id));
   }
+
+  /** Below this many bytes a read sizes the channel's buffer to what it reads. */
+  private static final long SMALL_READ_BYTES = 2 * 1024 * 1024;
+
+  /** The smallest buffer a small read gets. */
+  private static final int MIN_READ_CHUNK = 16 * 1024;
 
   private static void closeQuietly(ReadChannel channel) {
     try {
