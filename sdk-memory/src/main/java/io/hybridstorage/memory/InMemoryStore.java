@@ -114,8 +114,8 @@ public final class InMemoryStore implements ObjectStore {
   }
 
   /**
-   * Versioning, atomic preconditions, assigned generations, native compose and copy; not signed
-   * URLs.
+   * Versioning, atomic preconditions, assigned generations, native compose and copy, dot-segment
+   * names, and {@link Capability#IN_PROCESS} (no call waits); not signed URLs.
    */
   @Override
   public Set<Capability> capabilities() {
