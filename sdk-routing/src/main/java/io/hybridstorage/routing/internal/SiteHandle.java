@@ -12,9 +12,13 @@ public record SiteHandle(String name, SiteConfig config, ResilientStore store) {
     return config.latency();
   }
 
-  /** Whether the site accepts caller-assigned generations (so it can hold replicas). */
+  /**
+   * Whether the site accepts caller-assigned generations (so it can hold replicas). Asked of the
+   * site's own store: the resilient decorator's set is a copy without {@link Capability#IN_PROCESS},
+   * made on every call, and this is asked on every write.
+   */
   public boolean assignsGenerations() {
-    return store.capabilities().contains(Capability.ASSIGNED_GENERATIONS);
+    return raw().capabilities().contains(Capability.ASSIGNED_GENERATIONS);
   }
 
   /** Whether calls to the site complete on the caller's thread without waiting: see {@link ResilientStore#isInProcess()}. */
