@@ -8,7 +8,10 @@ import com.google.cloud.storage.Storage;
 import io.hybridstorage.api.HybridStorage;
 import io.hybridstorage.gcs.GcsStore;
 import io.hybridstorage.memory.InMemoryStore;
-import io.hybridstorage.testkit.gcsapi.GcsApiServer;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.storage.HttpStorageOptions;
+import com.google.cloud.storage.StorageOptions;
+import io.hybridstorage.gateway.Gateway;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * Storage.readAllBytes(BlobId)} of a 1 KiB object, through the drop-in {@code Storage} over {@link
  * GcsStore} over the real google-cloud-storage client ({@code FACADE_OVER_GCS_STORE}), against the
  * same real client called directly ({@code RAW_CLIENT}, the anchor). Both talk HTTP to the same
- * kind of local endpoint, the testkit's GCS JSON API server ({@link GcsApiServer}) over an {@code
+ * kind of local endpoint, the JSON API gateway ({@link Gateway}) over an {@code
  * InMemoryStore}, started per trial in this JVM; the ratio is what matters, not the absolute time,
  * which is mostly the loopback HTTP exchange and the server.
  */
@@ -45,15 +48,21 @@ public class GcsGetBenchmark {
   @Param({"RAW_CLIENT", "FACADE_OVER_GCS_STORE"})
   public String path;
 
-  private GcsApiServer server;
+  private Gateway server;
   private Storage client;
   private Storage storage;
   private BlobId id;
 
   @Setup
   public void setUp() {
-    server = GcsApiServer.start(new InMemoryStore("gcp"));
-    client = server.clientOptions().build().getService();
+    server = Gateway.builder(new InMemoryStore("gcp")).allowAnonymous().start();
+    client = StorageOptions.http()
+        .setServiceFactory(new HttpStorageOptions.HttpStorageFactory())
+        .setHost(server.endpoint().toString())
+        .setProjectId("bench")
+        .setCredentials(NoCredentials.getInstance())
+        .build()
+        .getService();
     byte[] body = new byte[1024];
     new Random(13).nextBytes(body);
     client.create(BucketInfo.of("bench"));

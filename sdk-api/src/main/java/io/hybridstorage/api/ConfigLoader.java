@@ -63,7 +63,7 @@ final class ConfigLoader {
 
   static final List<String> TOP_KEYS =
       List.of("projectId", "localSite", "seed", "journalDirectory", "sites", "placements", "profiles", "routing",
-          "signedUrlEndpoints");
+          "signedUrlEndpoints", "gateway");
   static final List<String> SITE_KEYS =
       List.of("name", "kind", "endpoint", "credentialsRef", "latency", "properties");
   static final List<String> PLACEMENT_KEYS = List.of("bucket", "replicas", "authority", "write", "read",
@@ -237,6 +237,10 @@ final class ConfigLoader {
           }
         }
       }
+    }
+    Map<String, String> gateway = values(root.get("gateway"), "gateway", "gateway: {port: 8080}");
+    if (!gateway.isEmpty()) {
+      builder.gateway(new ConfigSection(HybridStorageOptions.GATEWAY, source, gateway));
     }
     Map<String, String> routing = values(root.get("routing"), "routing", "routing: {callTimeout: 10s}");
     if (!routing.isEmpty()) {

@@ -37,4 +37,27 @@ public final class HybridStorage {
   public static Storage over(ObjectStore store, String projectId) {
     return StorageFacade.over(requireNonNull(store, "store"), null, requireNonNull(projectId, "projectId"));
   }
+
+  /**
+   * The world {@code options} configures as one {@link ObjectStore}: the store {@link
+   * HybridStorageOptions#getService()} puts its {@code Storage} over (sites, router, decorators,
+   * and the active profile's bound if one is selected). For servers that speak a storage protocol
+   * of their own over the routed world, such as the JSON API gateway. Closing it closes the sites.
+   *
+   * @throws IllegalStateException as {@link HybridStorageOptions#getService()} does
+   */
+  public static ObjectStore openStore(HybridStorageOptions options) {
+    return ServiceAssembly.openStore(requireNonNull(options, "options"));
+  }
+
+  /**
+   * {@code store} bounded by a business unit's {@code profile}: every call outside it fails with
+   * 403 naming the profile, the operation and the bucket (and object) before {@code store} is
+   * touched; bucket listings show only the profile's buckets. {@code placements} are the
+   * configured ones (a profile may name placements). Closing the bounded store closes {@code store}.
+   */
+  public static ObjectStore bounded(ObjectStore store, Profile profile, java.util.List<Placement> placements) {
+    return new ProfileGuardStore(requireNonNull(store, "store"), requireNonNull(profile, "profile"),
+        requireNonNull(placements, "placements"));
+  }
 }

@@ -17,7 +17,11 @@ public final class HybridStorageConfigException extends IllegalArgumentException
   private final String source;
   private final List<String> problems;
 
-  HybridStorageConfigException(String source, List<String> problems) {
+  /**
+   * {@code problems} of the configuration read from {@code source} (a file, a variable): for
+   * components that read a section of their own ({@link HybridStorageOptions#gateway()}).
+   */
+  public HybridStorageConfigException(String source, List<String> problems) {
     super("invalid hybrid storage configuration " + source + ":\n  - " + String.join("\n  - ", problems));
     this.source = source;
     this.problems = List.copyOf(problems);

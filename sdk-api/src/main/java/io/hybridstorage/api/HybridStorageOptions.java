@@ -29,6 +29,7 @@ public final class HybridStorageOptions {
 
   /** The name of the router's section in the configuration file and in messages. */
   static final String ROUTING = "routing";
+  static final String GATEWAY = "gateway";
 
   private static final StoreDecorator NO_DECORATION = new StoreDecorator() {
     @Override
@@ -49,6 +50,7 @@ public final class HybridStorageOptions {
   @Nullable private final String profile;
   private final StoreDecorator storeDecorator;
   private final ConfigSection routing;
+  private final ConfigSection gateway;
   private final List<String> signedUrlEndpoints;
 
   private HybridStorageOptions(Builder b) {
@@ -64,6 +66,7 @@ public final class HybridStorageOptions {
     this.profile = b.profile;
     this.storeDecorator = b.storeDecorator;
     this.routing = b.routing;
+    this.gateway = b.gateway;
     this.signedUrlEndpoints = List.copyOf(b.signedUrlEndpoints);
   }
 
@@ -213,6 +216,7 @@ public final class HybridStorageOptions {
     b.profile = profile;
     b.storeDecorator = storeDecorator;
     b.routing = routing;
+    b.gateway = gateway;
     b.signedUrlEndpoints.addAll(signedUrlEndpoints);
     return b;
   }
@@ -299,6 +303,15 @@ public final class HybridStorageOptions {
   }
 
   /**
+   * The JSON API gateway's settings (the configuration file's {@code gateway:} section: bind
+   * address, port, token file, time limits). The SDK itself ignores them; the gateway (module
+   * {@code hybrid-storage-gateway}) reads them and names this file in its errors.
+   */
+  public ConfigSection gateway() {
+    return gateway;
+  }
+
+  /**
    * Endpoints ({@code scheme://host[:port]}) that {@code Storage.writer(URL)} may upload to besides
    * the sites' own (a site's {@code endpoint}, and GCS's {@code https://storage.googleapis.com}
    * when a site is of kind {@code gcs}), e.g. a gateway. A signed-URL upload never carries
@@ -351,6 +364,7 @@ public final class HybridStorageOptions {
     @Nullable private String profile;
     private StoreDecorator storeDecorator = NO_DECORATION;
     private ConfigSection routing = ConfigSection.empty(ROUTING);
+    private ConfigSection gateway = ConfigSection.empty(GATEWAY);
     private final List<String> signedUrlEndpoints = new ArrayList<>();
 
     private Builder() {}
@@ -431,6 +445,22 @@ public final class HybridStorageOptions {
      */
     public Builder routing(Map<String, String> values) {
       return routing(new ConfigSection(ROUTING, "(set by HybridStorageOptions.Builder.routing)", values));
+    }
+
+    /**
+     * The JSON API gateway's settings (key → value, as the file's {@code gateway:} section gives
+     * them; see {@link HybridStorageOptions#gateway()}). Replaces the section; its problems still
+     * name the file it was read from, if any.
+     */
+    public Builder gateway(Map<String, String> values) {
+      String origin = gateway.isEmpty() ? "(set by HybridStorageOptions.Builder.gateway)" : gateway.origin();
+      return gateway(new ConfigSection(GATEWAY, origin, values));
+    }
+
+    /** The gateway section as read from a file: its problems name the file. */
+    Builder gateway(ConfigSection section) {
+      this.gateway = requireNonNull(section, "gateway");
+      return this;
     }
 
     /** The routing section as read from a file: its problems name the file. */

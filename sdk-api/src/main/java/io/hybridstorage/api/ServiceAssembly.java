@@ -67,6 +67,54 @@ final class ServiceAssembly {
   }
 
   static StorageFacade open(HybridStorageOptions options) {
+    Assembled world = assemble(options);
+    try {
+      Storage projectControlPlane = projectControlPlane(options, world.natives());
+      log.debug("opened hybrid storage {} (project control plane: {})", options,
+          projectControlPlane == null ? "none" : "native GCS");
+      return StorageFacade.over(world.store(), bucket -> bucketControlPlane(options, world.natives(), bucket),
+          method -> projectCall(options, projectControlPlane, method), signedUrlEndpoints(options),
+          options.projectId());
+    } catch (RuntimeException | Error e) {
+      world.close(e);
+      throw e;
+    }
+  }
+
+  /** The configured world as one store: what {@link #open} puts the facade over. */
+  static ObjectStore openStore(HybridStorageOptions options) {
+    return assemble(options).store();
+  }
+
+  /**
+   * The store of the configured world, bounded by the active profile if any, and each site's
+   * store as opened (what control-plane calls look at). Closing the store closes the sites.
+   */
+  private record Assembled(ObjectStore store, ObjectStore routed, Map<String, ObjectStore> stores,
+      Map<String, ObjectStore> natives) {
+
+    /** Closes what was opened after a failure, the router first: it may own threads and a journal. */
+    void close(Throwable failure) {
+      closeAll(routed, stores, failure);
+    }
+  }
+
+  private static void closeAll(@Nullable ObjectStore routed, Map<String, ObjectStore> stores, Throwable failure) {
+    List<ObjectStore> opened = new ArrayList<>();
+    if (routed != null && !stores.containsValue(routed)) {
+      opened.add(routed);
+    }
+    opened.addAll(stores.values());
+    for (ObjectStore s : opened) {
+      try {
+        s.close();
+      } catch (RuntimeException suppressed) {
+        failure.addSuppressed(suppressed);
+      }
+    }
+  }
+
+  private static Assembled assemble(HybridStorageOptions options) {
     Map<String, StoreProvider> providers = storeProviders();
     List<String> missing = new ArrayList<>();
     for (SiteConfig site : options.sites().values()) {
@@ -111,28 +159,12 @@ final class ServiceAssembly {
       routed = router == null ? stores.values().iterator().next() : router.route(stores, options);
       ObjectStore store = requireNonNull(decorator.service(routed), () -> decorator + " returned null for the "
           + "service store");
-      Storage projectControlPlane = projectControlPlane(options, natives);
       if (options.activeProfile().isPresent()) {
         store = new ProfileGuardStore(store, options.activeProfile().get(), options.placements());
       }
-      log.debug("opened hybrid storage {} (project control plane: {})", options,
-          projectControlPlane == null ? "none" : "native GCS");
-      return StorageFacade.over(store, bucket -> bucketControlPlane(options, natives, bucket),
-          method -> projectCall(options, projectControlPlane, method), signedUrlEndpoints(options),
-          options.projectId());
+      return new Assembled(store, routed, stores, natives);
     } catch (RuntimeException | Error e) {
-      List<ObjectStore> opened = new ArrayList<>();
-      if (routed != null && !stores.containsValue(routed)) {
-        opened.add(routed); // the router, closed first: it may own threads and a journal
-      }
-      opened.addAll(stores.values());
-      for (ObjectStore s : opened) {
-        try {
-          s.close();
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
-        }
-      }
+      closeAll(routed, stores, e);
       throw e;
     } finally {
       if (outermost) {

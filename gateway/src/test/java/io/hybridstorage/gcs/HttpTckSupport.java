@@ -3,7 +3,7 @@ package io.hybridstorage.gcs;
 import com.google.cloud.storage.Storage;
 import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.memory.InMemoryStore;
-import io.hybridstorage.testkit.gcsapi.GcsApiServer;
+import io.hybridstorage.gateway.LoopbackGateway;
 import io.hybridstorage.testkit.tck.ObjectStoreTck;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The TCK over the whole real path: {@link GcsStore} → the real google-cloud-storage client → HTTP
- * (GCS's JSON API) → the testkit's embedded endpoint → an {@link InMemoryStore}, one endpoint per
+ * (GCS's JSON API) → the JSON API gateway → an {@link InMemoryStore}, one endpoint per
  * test class. It proves GcsStore's use of the client on the wire (uploads, ranged media downloads,
  * listing, preconditions as query parameters, error bodies) without a cloud.
  */
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS) // a hung HTTP exchange must fail the test, not the build
 abstract class HttpTckSupport implements ObjectStoreTck {
 
-  private GcsApiServer server;
+  private LoopbackGateway server;
   private Storage client;
   private GcsStore store;
 
@@ -30,7 +30,7 @@ abstract class HttpTckSupport implements ObjectStoreTck {
 
   @BeforeAll
   void start() {
-    server = GcsApiServer.start(new InMemoryStore("memory"));
+    server = LoopbackGateway.start(new InMemoryStore("memory"));
     client = server.clientOptions().build().getService();
     store = GcsStore.builder(client).site("gcp").singleRequestLimit(singleRequestLimit()).build();
   }

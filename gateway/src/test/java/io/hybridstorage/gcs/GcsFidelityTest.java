@@ -15,7 +15,7 @@ import com.google.cloud.storage.Storage.BlobSourceOption;
 import com.google.cloud.storage.StorageException;
 import io.hybridstorage.api.HybridStorage;
 import io.hybridstorage.memory.InMemoryStore;
-import io.hybridstorage.testkit.gcsapi.GcsApiServer;
+import io.hybridstorage.gateway.LoopbackGateway;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * GCS behaviours of issue 12's fidelity list, each asserted twice with the same expectation: on
- * the real google-cloud-storage client (2.63, over HTTP to the testkit's JSON API endpoint, which
+ * the real google-cloud-storage client (2.63, over HTTP to the JSON API gateway, which
  * answers as GCS documents it) and on the hybrid facade. The client half shows what a GCS user's
  * code observes (which exception, which getter is null); the facade half must observe the same.
  * Each test says what GCS does and where that is stated.
@@ -43,13 +43,13 @@ class GcsFidelityTest {
 
   private static final AtomicInteger BUCKETS = new AtomicInteger();
 
-  private static GcsApiServer server;
+  private static LoopbackGateway server;
   private static Storage client;
   private static Storage facade;
 
   @BeforeAll
   static void start() {
-    server = GcsApiServer.start(new InMemoryStore("gcs-api"));
+    server = LoopbackGateway.start(new InMemoryStore("gcs-api"));
     client = server.clientOptions().build().getService();
     facade = HybridStorage.over(new InMemoryStore("memory"), "test-project");
   }

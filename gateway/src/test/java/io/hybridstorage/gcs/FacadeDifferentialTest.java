@@ -20,7 +20,7 @@ import com.google.cloud.storage.Storage.BlobWriteOption;
 import com.google.cloud.storage.StorageException;
 import io.hybridstorage.api.internal.StorageFacade;
 import io.hybridstorage.memory.InMemoryStore;
-import io.hybridstorage.testkit.gcsapi.GcsApiServer;
+import io.hybridstorage.gateway.LoopbackGateway;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
@@ -39,20 +39,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The same {@code Storage} calls through the hybrid facade and through the real GCS client (over
- * HTTP to the testkit's endpoint), both over an {@link InMemoryStore}: what user code sees must be
+ * HTTP to the JSON API gateway), both over an {@link InMemoryStore}: what user code sees must be
  * the same. Generations and times differ between runs and are left out of the comparison.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FacadeDifferentialTest {
 
-  private static GcsApiServer server;
+  private static LoopbackGateway server;
   private static Storage client;
   private static Storage facade;
   private static int counter;
 
   @BeforeAll
   static void start() {
-    server = GcsApiServer.start(new InMemoryStore("memory"));
+    server = LoopbackGateway.start(new InMemoryStore("memory"));
     client = server.clientOptions().build().getService();
     facade = StorageFacade.over(new InMemoryStore("memory"), null, "test-project");
   }

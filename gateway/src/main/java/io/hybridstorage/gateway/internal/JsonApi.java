@@ -1,4 +1,4 @@
-package io.hybridstorage.testkit.gcsapi;
+package io.hybridstorage.gateway.internal;
 
 import com.google.api.client.json.JsonFactory;
 import com.google.api.client.json.gson.GsonFactory;
@@ -67,7 +67,7 @@ final class JsonApi {
     int[] at = {0};
     parseList(fields, at, out);
     if (at[0] != fields.length()) {
-      throw new IllegalArgumentException("Invalid field selection " + fields);
+      throw ApiException.invalid("Invalid field selection " + Call.printable(fields));
     }
     return out;
   }
@@ -92,7 +92,7 @@ final class JsonApi {
             : new LinkedHashMap<>();
         parseList(s, at, sub);
         if (at[0] >= s.length() || s.charAt(at[0]) != ')') {
-          throw new IllegalArgumentException("Invalid field selection " + s);
+          throw ApiException.invalid("Invalid field selection " + Call.printable(s));
         }
         at[0]++;
         if (!level.containsKey(name) || level.get(name) != null) {
@@ -115,7 +115,7 @@ final class JsonApi {
       at[0]++;
     }
     if (at[0] == start) {
-      throw new IllegalArgumentException("Invalid field selection " + s);
+      throw ApiException.invalid("Invalid field selection " + Call.printable(s));
     }
     return s.substring(start, at[0]).trim();
   }
@@ -140,15 +140,33 @@ final class JsonApi {
     return out;
   }
 
+  /** A JSON object body; malformed JSON or another JSON type is a 400 naming what was wrong. */
   static JsonObject parse(byte[] body) {
     if (body.length == 0) {
       return new JsonObject();
     }
-    JsonElement e = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
+    JsonElement e;
+    try {
+      e = JsonParser.parseString(utf8(body));
+    } catch (com.google.gson.JsonParseException | IllegalStateException ex) {
+      throw ApiException.invalid("Parse Error: the request body is not valid JSON (" + ex.getMessage() + ")");
+    }
     if (!e.isJsonObject()) {
-      throw new IllegalArgumentException("the request body is not a JSON object");
+      throw ApiException.invalid("Parse Error: the request body is not a JSON object");
     }
     return e.getAsJsonObject();
+  }
+
+  private static String utf8(byte[] body) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(body))
+          .toString();
+    } catch (java.nio.charset.CharacterCodingException ex) {
+      throw ApiException.invalid("Parse Error: the request body is not valid UTF-8");
+    }
   }
 
   // ------------------------------------------------------------------ responses
@@ -236,29 +254,107 @@ final class JsonApi {
 
   @Nullable
   static String string(JsonObject o, String field) {
-    JsonElement e = o.get(field);
-    return e == null || e.isJsonNull() ? null : e.getAsString();
+    return string(o.get(field), field);
   }
 
+  /** A JSON string (or a number, which GCS also takes for string fields), else a 400 naming the field. */
+  @Nullable
+  static String string(@Nullable JsonElement e, String field) {
+    if (e == null || e.isJsonNull()) {
+      return null;
+    }
+    if (!e.isJsonPrimitive() || e.getAsJsonPrimitive().isBoolean()) {
+      throw ApiException.invalid("Invalid value for field '" + field + "': expected a string, got " + kind(e));
+    }
+    return e.getAsString();
+  }
+
+  /** A whole number given as a JSON number or a decimal string (GCS writes int64 as strings). */
   @Nullable
   static Long number(JsonObject o, String field) {
     JsonElement e = o.get(field);
-    return e == null || e.isJsonNull() ? null : e.getAsLong();
+    if (e == null || e.isJsonNull()) {
+      return null;
+    }
+    if (e.isJsonPrimitive() && !e.getAsJsonPrimitive().isBoolean()) {
+      try {
+        return Long.parseLong(e.getAsString());
+      } catch (NumberFormatException ex) {
+        // fall through to the error
+      }
+    }
+    throw ApiException.invalid("Invalid value for field '" + field + "': expected a 64-bit integer, got "
+        + kind(e));
+  }
+
+  @Nullable
+  static JsonObject object(JsonObject o, String field) {
+    JsonElement e = o.get(field);
+    if (e == null || e.isJsonNull()) {
+      return null;
+    }
+    if (!e.isJsonObject()) {
+      throw ApiException.invalid("Invalid value for field '" + field + "': expected an object, got " + kind(e));
+    }
+    return e.getAsJsonObject();
+  }
+
+  @Nullable
+  static JsonArray array(JsonObject o, String field) {
+    JsonElement e = o.get(field);
+    if (e == null || e.isJsonNull()) {
+      return null;
+    }
+    if (!e.isJsonArray()) {
+      throw ApiException.invalid("Invalid value for field '" + field + "': expected an array, got " + kind(e));
+    }
+    return e.getAsJsonArray();
+  }
+
+  /** An element of an array field that must be an object. */
+  static JsonObject element(JsonElement e, String field) {
+    if (!e.isJsonObject()) {
+      throw ApiException.invalid("Invalid value for field '" + field + "': expected objects, got " + kind(e));
+    }
+    return e.getAsJsonObject();
+  }
+
+  private static String kind(JsonElement e) {
+    if (e.isJsonObject()) {
+      return "an object";
+    }
+    if (e.isJsonArray()) {
+      return "an array";
+    }
+    if (e.isJsonNull()) {
+      return "null";
+    }
+    return e.getAsJsonPrimitive().isBoolean() ? "a boolean" : "'" + Call.printable(e.getAsString()) + "'";
+  }
+
+  /** A map of string values ({@code metadata}, {@code labels}); a null value stays null (PATCH: remove). */
+  @Nullable
+  private static Map<String, String> stringMap(JsonObject o, String field) {
+    JsonObject m = object(o, field);
+    if (m == null) {
+      return null;
+    }
+    Map<String, String> out = new HashMap<>();
+    for (Map.Entry<String, JsonElement> e : m.entrySet()) {
+      out.put(e.getKey(), string(e.getValue(), field + "." + e.getKey()));
+    }
+    return out;
   }
 
   /** The caller-settable metadata of an object resource (absent fields are unset). */
   static ObjectMetadata metadata(JsonObject o) {
-    Map<String, String> custom = new HashMap<>();
-    JsonElement m = o.get("metadata");
-    if (m != null && m.isJsonObject()) {
-      m.getAsJsonObject().entrySet().forEach(e -> {
-        if (!e.getValue().isJsonNull()) {
-          custom.put(e.getKey(), e.getValue().getAsString());
-        }
-      });
+    Map<String, String> custom = stringMap(o, "metadata");
+    if (custom != null) {
+      custom.values().removeIf(java.util.Objects::isNull);
     }
     return new ObjectMetadata(string(o, "contentType"), string(o, "contentEncoding"),
-        string(o, "contentDisposition"), string(o, "contentLanguage"), string(o, "cacheControl"), custom);
+        string(o, "contentDisposition"), string(o, "contentLanguage"), string(o, "cacheControl"),
+        custom == null ? Map.of() : custom);
   }
 
   /** Whether an object resource sets any caller-settable metadata. */
@@ -276,45 +372,31 @@ final class JsonApi {
     String[] headers = new String[HEADER_FIELDS.length];
     for (int i = 0; i < HEADER_FIELDS.length; i++) {
       JsonElement e = o.get(HEADER_FIELDS[i]);
-      headers[i] = e == null ? null : e.isJsonNull() ? "" : e.getAsString();
+      headers[i] = e == null ? null : e.isJsonNull() ? "" : string(e, HEADER_FIELDS[i]);
     }
-    Map<String, String> custom = null;
-    boolean clear = false;
     JsonElement m = o.get("metadata");
-    if (m != null) {
-      if (m.isJsonNull()) {
-        clear = true;
-      } else {
-        custom = new HashMap<>();
-        for (Map.Entry<String, JsonElement> e : m.getAsJsonObject().entrySet()) {
-          custom.put(e.getKey(), e.getValue() instanceof JsonNull ? null : e.getValue().getAsString());
-        }
-      }
-    }
+    boolean clear = m != null && m.isJsonNull();
+    Map<String, String> custom = clear ? null : stringMap(o, "metadata");
     return new MetadataPatch(headers[0], headers[1], headers[2], headers[3], headers[4], custom, clear);
   }
 
   /** Labels of a bucket resource, a null value meaning "remove". */
   @Nullable
   static Map<String, String> labels(JsonObject o) {
-    JsonElement l = o.get("labels");
-    if (l == null || l.isJsonNull()) {
-      return null;
-    }
-    Map<String, String> labels = new HashMap<>();
-    for (Map.Entry<String, JsonElement> e : l.getAsJsonObject().entrySet()) {
-      labels.put(e.getKey(), e.getValue().isJsonNull() ? null : e.getValue().getAsString());
-    }
-    return labels;
+    return stringMap(o, "labels");
   }
 
   @Nullable
   static Boolean versioning(JsonObject o) {
-    JsonElement v = o.get("versioning");
-    if (v == null || v.isJsonNull() || !v.getAsJsonObject().has("enabled")) {
+    JsonObject v = object(o, "versioning");
+    if (v == null || !v.has("enabled") || v.get("enabled").isJsonNull()) {
       return null;
     }
-    JsonElement enabled = v.getAsJsonObject().get("enabled");
-    return !enabled.isJsonNull() && enabled.getAsBoolean();
+    JsonElement enabled = v.get("enabled");
+    if (!enabled.isJsonPrimitive() || !enabled.getAsJsonPrimitive().isBoolean()) {
+      throw ApiException.invalid("Invalid value for field 'versioning.enabled': expected a boolean, got "
+          + kind(enabled));
+    }
+    return enabled.getAsBoolean();
   }
 }

@@ -1,0 +1,382 @@
+package io.hybridstorage.gateway;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hybridstorage.api.HybridStorage;
+import io.hybridstorage.api.ObjectStore;
+import io.hybridstorage.api.Placement;
+import io.hybridstorage.api.Profile;
+import io.hybridstorage.gateway.internal.ApiHandler;
+import io.hybridstorage.gateway.internal.HostCheck;
+import io.hybridstorage.gateway.internal.JettyHandler;
+import io.hybridstorage.gateway.internal.JsonErrorHandler;
+import io.hybridstorage.gateway.internal.Tenants;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.annotation.Nullable;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.BlockingArrayQueue;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The GCS JSON API over HTTP (Jetty 12), served over an {@link ObjectStore}: the metadata calls
+ * ({@code /storage/v1}), media downloads, uploads (media, multipart, resumable), {@code
+ * /batch/storage/v1}, and {@code /healthz}, {@code /readyz}. Requests authenticate with bearer
+ * tokens, each issued for a business unit's {@link Profile} (the store the token's calls reach is
+ * bounded exactly as {@code HYBRID_STORAGE_PROFILE} bounds an in-process client); anonymous calls
+ * only where allowed.
+ *
+ * <pre>{@code
+ * try (Gateway gateway = Gateway.builder(store).token(salesToken, salesProfile).start()) {
+ *   // point any GCS client at gateway.endpoint()
+ * }
+ * }</pre>
+ *
+ * <p>Bodies stream both ways (a multi-GiB upload or download is never held in memory); a body
+ * that breaks off publishes nothing. {@link #close()} stops accepting, lets in-flight calls finish
+ * for the stop timeout, then abandons what is left (open resumable uploads publish nothing).
+ */
+public final class Gateway implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+  private final Server server;
+  private final ServerConnector connector;
+  private final ApiHandler api;
+  private final URI endpoint;
+  @Nullable private final AutoCloseable owned;
+
+  private Gateway(Server server, ServerConnector connector, ApiHandler api, boolean tls, @Nullable AutoCloseable owned) {
+    this.server = server;
+    this.connector = connector;
+    this.api = api;
+    String host = connector.getHost() == null || connector.getHost().equals("0.0.0.0") ? "127.0.0.1"
+        : connector.getHost().contains(":") ? "[" + connector.getHost() + "]" : connector.getHost();
+    this.endpoint = URI.create((tls ? "https" : "http") + "://" + host + ":" + connector.getLocalPort());
+    this.owned = owned;
+  }
+
+  /** A gateway over {@code store}; nothing is served until {@link Builder#start()}. */
+  public static Builder builder(ObjectStore store) {
+    return new Builder(requireNonNull(store, "store"));
+  }
+
+  /** {@code http(s)://host:port} of the listening socket (127.0.0.1 when bound to every interface). */
+  public URI endpoint() {
+    return endpoint;
+  }
+
+  /** The port listened on (the one chosen when the builder asked for port 0). */
+  public int port() {
+    return connector.getLocalPort();
+  }
+
+  /** Jetty's connector, for tests that look at the accepted sockets. */
+  ServerConnector connector() {
+    return connector;
+  }
+
+  /**
+   * Stops: no new connections, in-flight calls finish (up to the stop timeout), then open
+   * resumable uploads are abandoned without publishing, and a world the gateway opened is closed.
+   */
+  @Override
+  public void close() {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      log.warn("the gateway's server did not stop cleanly", e);
+    } finally {
+      api.abandonUploads();
+      if (owned != null) {
+        try {
+          owned.close();
+        } catch (Exception e) {
+          log.warn("closing the gateway's store failed", e);
+        }
+      }
+    }
+  }
+
+  /** Settings of a gateway; every one has a default fit for a loopback test. */
+  public static final class Builder {
+    private final ObjectStore store;
+    private String host = "127.0.0.1";
+    private int port;
+    private final Map<String, Optional<Profile>> tokens = new LinkedHashMap<>();
+    @Nullable private Optional<Profile> anonymous;
+    private List<Placement> placements = List.of();
+    private final Set<String> hosts = new LinkedHashSet<>();
+    private final Set<String> origins = new LinkedHashSet<>();
+    private Duration idleTimeout = Duration.ofSeconds(30);
+    private Duration stopTimeout = Duration.ofSeconds(30);
+    private Duration sessionIdle = Duration.ofHours(24);
+    private int maxThreads = 200;
+    private int requestHeaderSize = 16 * 1024;
+    @Nullable private Path keyStore;
+    @Nullable private String keyStorePassword;
+    @Nullable private Path trustStore;
+    @Nullable private String trustStorePassword;
+    private boolean needClientAuth;
+    @Nullable private AutoCloseable owned;
+
+    private Builder(ObjectStore store) {
+      this.store = store;
+    }
+
+    /** The address to bind; default 127.0.0.1 ({@code 0.0.0.0}: every interface). */
+    public Builder host(String value) {
+      this.host = requireNonNull(value, "host");
+      return this;
+    }
+
+    /** The port; default 0 (a free one, see {@link Gateway#port()}). */
+    public Builder port(int value) {
+      if (value < 0 || value > 65535) {
+        throw new IllegalArgumentException("port " + value + " is not in 0..65535");
+      }
+      this.port = value;
+      return this;
+    }
+
+    /** Calls with {@code Authorization: Bearer token} reach the store bounded by {@code profile}. */
+    public Builder token(String token, Profile profile) {
+      tokens.put(requireNonNull(token, "token"), Optional.of(requireNonNull(profile, "profile")));
+      return this;
+    }
+
+    /** Calls with {@code Authorization: Bearer token} reach the whole store (the platform's operators). */
+    public Builder unboundedToken(String token) {
+      tokens.put(requireNonNull(token, "token"), Optional.empty());
+      return this;
+    }
+
+    /** Calls without credentials reach the whole store (tests, a closed network). Default: 401. */
+    public Builder allowAnonymous() {
+      this.anonymous = Optional.empty();
+      return this;
+    }
+
+    /** Calls without credentials reach the store bounded by {@code profile}. Default: 401. */
+    public Builder allowAnonymous(Profile profile) {
+      this.anonymous = Optional.of(requireNonNull(profile, "profile"));
+      return this;
+    }
+
+    /** The configured placements a profile may name (its bound is computed against them). */
+    public Builder placements(List<Placement> value) {
+      this.placements = List.copyOf(value);
+      return this;
+    }
+
+    /**
+     * Host names (without port) clients address the gateway by, beyond localhost, the loopback
+     * addresses, the bound address and this machine's names and addresses. Others: 400.
+     */
+    public Builder hosts(Collection<String> names) {
+      hosts.addAll(names);
+      return this;
+    }
+
+    /** Browser origins allowed to call (a request with another {@code Origin}: 403). Default: none. */
+    public Builder origins(Collection<String> values) {
+      origins.addAll(values);
+      return this;
+    }
+
+    /** A connection silent this long is closed (a stalled body too). Default 30 s. */
+    public Builder idleTimeout(Duration value) {
+      this.idleTimeout = positive(value, "idleTimeout");
+      return this;
+    }
+
+    /** How long {@link Gateway#close()} lets in-flight calls finish. Default 30 s. */
+    public Builder stopTimeout(Duration value) {
+      this.stopTimeout = positive(value, "stopTimeout");
+      return this;
+    }
+
+    /** A resumable upload session idle this long is abandoned. Default 24 h. */
+    public Builder sessionIdle(Duration value) {
+      this.sessionIdle = positive(value, "sessionIdle");
+      return this;
+    }
+
+    /** Threads serving calls (each call blocks on the store). Default 200. */
+    public Builder maxThreads(int value) {
+      if (value < 8) {
+        throw new IllegalArgumentException("maxThreads " + value + " is below 8");
+      }
+      this.maxThreads = value;
+      return this;
+    }
+
+    /** The largest request line plus headers; larger: 431. Default 16 KiB. */
+    public Builder requestHeaderSize(int bytes) {
+      if (bytes < 1024) {
+        throw new IllegalArgumentException("requestHeaderSize " + bytes + " is below 1 KiB");
+      }
+      this.requestHeaderSize = bytes;
+      return this;
+    }
+
+    /** Serve HTTPS with the key in {@code keyStore} (PKCS#12 or JKS). */
+    public Builder tls(Path keyStore, String password) {
+      this.keyStore = requireNonNull(keyStore, "keyStore");
+      this.keyStorePassword = requireNonNull(password, "password");
+      return this;
+    }
+
+    /** With {@link #tls}: ask clients for certificates signed by {@code trustStore}'s ({@code need}: require one). */
+    public Builder clientCertificates(Path trustStore, String password, boolean need) {
+      this.trustStore = requireNonNull(trustStore, "trustStore");
+      this.trustStorePassword = requireNonNull(password, "password");
+      this.needClientAuth = need;
+      return this;
+    }
+
+    /** Something the gateway closes after itself (the world {@link GatewayConfig} opened). */
+    Builder owning(AutoCloseable value) {
+      this.owned = value;
+      return this;
+    }
+
+    private static Duration positive(Duration d, String what) {
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive, not " + d);
+      }
+      return d;
+    }
+
+    /** Binds and starts serving. */
+    public Gateway start() {
+      Map<String, Tenants.Tenant> byToken = new LinkedHashMap<>();
+      tokens.forEach((token, profile) -> byToken.put(token, tenant(profile)));
+      Tenants tenants = new Tenants(byToken, anonymous == null ? Optional.empty()
+          : Optional.of(anonymousTenant(anonymous)));
+
+      QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads), 60_000,
+          new BlockingArrayQueue<>(maxThreads, maxThreads, maxThreads * 8));
+      pool.setName("hybrid-gateway");
+      Server server = new Server(pool);
+      server.setStopTimeout(stopTimeout.toMillis());
+      HttpConfiguration http = new HttpConfiguration();
+      http.setRequestHeaderSize(requestHeaderSize);
+      http.setSendServerVersion(false);
+      http.setSendXPoweredBy(false);
+      // object names hold any bytes: '%2F', '..', '//' are names, not paths; Call decodes strictly
+      http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.UNSAFE);
+      ServerConnector connector;
+      boolean tls = keyStore != null;
+      if (tls) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(keyStore.toString());
+        ssl.setKeyStorePassword(keyStorePassword);
+        if (trustStore != null) {
+          ssl.setTrustStorePath(trustStore.toString());
+          ssl.setTrustStorePassword(trustStorePassword);
+          if (needClientAuth) {
+            ssl.setNeedClientAuth(true);
+          } else {
+            ssl.setWantClientAuth(true);
+          }
+        }
+        http.addCustomizer(new SecureRequestCustomizer());
+        connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
+            new HttpConnectionFactory(http));
+      } else {
+        connector = new ServerConnector(server, new HttpConnectionFactory(http));
+      }
+      connector.setHost(host);
+      connector.setPort(port);
+      connector.setIdleTimeout(idleTimeout.toMillis());
+      connector.setAcceptedTcpNoDelay(true);
+      connector.setAcceptQueueSize(1024);
+      server.addConnector(connector);
+      Set<String> names = new LinkedHashSet<>(hosts);
+      names.addAll(localNames(host));
+      ApiHandler api = new ApiHandler(tenants, new HostCheck(names, origins), server::isStarted, sessionIdle);
+      server.setHandler(new GracefulHandler(new JettyHandler(api)));
+      server.setErrorHandler(new JsonErrorHandler());
+      try {
+        server.start();
+      } catch (Exception e) {
+        try {
+          server.stop();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+        throw new IllegalStateException("cannot start the gateway on " + host + ":" + port + ": " + e.getMessage(), e);
+      }
+      Gateway gateway = new Gateway(server, connector, api, tls, owned);
+      log.info("gateway serving the GCS JSON API at {} ({} tokens, anonymous calls {})", gateway.endpoint(),
+          tokens.size(), anonymous == null ? "refused" : anonymous.map(p -> "bounded by " + p.name()).orElse("allowed"));
+      return gateway;
+    }
+
+    private Tenants.Tenant tenant(Optional<Profile> profile) {
+      return profile.map(p -> new Tenants.Tenant(p.name(), HybridStorage.bounded(store, p, placements)))
+          .orElseGet(() -> new Tenants.Tenant("platform", store));
+    }
+
+    private Tenants.Tenant anonymousTenant(Optional<Profile> profile) {
+      return profile.map(p -> new Tenants.Tenant("anonymous/" + p.name(), HybridStorage.bounded(store, p, placements)))
+          .orElseGet(() -> new Tenants.Tenant("anonymous", store));
+    }
+
+    /** Names this machine is reached by: localhost, loopback, the bound address, its names and addresses. */
+    private static Set<String> localNames(String bound) {
+      Set<String> names = new LinkedHashSet<>(List.of("localhost", "127.0.0.1", "[::1]"));
+      if (!bound.equals("0.0.0.0") && !bound.equals("::")) {
+        names.add(bound.contains(":") ? "[" + bound + "]" : bound);
+      }
+      try {
+        InetAddress local = InetAddress.getLocalHost();
+        names.add(local.getHostName());
+        names.add(local.getCanonicalHostName());
+      } catch (UnknownHostException e) {
+        log.debug("this machine's name is unknown: {}", e.toString());
+      }
+      try {
+        for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+          for (InetAddress a : Collections.list(nic.getInetAddresses())) {
+            String literal = a.getHostAddress();
+            int scope = literal.indexOf('%');
+            if (scope >= 0) {
+              literal = literal.substring(0, scope);
+            }
+            names.add(literal.contains(":") ? "[" + literal + "]" : literal);
+          }
+        }
+      } catch (SocketException e) {
+        log.debug("this machine's addresses are unknown: {}", e.toString());
+      }
+      List<String> lower = new ArrayList<>();
+      names.forEach(n -> lower.add(n.toLowerCase(java.util.Locale.ROOT)));
+      return new LinkedHashSet<>(lower);
+    }
+  }
+}
