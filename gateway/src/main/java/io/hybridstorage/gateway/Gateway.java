@@ -313,6 +313,8 @@ public final class Gateway implements AutoCloseable {
       connector.setHost(host);
       connector.setPort(port);
       connector.setIdleTimeout(idleTimeout.toMillis());
+      // on close, a connection idle between requests this long is closed (a keep-alive pool's)
+      connector.setShutdownIdleTimeout(Math.max(50, Math.min(1000, stopTimeout.toMillis() / 10)));
       connector.setAcceptedTcpNoDelay(true);
       connector.setAcceptQueueSize(1024);
       server.addConnector(connector);

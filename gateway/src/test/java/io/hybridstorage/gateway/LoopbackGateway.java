@@ -4,6 +4,7 @@ import com.google.cloud.NoCredentials;
 import com.google.cloud.storage.HttpStorageOptions;
 import com.google.cloud.storage.StorageOptions;
 import io.hybridstorage.api.ObjectStore;
+import java.time.Duration;
 
 /**
  * The gateway over one store on a free loopback port, open to anonymous calls, and the real
@@ -19,7 +20,7 @@ public final class LoopbackGateway implements AutoCloseable {
   }
 
   public static LoopbackGateway start(ObjectStore store) {
-    return new LoopbackGateway(Gateway.builder(store).allowAnonymous().start());
+    return new LoopbackGateway(Gateway.builder(store).allowAnonymous().stopTimeout(Duration.ofSeconds(1)).start());
   }
 
   public static LoopbackGateway of(Gateway gateway) {

@@ -333,7 +333,19 @@ class ConfigurationTest {
     HybridStorageConfigException e = loadFails();
     assertThat(e.source()).contains(file.toAbsolutePath().toString());
     assertThat(e.problems()).containsExactly("localsite: unknown key; valid keys here: projectId, localSite, seed, "
-        + "journalDirectory, sites, placements, profiles, routing, signedUrlEndpoints");
+        + "journalDirectory, sites, placements, profiles, routing, signedUrlEndpoints, gateway");
+  }
+
+  @Test
+  void theGatewaySectionIsReadForTheGatewayAndHoldsNoSecrets() throws IOException {
+    Path file = write("sites: [{name: dc1, kind: memory}]\ngateway: {port: 8081, hosts: gw.example}\n");
+    HybridStorageOptions options = HybridStorageOptions.fromFile(file);
+    assertThat(options.gateway().values()).containsExactly(Map.entry("port", "8081"), Map.entry("hosts", "gw.example"));
+    assertThat(options.gateway().origin()).contains(file.toAbsolutePath().toString());
+    assertThat(options.toBuilder().gateway(Map.of("port", "9")).build().gateway().origin())
+        .contains(file.toAbsolutePath().toString());
+    write("sites: [{name: dc1, kind: memory}]\ngateway: {bearerToken: abc}\n");
+    assertThat(loadFails().problems()).singleElement().asString().startsWith("gateway.bearerToken: looks like a secret");
   }
 
   @Test

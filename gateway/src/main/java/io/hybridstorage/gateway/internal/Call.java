@@ -27,6 +27,8 @@ final class Call {
 
   /** The largest JSON request body read (after content decoding): GCS's metadata limits are far below. */
   static final int MAX_JSON_BODY = 1 << 20;
+  /** The most of an unread request body read before answering, to keep the connection. */
+  static final long DRAIN_LIMIT = 256 * 1024;
 
   final Exchange exchange;
   final String method;
@@ -360,6 +362,7 @@ final class Call {
   /** Starts a response of {@code length} bytes (-1: unknown) and returns its body stream. */
   OutputStream stream(int code, long length) throws IOException {
     status = code;
+    exchange.drain(DRAIN_LIMIT);
     // 204 and 304 carry no body and no Content-Length (RFC 9110)
     OutputStream out = exchange.respond(code, headers, code == 304 || code == 204 ? -1 : length);
     return new FilterOutputStream(out) {

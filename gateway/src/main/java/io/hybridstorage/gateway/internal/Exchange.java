@@ -46,6 +46,13 @@ interface Exchange {
    */
   OutputStream respond(int status, Map<String, String> headers, long length) throws IOException;
 
+  /**
+   * Reads and drops what is left of the request body, up to {@code limit} bytes, before the
+   * response starts: a server that answers while body bytes are still unread must close the
+   * connection, and a client that pooled it then fails its next call.
+   */
+  default void drain(long limit) {}
+
   /** Whether the status line has been sent (an error can no longer be answered, only cut off). */
   boolean committed();
 }

@@ -58,7 +58,8 @@ final class JettyExchange implements Exchange {
    * the connection can serve the next request (a multipart body's epilogue, a body the call
    * refused early); a larger rest is left to Jetty, which closes the connection.
    */
-  void drain(long limit) {
+  @Override
+  public void drain(long limit) {
     try {
       InputStream in = body();
       byte[] scratch = new byte[8192];

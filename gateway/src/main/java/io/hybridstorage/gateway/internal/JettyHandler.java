@@ -12,9 +12,6 @@ import org.eclipse.jetty.util.Callback;
  */
 public final class JettyHandler extends Handler.Abstract {
 
-  /** The most of an unread request body read to keep a connection. */
-  private static final long DRAIN_LIMIT = 256 * 1024;
-
   private final ApiHandler api;
 
   public JettyHandler(ApiHandler api) {
@@ -25,9 +22,7 @@ public final class JettyHandler extends Handler.Abstract {
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     try {
-      JettyExchange exchange = new JettyExchange(request, response);
-      api.serve(exchange);
-      exchange.drain(DRAIN_LIMIT);
+      api.serve(new JettyExchange(request, response));
       callback.succeeded();
     } catch (Throwable t) {
       callback.failed(t);

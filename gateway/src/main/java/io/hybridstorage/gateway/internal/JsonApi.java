@@ -149,7 +149,11 @@ final class JsonApi {
     try {
       e = JsonParser.parseString(utf8(body));
     } catch (com.google.gson.JsonParseException | IllegalStateException ex) {
-      throw ApiException.invalid("Parse Error: the request body is not valid JSON (" + ex.getMessage() + ")");
+      Throwable root = ex;
+      while (root.getCause() != null) {
+        root = root.getCause();
+      }
+      throw ApiException.invalid("Parse Error: the request body is not valid JSON (" + root.getMessage() + ")");
     }
     if (!e.isJsonObject()) {
       throw ApiException.invalid("Parse Error: the request body is not a JSON object");

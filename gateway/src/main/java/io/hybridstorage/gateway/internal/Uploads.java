@@ -376,6 +376,11 @@ final class Uploads {
     }
     Range range = Range.parse(call.header("Content-Range"), call);
     if (!session.writing.tryLock()) {
+      if (range.first < 0 && !range.none) {
+        // a status query while a chunk is still arriving: what is persisted so far, without waiting
+        answerIncomplete(call, session);
+        return;
+      }
       throw new ApiException(503, "backendError", "Another request is writing to upload session "
           + Call.printable(id) + "; retry after it ends");
     }
@@ -421,13 +426,19 @@ final class Uploads {
         finish(call, session);
         return;
       }
-      if (session.persisted > 0) {
-        call.setHeader("Range", "bytes=0-" + (session.persisted - 1));
-      }
-      call.empty(308);
+      answerIncomplete(call, session);
     } finally {
       session.writing.unlock();
     }
+  }
+
+  /** 308 with the bytes persisted so far ({@code Range: bytes=0-n}, none when nothing is). */
+  private static void answerIncomplete(Call call, Session session) throws IOException {
+    long persisted = session.persisted;
+    if (persisted > 0) {
+      call.setHeader("Range", "bytes=0-" + (persisted - 1));
+    }
+    call.empty(308);
   }
 
   /**
