@@ -33,6 +33,9 @@ public final class UndertowServer {
         .setSocketOption(Options.TCP_NODELAY, true)
         .setSocketOption(Options.BACKLOG, 1024)
         .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, true)
+        // 2.3.x refuses any body over 2 MiB (413, or a reset mid-chunked-upload) unless raised;
+        // 5 TiB is the largest GCS object
+        .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 5L << 40)
         .setHandler(handler)
         .build();
     server.start();
