@@ -46,6 +46,17 @@ if small:
                 cells.append(cell)
             print(f"| {op.upper()} | {c} | " + " | ".join(cells) + " |")
     print()
+    print("Every round at 64 connections (ops/s, p99 ms), to show the spread:\n")
+    print("| op | round | " + " | ".join(NAMES[s] for s in servers) + " |")
+    print("|---|---:|" + "---:|" * len(servers))
+    for op in ["get", "put"]:
+        for rnd in rounds:
+            cells = []
+            for s in servers:
+                rs = [r for r in small if r["server"] == s and r["op"] == op and r["conns"] == "64" and r["round"] == rnd]
+                cells.append(f"{float(rs[0]['ops_per_s']):,.0f} ({float(rs[0]['p99_ms']):.1f})" if rs else "–")
+            print(f"| {op.upper()} | {rnd} | " + " | ".join(cells) + " |")
+    print()
 
 if large:
     runs = sorted({r["run"] for r in large})
