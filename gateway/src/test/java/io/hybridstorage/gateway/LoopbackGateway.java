@@ -19,8 +19,9 @@ public final class LoopbackGateway implements AutoCloseable {
     this.gateway = gateway;
   }
 
+  /** The gateway over {@code store}, which it closes when it closes. */
   public static LoopbackGateway start(ObjectStore store) {
-    return new LoopbackGateway(Gateway.builder(store).allowAnonymous().stopTimeout(Duration.ofSeconds(1)).start());
+    return new LoopbackGateway(Gateway.builder(store).allowAnonymous().stopTimeout(Duration.ofSeconds(1)).owning(store::close).start());
   }
 
   public static LoopbackGateway of(Gateway gateway) {

@@ -18,6 +18,7 @@ import com.google.cloud.storage.Storage.BlobSourceOption;
 import com.google.cloud.storage.Storage.BlobTargetOption;
 import com.google.cloud.storage.Storage.BlobWriteOption;
 import com.google.cloud.storage.StorageException;
+import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.internal.StorageFacade;
 import io.hybridstorage.memory.InMemoryStore;
 import io.hybridstorage.gateway.LoopbackGateway;
@@ -32,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -42,25 +44,41 @@ import org.junit.jupiter.params.provider.MethodSource;
  * HTTP to the JSON API gateway), both over an {@link InMemoryStore}: what user code sees must be
  * the same. Generations and times differ between runs and are left out of the comparison.
  */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FacadeDifferentialTest {
 
-  private static LoopbackGateway server;
-  private static Storage client;
-  private static Storage facade;
-  private static int counter;
+  private LoopbackGateway server;
+  private Storage client;
+  private Storage facade;
+  private static final java.util.concurrent.atomic.AtomicInteger counter = new java.util.concurrent.atomic.AtomicInteger();
+
+  /** The store the gateway serves (the real client's side). */
+  ObjectStore gatewayStore() {
+    return new InMemoryStore("memory");
+  }
+
+  /** The in-process {@code Storage} the real client is compared with. */
+  Storage facade() {
+    return StorageFacade.over(new InMemoryStore("memory"), null, "test-project");
+  }
 
   @BeforeAll
-  static void start() {
-    server = LoopbackGateway.start(new InMemoryStore("memory"));
+  void start() {
+    server = LoopbackGateway.start(gatewayStore());
     client = server.clientOptions().build().getService();
-    facade = StorageFacade.over(new InMemoryStore("memory"), null, "test-project");
+    facade = facade();
   }
 
   @AfterAll
-  static void stop() throws Exception {
+  void stop() throws Exception {
     client.close();
+    facade.close();
     server.close();
+    // JUnit keeps a PER_CLASS instance to the end of the run: let the worlds' bytes go
+    client = null;
+    facade = null;
+    server = null;
   }
 
   private static byte[] bytes(String s) {
@@ -103,7 +121,7 @@ class FacadeDifferentialTest {
   }
 
   private static String outcome(Storage s, Scenario scenario) {
-    String bucket = "diff-" + (++counter);
+    String bucket = "diff-" + counter.incrementAndGet();
     s.create(BucketInfo.newBuilder(bucket).setVersioningEnabled(true).build());
     try {
       Object result = scenario.run(s, bucket);
@@ -235,6 +253,74 @@ class FacadeDifferentialTest {
       boolean exists = blob.exists();
       boolean deleted = blob.delete();
       return content + " " + exists + " " + deleted + " " + blob.exists();
+    });
+    s.put("writer of 64 MiB and a byte (resumable, 16 MiB chunks)", (st, b) -> {
+      byte[] chunk = new byte[1 << 20];
+      new java.util.Random(64).nextBytes(chunk);
+      try (WriteChannel w = st.writer(BlobInfo.newBuilder(b, "big").setContentType("application/x-big").build())) {
+        w.setChunkSize(16 << 20);
+        for (int i = 0; i < 64; i++) {
+          w.write(ByteBuffer.wrap(chunk));
+        }
+        w.write(ByteBuffer.wrap(new byte[] {7}));
+      }
+      Blob big = st.get(b, "big");
+      try (ReadChannel r = st.reader(big.getBlobId())) {
+        r.seek((63L << 20) + 5);
+        ByteBuffer tail = ByteBuffer.allocate(32);
+        int n = r.read(tail);
+        return describe(big) + " tail " + n + " " + java.util.Arrays.hashCode(java.util.Arrays.copyOf(tail.array(), n));
+      }
+    });
+    s.put("ranged reads", (st, b) -> {
+      byte[] data = new byte[1000];
+      for (int i = 0; i < data.length; i++) {
+        data[i] = (byte) i;
+      }
+      st.create(BlobInfo.newBuilder(b, "r").build(), data);
+      List<String> out = new ArrayList<>();
+      for (long[] range : new long[][] {{0, 10}, {990, 1000}, {500, 700}, {999, 5000}, {1000, 2000}}) {
+        try (ReadChannel r = st.reader(BlobId.of(b, "r"))) {
+          r.seek(range[0]);
+          r.limit(range[1]);
+          out.add(java.util.Arrays.toString(Channels.newInputStream(r).readAllBytes()).hashCode() + "");
+        }
+      }
+      return out;
+    });
+    s.put("create with failing preconditions", (st, b) -> {
+      Blob first = st.create(BlobInfo.newBuilder(b, "p").build(), bytes("1"));
+      List<String> out = new ArrayList<>();
+      for (BlobTargetOption option : List.of(BlobTargetOption.doesNotExist(),
+          BlobTargetOption.generationMatch(first.getGeneration() + 1), BlobTargetOption.metagenerationMatch(9))) {
+        try {
+          st.create(BlobInfo.newBuilder(BlobId.of(b, "p", first.getGeneration())).build(), bytes("2"), option);
+          out.add("written");
+        } catch (StorageException e) {
+          out.add(e.getCode() + "");
+        }
+      }
+      return out + " " + new String(st.readAllBytes(BlobId.of(b, "p")), StandardCharsets.UTF_8);
+    });
+    s.put("batch delete and get", (st, b) -> {
+      st.create(BlobInfo.newBuilder(b, "a").build(), bytes("a"));
+      st.create(BlobInfo.newBuilder(b, "c").build(), bytes("c"));
+      com.google.cloud.storage.StorageBatch batch = st.batch();
+      var a = batch.delete(BlobId.of(b, "a"));
+      var missing = batch.delete(BlobId.of(b, "missing"));
+      var c = batch.get(BlobId.of(b, "c"));
+      batch.submit();
+      return a.get() + " " + missing.get() + " " + describe(c.get()) + " " + st.get(BlobId.of(b, "a"));
+    });
+    s.put("rewrite into another bucket with new metadata", (st, b) -> {
+      st.create(BucketInfo.of(b + "-to"));
+      st.create(BlobInfo.newBuilder(b, "src").setContentType("a/b").build(), bytes("payload"));
+      CopyWriter w = st.copy(Storage.CopyRequest.newBuilder().setSource(BlobId.of(b, "src"))
+          .setTarget(BlobInfo.newBuilder(b + "-to", "dst").setContentType("c/d").setMetadata(Map.of("m", "1")).build())
+          .build());
+      Blob result = w.getResult();
+      return w.isDone() + " " + w.getTotalBytesCopied() + " " + describe(result) + " "
+          + new String(st.readAllBytes(result.getBlobId()), StandardCharsets.UTF_8);
     });
     return s.entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
   }

@@ -82,15 +82,20 @@ public final class ApiHandler {
           : rawPath.startsWith("/upload/storage/v1/") || rawPath.startsWith("/download/storage/v1/") ? 3
           : rawPath.equals("/batch/storage/v1") || rawPath.equals("/batch") ? -1 : 0;
       call = new Call(exchange, Math.max(prefix, 0));
+      if (prefix == -1) {
+        // each request of a batch authenticates itself (the client puts its credentials on the
+        // parts); one without its own credentials takes the batch's
+        if (exchange.inner()) {
+          throw ApiException.invalid("a batch cannot contain a batch");
+        }
+        who = "(batch)";
+        batch.handle(call);
+        return;
+      }
       Tenants.Tenant tenant = tenants.resolve(call);
       who = tenant.name();
       if (prefix == 0) {
         throw ApiException.notFound("Not Found: " + Call.printable(rawPath));
-      } else if (prefix == -1) {
-        if (exchange.inner()) {
-          throw ApiException.invalid("a batch cannot contain a batch");
-        }
-        batch.handle(call);
       } else if (rawPath.startsWith("/upload/")) {
         uploads.handle(call, tenant, this);
       } else if (rawPath.startsWith("/download/")) {
