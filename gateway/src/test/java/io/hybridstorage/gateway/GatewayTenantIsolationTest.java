@@ -3,26 +3,21 @@ package io.hybridstorage.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.google.auth.oauth2.AccessToken;
-import com.google.auth.oauth2.GoogleCredentials;
 import com.google.cloud.WriteChannel;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.BucketInfo;
-import com.google.cloud.storage.HttpStorageOptions;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageBatch;
 import com.google.cloud.storage.StorageBatchResult;
 import com.google.cloud.storage.StorageException;
-import com.google.cloud.storage.StorageOptions;
 import io.hybridstorage.api.Profile;
 import io.hybridstorage.memory.InMemoryStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -76,14 +71,7 @@ class GatewayTenantIsolationTest {
   }
 
   static Storage client(String token) {
-    return StorageOptions.http()
-        .setServiceFactory(new HttpStorageOptions.HttpStorageFactory())
-        .setHost(gateway.endpoint().toString())
-        .setProjectId("retail")
-        .setCredentials(GoogleCredentials.create(new AccessToken(token, new Date(System.currentTimeMillis()
-            + 3_600_000))))
-        .build()
-        .getService();
+    return BearerClients.client(gateway, token);
   }
 
   private static byte[] bytes(String s) {
