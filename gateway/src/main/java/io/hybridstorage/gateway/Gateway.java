@@ -10,6 +10,7 @@ import io.hybridstorage.gateway.internal.ApiHandler;
 import io.hybridstorage.gateway.internal.HostCheck;
 import io.hybridstorage.gateway.internal.JettyHandler;
 import io.hybridstorage.gateway.internal.JsonErrorHandler;
+import io.hybridstorage.gateway.internal.SignedUrls;
 import io.hybridstorage.gateway.internal.Tenants;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
@@ -127,6 +128,7 @@ public final class Gateway implements AutoCloseable {
     private String host = "127.0.0.1";
     private int port;
     private final Map<String, Optional<Profile>> tokens = new LinkedHashMap<>();
+    private final Map<String, SignerKey> signers = new LinkedHashMap<>();
     @Nullable private Optional<Profile> anonymous;
     private List<Placement> placements = List.of();
     private final Set<String> hosts = new LinkedHashSet<>();
@@ -142,6 +144,9 @@ public final class Gateway implements AutoCloseable {
     @Nullable private String trustStorePassword;
     private boolean needClientAuth;
     @Nullable private AutoCloseable owned;
+    private java.time.Clock clock = java.time.Clock.systemUTC();
+
+    private record SignerKey(@Nullable java.security.PublicKey rsa, @Nullable String hmac, Profile profile) {}
 
     private Builder(ObjectStore store) {
       this.store = store;
@@ -171,6 +176,30 @@ public final class Gateway implements AutoCloseable {
     /** Calls with {@code Authorization: Bearer token} reach the whole store (the platform's operators). */
     public Builder unboundedToken(String token) {
       tokens.put(requireNonNull(token, "token"), Optional.empty());
+      return this;
+    }
+
+    /**
+     * V4 signed URLs (GOOG4-RSA-SHA256, what {@code Storage.signUrl} makes with a service
+     * account's key) whose {@code X-Goog-Credential} names {@code account} are verified with
+     * {@code publicKey} and act within {@code profile}.
+     */
+    public Builder signer(String account, java.security.PublicKey publicKey, Profile profile) {
+      signers.put(requireNonNull(account, "account"), new SignerKey(requireNonNull(publicKey, "publicKey"), null,
+          requireNonNull(profile, "profile")));
+      return this;
+    }
+
+    /** V4 signed URLs of GOOG4-HMAC-SHA256 by HMAC key {@code accessId}, acting within {@code profile}. */
+    public Builder hmacSigner(String accessId, String secret, Profile profile) {
+      signers.put(requireNonNull(accessId, "accessId"), new SignerKey(null, requireNonNull(secret, "secret"),
+          requireNonNull(profile, "profile")));
+      return this;
+    }
+
+    /** The clock signed URLs' expiry is checked against. Default: the system's. */
+    Builder clock(java.time.Clock value) {
+      this.clock = requireNonNull(value, "clock");
       return this;
     }
 
@@ -320,7 +349,11 @@ public final class Gateway implements AutoCloseable {
       server.addConnector(connector);
       Set<String> names = new LinkedHashSet<>(hosts);
       names.addAll(localNames(host));
-      ApiHandler api = new ApiHandler(tenants, new HostCheck(names, origins), server::isStarted, sessionIdle);
+      Map<String, SignedUrls.Signer> signing = new LinkedHashMap<>();
+      signers.forEach((account, key) -> signing.put(account, new SignedUrls.Signer(account, key.rsa(), key.hmac(),
+          tenant(Optional.of(key.profile())))));
+      ApiHandler api = new ApiHandler(tenants, new SignedUrls(signing, clock), new HostCheck(names, origins),
+          server::isStarted, sessionIdle);
       server.setHandler(new GracefulHandler(new JettyHandler(api)));
       server.setErrorHandler(new JsonErrorHandler());
       try {

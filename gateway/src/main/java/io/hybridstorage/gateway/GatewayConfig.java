@@ -45,6 +45,15 @@ import java.util.function.Function;
  *   "*":   [ "operators-token" ]
  * </pre>
  *
+ * and the keys whose V4 signed URLs the gateway accepts, each acting within a profile: a service
+ * account's public key (PEM, a public key or an X.509 certificate) or an HMAC key's secret:
+ *
+ * <pre>
+ * signers:
+ *   - {account: "sales-jobs@retail.iam.gserviceaccount.com", publicKeyFile: /etc/hybrid-gateway/sales.pem, profile: sales}
+ *   - {account: "GOOG1EXAMPLEACCESSID", hmacSecret: "…", profile: finance}
+ * </pre>
+ *
  * The environment variable {@value #TOKENS_ENV} adds tokens as {@code profile:token,profile:token}.
  */
 public final class GatewayConfig {
@@ -162,6 +171,17 @@ public final class GatewayConfig {
       throw new HybridStorageConfigException(file.toString(), List.of("tokens: missing; map each profile to a "
           + "list of tokens, e.g. tokens: {sales: [\"…\"]}"));
     }
+    JsonNode signers = root.get("signers");
+    if (signers != null) {
+      if (!signers.isArray()) {
+        throw new HybridStorageConfigException(file.toString(), List.of("signers: must be a list of "
+            + "{account, publicKeyFile | hmacSecret, profile}"));
+      }
+      int i = 0;
+      for (JsonNode signer : signers) {
+        signer(file, "signers[" + i++ + "]", signer, options, section, b);
+      }
+    }
     for (Iterator<Map.Entry<String, JsonNode>> it = tokens.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       if (!e.getValue().isArray()) {
@@ -176,5 +196,40 @@ public final class GatewayConfig {
         add(b, options, section, e.getKey(), t.asText());
       }
     }
+  }
+
+  private static void signer(Path file, String path, JsonNode node, HybridStorageOptions options,
+      ConfigSection section, Gateway.Builder b) {
+    String account = node.path("account").asText("");
+    String keyFile = node.path("publicKeyFile").asText("");
+    String secret = node.path("hmacSecret").asText("");
+    String profile = node.path("profile").asText("");
+    if (account.isBlank() || profile.isBlank() || keyFile.isBlank() == secret.isBlank()) {
+      throw new HybridStorageConfigException(file.toString(), List.of(path + ": needs account, profile and exactly "
+          + "one of publicKeyFile and hmacSecret"));
+    }
+    Profile bound = profile(options, profile, section, "signers");
+    if (!secret.isBlank()) {
+      b.hmacSigner(account, secret, bound);
+      return;
+    }
+    try {
+      b.signer(account, publicKey(Files.readString(Path.of(keyFile))), bound);
+    } catch (IOException | java.security.GeneralSecurityException | IllegalArgumentException e) {
+      throw new HybridStorageConfigException(file.toString(), List.of(path + ".publicKeyFile: cannot read a PEM "
+          + "public key or certificate from " + keyFile + ": " + e.getMessage()));
+    }
+  }
+
+  /** A PEM {@code PUBLIC KEY} (X.509 SubjectPublicKeyInfo) or {@code CERTIFICATE}'s key. */
+  static java.security.PublicKey publicKey(String pem) throws java.security.GeneralSecurityException {
+    if (pem.contains("-----BEGIN CERTIFICATE-----")) {
+      return java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+          .getPublicKey();
+    }
+    String base64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
+    return java.security.KeyFactory.getInstance("RSA")
+        .generatePublic(new java.security.spec.X509EncodedKeySpec(java.util.Base64.getDecoder().decode(base64)));
   }
 }

@@ -75,6 +75,35 @@ class GatewayConfigTest {
   }
 
   @Test
+  void signersOfTheAccessFileVerifySignedUrls() throws Exception {
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    java.security.KeyPair pair = generator.generateKeyPair();
+    Path pem = dir.resolve("sales.pem");
+    Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes(
+        StandardCharsets.US_ASCII)).encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+    Path file = config(dir, "  accessFile: ACCESS_FILE\n", "");
+    Files.writeString(dir.resolve("access.yaml"), "tokens:\n  \"*\": [\"tok-ops\"]\nsigners:\n"
+        + "  - {account: sa@retail.iam, publicKeyFile: " + pem + ", profile: sales}\n");
+    try (Gateway gateway = GatewayConfig.start(HybridStorageOptions.fromFile(file), k -> null);
+        Storage ops = BearerClients.client(gateway, "tok-ops")) {
+      ops.create(BucketInfo.of("sales-data"));
+      ops.create(BlobInfo.newBuilder("sales-data", "a.txt").build(), "A".getBytes(StandardCharsets.UTF_8));
+      com.google.auth.oauth2.ServiceAccountCredentials key = com.google.auth.oauth2.ServiceAccountCredentials
+          .newBuilder().setClientEmail("sa@retail.iam").setPrivateKey(pair.getPrivate()).setPrivateKeyId("1").build();
+      java.net.URL url = ops.signUrl(BlobInfo.newBuilder("sales-data", "a.txt").build(), 60,
+          java.util.concurrent.TimeUnit.SECONDS, Storage.SignUrlOption.withV4Signature(),
+          Storage.SignUrlOption.withHostName(gateway.endpoint().toString()), Storage.SignUrlOption.signWith(key));
+      RawHttp.Response r = RawHttp.get(gateway.port(), url.getFile());
+      assertThat(r.status()).as(r.text()).isEqualTo(200);
+      assertThat(r.text()).isEqualTo("A");
+    }
+    Files.writeString(dir.resolve("access.yaml"), "tokens: {}\nsigners:\n  - {account: x, profile: sales}\n");
+    assertThatThrownBy(() -> GatewayConfig.start(HybridStorageOptions.fromFile(file), k -> null))
+        .isInstanceOf(HybridStorageConfigException.class).hasMessageContaining("signers[0]");
+  }
+
+  @Test
   void mistakesNameTheFileAndTheKey() throws Exception {
     Path file = config(dir, "  accessFile: ACCESS_FILE\n", "  prot: 8080\n");
     HybridStorageConfigException unknown = catchThrowableOfType(HybridStorageConfigException.class,

@@ -46,14 +46,16 @@ public final class ApiHandler {
   static final int MAX_PAGE = 1000;
 
   private final Tenants tenants;
+  private final SignedUrls signedUrls;
   private final Uploads uploads;
   private final Batch batch;
   private final HostCheck hosts;
   private final java.util.function.BooleanSupplier ready;
 
-  public ApiHandler(Tenants tenants, HostCheck hosts, java.util.function.BooleanSupplier ready,
-      java.time.Duration sessionIdle) {
+  public ApiHandler(Tenants tenants, SignedUrls signedUrls, HostCheck hosts,
+      java.util.function.BooleanSupplier ready, java.time.Duration sessionIdle) {
     this.tenants = tenants;
+    this.signedUrls = signedUrls;
     this.hosts = hosts;
     this.ready = ready;
     this.uploads = new Uploads(sessionIdle);
@@ -76,6 +78,14 @@ public final class ApiHandler {
       if (rawPath.equals("/healthz") || rawPath.equals("/readyz")) {
         call = new Call(exchange, 0);
         health(call, rawPath.equals("/readyz"));
+        return;
+      }
+      String rawQuery = exchange.rawQuery();
+      if (rawQuery != null && rawQuery.contains("X-Goog-Signature=")) {
+        call = new Call(exchange, 0);
+        Tenants.Tenant signer = signedUrls.verify(call);
+        who = "signed/" + signer.name();
+        xml(call, signer.store());
         return;
       }
       int prefix = rawPath.startsWith("/storage/v1/") ? 2
@@ -338,6 +348,11 @@ public final class ApiHandler {
 
   /** {@code alt=media}: the bytes, streamed, with GCS's headers; a Range header gives 206 or 416. */
   private static void media(Call call, ObjectStore store, ObjectId id, Conditions conditions) throws IOException {
+    media(call, store, id, conditions, false);
+  }
+
+  private static void media(Call call, ObjectStore store, ObjectId id, Conditions conditions, boolean headOnly)
+      throws IOException {
     ByteRange range = Ranges.parse(call.header("Range"), id);
     try (ObjectContent content = store.read(new ReadRequest(id, range, conditions))) {
       ObjectInfo info = content.info();
@@ -362,6 +377,11 @@ public final class ApiHandler {
         code = 206;
         call.setHeader("Content-Range", "bytes " + start + "-" + (start + count - 1) + "/" + info.size());
       }
+      if (headOnly) {
+        call.setHeader("Content-Length", String.valueOf(count));
+        call.stream(code, -1).close();
+        return;
+      }
       try (OutputStream out = call.stream(code, count); InputStream in = content.stream()) {
         long copied = in.transferTo(out);
         if (copied != count) {
@@ -370,6 +390,63 @@ public final class ApiHandler {
               + " bytes of " + count);
         }
       }
+    }
+  }
+
+  // ------------------------------------------------------------------ signed URLs (the XML API's paths)
+
+  /**
+   * A request a V4 signed URL authorizes: path-style {@code /bucket/object} as the client's
+   * {@code signUrl} builds it. GET and HEAD read (ranges too), PUT writes the body as the object
+   * ({@code Content-Type} and {@code x-goog-meta-*} headers as its metadata), DELETE deletes.
+   */
+  private static void xml(Call call, ObjectStore store) throws IOException {
+    List<String> p = call.path;
+    if (p.size() < 2 || p.get(0).isEmpty() || String.join("/", p.subList(1, p.size())).isEmpty()) {
+      throw ApiException.invalid("A signed URL must name an object: /bucket/object");
+    }
+    String bucket = p.get(0);
+    ObjectId id = ObjectId.of(bucket, String.join("/", p.subList(1, p.size())), call.generation("generation"));
+    switch (call.method) {
+      case "GET" -> media(call, store, id, Conditions.none(), false);
+      case "HEAD" -> media(call, store, id, Conditions.none(), true);
+      case "PUT" -> {
+        java.util.Map<String, String> custom = new java.util.LinkedHashMap<>();
+        for (String name : call.exchange.headerNames()) {
+          if (name.toLowerCase(java.util.Locale.ROOT).startsWith("x-goog-meta-")) {
+            custom.put(name.substring("x-goog-meta-".length()), call.header(name));
+          }
+        }
+        io.hybridstorage.api.ObjectMetadata metadata = new io.hybridstorage.api.ObjectMetadata(
+            call.header("Content-Type"), null, call.header("Content-Disposition"), null, call.header("Cache-Control"),
+            custom);
+        long declared = call.identityBody() ? call.exchange.contentLength() : io.hybridstorage.api.WriteRequest.UNKNOWN_SIZE;
+        String[] hash = Uploads.hashes(call.header("x-goog-hash"));
+        io.hybridstorage.api.WriteRequest request = new io.hybridstorage.api.WriteRequest(bucket, id.name(), metadata,
+            Conditions.none(), hash[0], hash[1], 0, declared);
+        ObjectInfo info;
+        try (InputStream in = call.bodyStream()) {
+          info = store.write(request, in);
+        }
+        call.setHeader("x-goog-generation", String.valueOf(info.generation()));
+        call.setHeader("x-goog-metageneration", String.valueOf(info.metageneration()));
+        String hashes = hashHeader(info);
+        if (!hashes.isEmpty()) {
+          call.setHeader("x-goog-hash", hashes);
+        }
+        if (info.etag() != null) {
+          call.setHeader("ETag", info.etag());
+        }
+        call.empty(200);
+      }
+      case "DELETE" -> {
+        if (!store.delete(id, Conditions.none())) {
+          throw HybridStorageException.objectNotFound("delete", id.bucket(), id.name(), store.site());
+        }
+        call.empty(204);
+      }
+      default -> throw new ApiException(501, "notImplemented", call.method + " through a signed URL is not served by "
+          + "the hybrid storage gateway (GET, HEAD, PUT and DELETE are)");
     }
   }
 

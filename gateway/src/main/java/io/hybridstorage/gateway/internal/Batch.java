@@ -266,6 +266,11 @@ final class Batch {
     }
 
     @Override
+    public java.util.Collection<String> headerNames() {
+      return headers.keySet();
+    }
+
+    @Override
     public InputStream body() {
       return new ByteArrayInputStream(body);
     }

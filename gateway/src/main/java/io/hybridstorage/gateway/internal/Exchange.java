@@ -25,6 +25,9 @@ interface Exchange {
   @Nullable
   String header(String name);
 
+  /** The names of the request's headers. */
+  java.util.Collection<String> headerNames();
+
   /** The request body as received (no content decoding); read at most once. */
   InputStream body() throws IOException;
 

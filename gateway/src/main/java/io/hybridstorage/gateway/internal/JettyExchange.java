@@ -46,6 +46,11 @@ final class JettyExchange implements Exchange {
   }
 
   @Override
+  public java.util.Collection<String> headerNames() {
+    return request.getHeaders().getFieldNamesCollection();
+  }
+
+  @Override
   public InputStream body() {
     if (body == null) {
       body = Content.Source.asInputStream(request);
