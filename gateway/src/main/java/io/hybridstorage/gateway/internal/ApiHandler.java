@@ -90,6 +90,7 @@ public final class ApiHandler {
       }
       int prefix = rawPath.startsWith("/storage/v1/") ? 2
           : rawPath.startsWith("/upload/storage/v1/") || rawPath.startsWith("/download/storage/v1/") ? 3
+          : rawPath.startsWith("/resumable/upload/storage/v1/") ? 4 // apitools (gcloud, gsutil) uploads here
           : rawPath.equals("/batch/storage/v1") || rawPath.equals("/batch") ? -1 : 0;
       call = new Call(exchange, Math.max(prefix, 0));
       if (prefix == -1) {
@@ -106,7 +107,7 @@ public final class ApiHandler {
       who = tenant.name();
       if (prefix == 0) {
         throw ApiException.notFound("Not Found: " + Call.printable(rawPath));
-      } else if (rawPath.startsWith("/upload/")) {
+      } else if (rawPath.startsWith("/upload/") || rawPath.startsWith("/resumable/upload/")) {
         uploads.handle(call, tenant, this);
       } else if (rawPath.startsWith("/download/")) {
         objectCall(call, tenant.store(), true);

@@ -15,8 +15,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.annotation.Nullable;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.MultiPart;
@@ -33,7 +31,6 @@ final class Batch {
 
   static final int MAX_CALLS = 100;
   static final int MAX_BODY = 16 << 20;
-  private static final Pattern BOUNDARY = Pattern.compile("boundary=(?:\"([^\"]+)\"|([^\";\\s]+))");
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final ApiHandler api;
@@ -46,24 +43,23 @@ final class Batch {
     if (!call.method.equals("POST")) {
       throw new ApiException(405, "methodNotAllowed", call.method + " on the batch endpoint");
     }
-    String contentType = call.header("Content-Type");
-    Matcher m = contentType == null ? null : BOUNDARY.matcher(contentType);
-    if (m == null || !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/mixed") || !m.find()) {
+    String boundary = Uploads.boundary(call.header("Content-Type"), "multipart/mixed");
+    if (boundary == null) {
       throw ApiException.invalid("A batch needs Content-Type: multipart/mixed; boundary=…");
     }
-    List<Part> parts = parts(call, m.group(1) != null ? m.group(1) : m.group(2));
+    List<Part> parts = parts(call, boundary);
     if (parts.isEmpty()) {
       throw ApiException.invalid("The batch holds no requests");
     }
     if (parts.size() > MAX_CALLS) {
       throw ApiException.invalid("A batch holds at most " + MAX_CALLS + " requests; this one has " + parts.size());
     }
-    String boundary = "batch_" + Long.toHexString(RANDOM.nextLong());
+    String answerBoundary = "batch_" + Long.toHexString(RANDOM.nextLong());
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (Part part : parts) {
       Inner inner = Inner.parse(part.body, call);
       api.serve(inner);
-      write(out, "--" + boundary + "\r\nContent-Type: application/http\r\n");
+      write(out, "--" + answerBoundary + "\r\nContent-Type: application/http\r\n");
       if (part.contentId != null) {
         write(out, "Content-ID: <response-" + strip(part.contentId) + ">\r\n");
       }
@@ -71,8 +67,8 @@ final class Batch {
       out.writeBytes(inner.response());
       write(out, "\r\n");
     }
-    write(out, "--" + boundary + "--\r\n");
-    call.setHeader("Content-Type", "multipart/mixed; boundary=" + boundary);
+    write(out, "--" + answerBoundary + "--\r\n");
+    call.setHeader("Content-Type", "multipart/mixed; boundary=" + answerBoundary);
     call.bytes(200, out.toByteArray());
   }
 

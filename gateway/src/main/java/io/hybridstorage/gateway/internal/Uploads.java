@@ -39,7 +39,8 @@ final class Uploads {
 
   private static final Logger log = LoggerFactory.getLogger(Uploads.class);
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (?:\\*|(\\d{1,19})-(\\d{1,19}))/(\\*|\\d{1,19})");
-  private static final Pattern BOUNDARY = Pattern.compile("boundary=(?:\"([^\"]+)\"|([^\";\\s]+))");
+  /** A multipart boundary parameter: quoted (as RFC 2046 says, or with the single quotes Python's email package writes) or not. */
+  private static final Pattern BOUNDARY = Pattern.compile("boundary=(?:\"([^\"]+)\"|'([^']+)'|([^\";\\s]+))");
   private static final SecureRandom IDS = new SecureRandom();
   private static final int BUFFER = 64 * 1024;
 
@@ -54,6 +55,19 @@ final class Uploads {
           }
         })
         .build();
+  }
+
+  /** The boundary of a {@code type…; boundary=…} Content-Type; null when it is another type or has none. */
+  @Nullable
+  static String boundary(@Nullable String contentType, String type) {
+    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith(type)) {
+      return null;
+    }
+    Matcher m = BOUNDARY.matcher(contentType);
+    if (!m.find()) {
+      return null;
+    }
+    return m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
   }
 
   /** An open resumable upload: one writer, fed by one request at a time. */
@@ -166,12 +180,10 @@ final class Uploads {
   // ------------------------------------------------------------------ multipart/related, streamed
 
   private static void multipart(Call call, ObjectStore store, String bucket) throws IOException {
-    String contentType = call.header("Content-Type");
-    Matcher m = contentType == null ? null : BOUNDARY.matcher(contentType);
-    if (m == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("multipart/") || !m.find()) {
+    String boundary = boundary(call.header("Content-Type"), "multipart/");
+    if (boundary == null) {
       throw ApiException.invalid("A multipart upload needs Content-Type: multipart/related; boundary=…");
     }
-    String boundary = m.group(1) != null ? m.group(1) : m.group(2);
     RelatedParts parts = new RelatedParts(call, store, bucket);
     MultiPart.Parser parser = new MultiPart.Parser(boundary, parts);
     parser.setMaxParts(3);
