@@ -242,7 +242,11 @@ public final class Gateway implements AutoCloseable {
       return this;
     }
 
-    /** How long {@link Gateway#close()} lets in-flight calls finish. Default 30 s. */
+    /**
+     * How long {@link Gateway#close()} lets in-flight calls finish. Default 30 s. While stopping,
+     * a connection silent for a tenth of it (at most 1 s) is closed: idle keep-alive connections
+     * go at once, and an upload whose client stops sending is abandoned, publishing nothing.
+     */
     public Builder stopTimeout(Duration value) {
       this.stopTimeout = positive(value, "stopTimeout");
       return this;

@@ -57,6 +57,16 @@ final class RawHttp {
     return socket;
   }
 
+  /** Whether a connection to {@code port} is refused (nothing listens). */
+  static boolean connectFails(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+      return false;
+    } catch (IOException refused) {
+      return true;
+    }
+  }
+
   static String head(int port, String method, String target, Map<String, String> headers, long length) {
     StringBuilder h = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
     Map<String, String> all = new LinkedHashMap<>();

@@ -137,9 +137,9 @@ public final class ApiHandler {
     } finally {
       if (call != null && !exchange.inner()) {
         // never the query: it may carry a signature or a token
-        access.info("{} {} {} {} {} in={} out={} {}ms site={}", exchange.remote(), who, exchange.method(),
+        access.info("{} {} {} {} {} in={} out={} {}ms", exchange.remote(), who, exchange.method(),
             exchange.rawPath(), call.status(), call.bytesIn(), call.bytesOut(),
-            (System.nanoTime() - start) / 1_000_000, call.servedBy() == null ? "-" : call.servedBy());
+            (System.nanoTime() - start) / 1_000_000);
       }
     }
   }

@@ -38,8 +38,6 @@ final class Call {
   private int status;
   private long bytesOut;
   private long bytesIn;
-  @Nullable
-  private String servedBy;
 
   Call(Exchange exchange, int prefixSegments) {
     this(exchange, segments(exchange.rawPath(), prefixSegments), query(exchange.rawQuery()));
@@ -329,15 +327,6 @@ final class Call {
 
   long bytesOut() {
     return bytesOut;
-  }
-
-  void servedBy(@Nullable String site) {
-    this.servedBy = site;
-  }
-
-  @Nullable
-  String servedBy() {
-    return servedBy;
   }
 
   void setHeader(String name, String value) {
