@@ -272,18 +272,22 @@ public final class ApiHandler {
         call.param("pageToken"), "true".equals(call.param("versions")));
     ListPage<ObjectInfo> page = store.list(request);
     String endpoint = call.exchange.origin();
-    List<StorageObject> items = new ArrayList<>();
-    page.items().forEach(i -> items.add(JsonApi.object(i, endpoint)));
-    List<String> prefixes = new ArrayList<>(page.prefixes());
-    if ("true".equals(call.param("includeTrailingDelimiter")) && call.param("delimiter") != null) {
-      // GCS: objects whose names end in the delimiter are listed both as items and as prefixes
-      String delimiter = call.param("delimiter");
-      for (ObjectInfo i : page.items()) {
-        if (i.name().endsWith(delimiter) && !prefixes.contains(i.name())) {
-          prefixes.add(i.name());
-        }
+    List<ObjectInfo> listed = new ArrayList<>(page.items());
+    if ("true".equals(call.param("includeTrailingDelimiter")) && call.param("delimiter") != null
+        && !request.versions()) {
+      // GCS: an object whose name ends in the delimiter (a "directory" placeholder such as the
+      // Hadoop connector's mkdirs writes) is listed as a prefix and, with this flag, also as an
+      // item. The object named exactly the request's prefix is an item only, never a prefix: a
+      // prefix equal to the one asked for makes a directory its own child (the connector's
+      // listStatus then recurses forever).
+      for (String prefix : page.prefixes()) {
+        store.head(ObjectId.of(bucket, prefix), Conditions.none()).ifPresent(listed::add);
       }
+      listed.sort(java.util.Comparator.comparing(ObjectInfo::name));
     }
+    List<StorageObject> items = new ArrayList<>();
+    listed.forEach(i -> items.add(JsonApi.object(i, endpoint)));
+    List<String> prefixes = new ArrayList<>(page.prefixes());
     Objects body = new Objects().setKind("storage#objects").setNextPageToken(page.nextPageToken());
     if (!items.isEmpty()) {
       body.setItems(items);
