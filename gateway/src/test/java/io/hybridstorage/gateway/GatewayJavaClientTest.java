@@ -223,6 +223,23 @@ class GatewayJavaClientTest {
         .containsExactly("t/other/", "t/sub/");
   }
 
+  /**
+   * {@code GET /b/{bucket}/storageLayout}, which the Hadoop GCS connector calls before deleting a
+   * directory: a flat bucket (no hierarchical namespace); an unknown bucket is 404.
+   */
+  @Test
+  void storageLayoutTellsAFlatBucket() throws Exception {
+    HttpResponse<String> layout = send(HttpRequest.newBuilder(URI.create(server.endpoint()
+        + "/storage/v1/b/bkt/storageLayout")).GET());
+    assertThat(layout.statusCode()).isEqualTo(200);
+    JsonObject body = JsonParser.parseString(layout.body()).getAsJsonObject();
+    assertThat(body.get("kind").getAsString()).isEqualTo("storage#storageLayout");
+    assertThat(body.get("bucket").getAsString()).isEqualTo("bkt");
+    assertThat(body.getAsJsonObject("hierarchicalNamespace").get("enabled").getAsBoolean()).isFalse();
+    assertThat(send(HttpRequest.newBuilder(URI.create(server.endpoint() + "/storage/v1/b/nope/storageLayout")).GET())
+        .statusCode()).isEqualTo(404);
+  }
+
   private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
     return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }

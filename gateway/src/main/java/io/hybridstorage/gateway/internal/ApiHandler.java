@@ -185,6 +185,10 @@ public final class ApiHandler {
         bucket(call, store, p.get(1));
         return;
       }
+      if (p.size() == 3 && p.get(2).equals("storageLayout")) {
+        storageLayout(call, store, p.get(1));
+        return;
+      }
       if (p.get(2).equals("o")) {
         if (p.size() == 3) {
           listObjects(call, store, p.get(1));
@@ -261,6 +265,25 @@ public final class ApiHandler {
       }
       default -> throw new ApiException(405, "methodNotAllowed", call.method + " on a bucket");
     }
+  }
+
+  /**
+   * {@code buckets.getStorageLayout}: the Hadoop GCS connector asks before deleting a directory
+   * whether the bucket has a hierarchical namespace (folders it must delete by the folders API).
+   * No bucket here has one: objects only, as in a flat GCS bucket.
+   */
+  private void storageLayout(Call call, ObjectStore store, String bucket) throws IOException {
+    if (!call.method.equals("GET")) {
+      throw new ApiException(405, "methodNotAllowed", call.method + " on /b/" + bucket + "/storageLayout");
+    }
+    BucketInfo info = store.getBucket(bucket).orElseThrow(
+        () -> HybridStorageException.bucketNotFound("getStorageLayout", bucket, store.site()));
+    ok(call, new com.google.api.services.storage.model.BucketStorageLayout()
+        .setKind("storage#storageLayout")
+        .setBucket(info.name())
+        .setLocation(info.location())
+        .setHierarchicalNamespace(new com.google.api.services.storage.model.BucketStorageLayout.HierarchicalNamespace()
+            .setEnabled(false)));
   }
 
   private void listObjects(Call call, ObjectStore store, String bucket) throws IOException {
