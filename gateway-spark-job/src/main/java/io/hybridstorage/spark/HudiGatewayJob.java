@@ -22,7 +22,8 @@ import org.apache.spark.sql.types.StructType;
  * <p>Arguments: the gateway's endpoint ({@code http://127.0.0.1:port}), the table's path ({@code
  * gs://bucket/table}), a scratch directory (Spark's local files) and the file the query's rows are
  * written to, one {@code id,name,price,region,ts} line each, ordered by id. The exit status is 0
- * only when every step succeeded; a failure's stack trace goes to standard error.
+ * only when every step succeeded; a failure's stack trace goes to standard error. The job ends
+ * when its standard input does (the test's JVM died).
  *
  * <p>The connector gets no credentials ({@code fs.gs.auth.type=UNAUTHENTICATED}): the gateway
  * serves anonymous calls. Everything Spark and Hudi listen on is bound to 127.0.0.1, and Hudi's
@@ -43,6 +44,7 @@ public final class HudiGatewayJob {
     if (args.length != 4) {
       throw new IllegalArgumentException("usage: HudiGatewayJob ENDPOINT gs://BUCKET/TABLE SCRATCH_DIR RESULT_FILE");
     }
+    exitWhenStdinEnds();
     String endpoint = args[0];
     String table = args[1];
     Path scratch = Path.of(args[2]);
@@ -73,6 +75,26 @@ public final class HudiGatewayJob {
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * The test that started this process holds its standard input open; when that test's JVM ends,
+   * however it ends, the input ends and so does this job, leaving no Spark behind.
+   */
+  private static void exitWhenStdinEnds() {
+    Thread watchdog = new Thread(() -> {
+      try {
+        while (System.in.read() >= 0) {
+          // nothing is sent; only the end matters
+        }
+      } catch (IOException e) {
+        // the same: the parent is gone
+      }
+      System.err.println("HudiGatewayJob: standard input ended (the test JVM is gone); exiting");
+      Runtime.getRuntime().halt(3);
+    }, "exit-when-stdin-ends");
+    watchdog.setDaemon(true);
+    watchdog.start();
   }
 
   static void run(SparkSession spark, String table, Path result) throws IOException {
