@@ -197,6 +197,49 @@ class GatewayJavaClientTest {
     assertThat(notModified.body()).isEmpty();
   }
 
+  /**
+   * {@code includeTrailingDelimiter=true}, as the Hadoop GCS connector lists a directory: a
+   * placeholder object under the prefix ({@code t/sub/}) is a prefix and also an item; the object
+   * named exactly the prefix ({@code t/}) is an item only. Were {@code t/} also a prefix, the
+   * directory would be its own child and a recursive listing (Hudi's) would never end.
+   */
+  @Test
+  void includeTrailingDelimiterListsPlaceholdersAsItemsAndNeverThePrefixAsItsOwnChild() throws Exception {
+    storage.create(BlobInfo.newBuilder("bkt", "t/").build(), new byte[0]);
+    storage.create(BlobInfo.newBuilder("bkt", "t/sub/").build(), new byte[0]);
+    storage.create(BlobInfo.newBuilder("bkt", "t/sub/f").build(), new byte[1]);
+    storage.create(BlobInfo.newBuilder("bkt", "t/other/g").build(), new byte[1]);
+    storage.create(BlobInfo.newBuilder("bkt", "t/h").build(), new byte[1]);
+    String fields = URLEncoder.encode("items(name),prefixes,nextPageToken", StandardCharsets.UTF_8);
+    HttpResponse<String> list = send(HttpRequest.newBuilder(URI.create(server.endpoint()
+        + "/storage/v1/b/bkt/o?delimiter=/&includeTrailingDelimiter=true&prefix=t/&fields=" + fields)).GET());
+    assertThat(list.statusCode()).isEqualTo(200);
+    JsonObject page = JsonParser.parseString(list.body()).getAsJsonObject();
+    assertThat(StreamSupport.stream(page.getAsJsonArray("items").spliterator(), false)
+        .map(i -> i.getAsJsonObject().get("name").getAsString()))
+        .containsExactly("t/", "t/h", "t/sub/");
+    assertThat(StreamSupport.stream(page.getAsJsonArray("prefixes").spliterator(), false)
+        .map(p -> p.getAsString()))
+        .containsExactly("t/other/", "t/sub/");
+  }
+
+  /**
+   * {@code GET /b/{bucket}/storageLayout}, which the Hadoop GCS connector calls before deleting a
+   * directory: a flat bucket (no hierarchical namespace); an unknown bucket is 404.
+   */
+  @Test
+  void storageLayoutTellsAFlatBucket() throws Exception {
+    HttpResponse<String> layout = send(HttpRequest.newBuilder(URI.create(server.endpoint()
+        + "/storage/v1/b/bkt/storageLayout")).GET());
+    assertThat(layout.statusCode()).isEqualTo(200);
+    JsonObject body = JsonParser.parseString(layout.body()).getAsJsonObject();
+    assertThat(body.get("kind").getAsString()).isEqualTo("storage#storageLayout");
+    assertThat(body.get("bucket").getAsString()).isEqualTo("bkt");
+    assertThat(body.getAsJsonObject("hierarchicalNamespace").get("enabled").getAsBoolean()).isFalse();
+    assertThat(send(HttpRequest.newBuilder(URI.create(server.endpoint() + "/storage/v1/b/nope/storageLayout")).GET())
+        .statusCode()).isEqualTo(404);
+  }
+
   private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
     return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
   }

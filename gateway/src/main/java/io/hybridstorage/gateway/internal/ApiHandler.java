@@ -201,6 +201,10 @@ public final class ApiHandler {
         bucket(call, store, p.get(1));
         return;
       }
+      if (p.size() == 3 && p.get(2).equals("storageLayout")) {
+        storageLayout(call, store, p.get(1));
+        return;
+      }
       if (p.get(2).equals("o")) {
         if (p.size() == 3) {
           listObjects(call, store, p.get(1));
@@ -279,6 +283,25 @@ public final class ApiHandler {
     }
   }
 
+  /**
+   * {@code buckets.getStorageLayout}: the Hadoop GCS connector asks before deleting a directory
+   * whether the bucket has a hierarchical namespace (folders it must delete by the folders API).
+   * No bucket here has one: objects only, as in a flat GCS bucket.
+   */
+  private void storageLayout(Call call, ObjectStore store, String bucket) throws IOException {
+    if (!call.method.equals("GET")) {
+      throw new ApiException(405, "methodNotAllowed", call.method + " on /b/" + bucket + "/storageLayout");
+    }
+    BucketInfo info = store.getBucket(bucket).orElseThrow(
+        () -> HybridStorageException.bucketNotFound("getStorageLayout", bucket, store.site()));
+    ok(call, new com.google.api.services.storage.model.BucketStorageLayout()
+        .setKind("storage#storageLayout")
+        .setBucket(info.name())
+        .setLocation(info.location())
+        .setHierarchicalNamespace(new com.google.api.services.storage.model.BucketStorageLayout.HierarchicalNamespace()
+            .setEnabled(false)));
+  }
+
   private void listObjects(Call call, ObjectStore store, String bucket) throws IOException {
     if (!call.method.equals("GET")) {
       throw new ApiException(405, "methodNotAllowed", call.method + " on /b/" + bucket + "/o");
@@ -288,18 +311,22 @@ public final class ApiHandler {
         call.param("pageToken"), "true".equals(call.param("versions")));
     ListPage<ObjectInfo> page = store.list(request);
     String endpoint = call.exchange.origin();
-    List<StorageObject> items = new ArrayList<>();
-    page.items().forEach(i -> items.add(JsonApi.object(i, endpoint)));
-    List<String> prefixes = new ArrayList<>(page.prefixes());
-    if ("true".equals(call.param("includeTrailingDelimiter")) && call.param("delimiter") != null) {
-      // GCS: objects whose names end in the delimiter are listed both as items and as prefixes
-      String delimiter = call.param("delimiter");
-      for (ObjectInfo i : page.items()) {
-        if (i.name().endsWith(delimiter) && !prefixes.contains(i.name())) {
-          prefixes.add(i.name());
-        }
+    List<ObjectInfo> listed = new ArrayList<>(page.items());
+    if ("true".equals(call.param("includeTrailingDelimiter")) && call.param("delimiter") != null
+        && !request.versions()) {
+      // GCS: an object whose name ends in the delimiter (a "directory" placeholder such as the
+      // Hadoop connector's mkdirs writes) is listed as a prefix and, with this flag, also as an
+      // item. The object named exactly the request's prefix is an item only, never a prefix: a
+      // prefix equal to the one asked for makes a directory its own child (the connector's
+      // listStatus then recurses forever).
+      for (String prefix : page.prefixes()) {
+        store.head(ObjectId.of(bucket, prefix), Conditions.none()).ifPresent(listed::add);
       }
+      listed.sort(java.util.Comparator.comparing(ObjectInfo::name));
     }
+    List<StorageObject> items = new ArrayList<>();
+    listed.forEach(i -> items.add(JsonApi.object(i, endpoint)));
+    List<String> prefixes = new ArrayList<>(page.prefixes());
     Objects body = new Objects().setKind("storage#objects").setNextPageToken(page.nextPageToken());
     if (!items.isEmpty()) {
       body.setItems(items);
