@@ -322,7 +322,7 @@ public final class ApiHandler {
       for (String prefix : page.prefixes()) {
         store.head(ObjectId.of(bucket, prefix), Conditions.none()).ifPresent(listed::add);
       }
-      listed.sort(java.util.Comparator.comparing(ObjectInfo::name));
+      listed.sort(java.util.Comparator.comparing(ObjectInfo::name, io.hybridstorage.api.Utf8Order.INSTANCE)); // GCS lists in UTF-8 byte order
     }
     List<StorageObject> items = new ArrayList<>();
     listed.forEach(i -> items.add(JsonApi.object(i, endpoint)));
