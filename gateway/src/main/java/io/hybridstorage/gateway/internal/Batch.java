@@ -112,8 +112,7 @@ final class Batch {
         ByteBuffer b = chunk.getByteBuffer();
         byte[] copy = new byte[b.remaining()];
         b.get(copy);
-        body.writeBytes(copy);
-        chunk.release();
+        body.writeBytes(copy); // copied, so not retained; the parser releases the chunk
       }
 
       @Override

@@ -293,9 +293,8 @@ final class Uploads {
         failure = HybridStorageException.io("write", bucket, "(multipart upload)", store.site(), e);
       } catch (RuntimeException e) {
         failure = e;
-      } finally {
-        chunk.release();
       }
+      // not released here: the parser owns the chunk (Jetty 12.1: retain only what outlives this call)
     }
 
     @Override
