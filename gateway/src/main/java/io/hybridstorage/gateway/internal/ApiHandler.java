@@ -140,8 +140,27 @@ public final class ApiHandler {
         access.info("{} {} {} {} {} in={} out={} {}ms", exchange.remote(), who, exchange.method(),
             exchange.rawPath(), call.status(), call.bytesIn(), call.bytesOut(),
             (System.nanoTime() - start) / 1_000_000);
+        if (access.isDebugEnabled() && exchange.rawQuery() != null) {
+          access.debug("  query {}", redacted(exchange.rawQuery()));
+        }
       }
     }
+  }
+
+  /**
+   * A raw query for the debug log, with the value of every parameter that can authorize a call
+   * (signatures, credentials, tokens, upload session ids) replaced.
+   */
+  static String redacted(String rawQuery) {
+    StringBuilder out = new StringBuilder();
+    for (String pair : rawQuery.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = (eq < 0 ? pair : pair.substring(0, eq)).toLowerCase(java.util.Locale.ROOT);
+      boolean secret = key.contains("signature") || key.contains("credential") || key.contains("token")
+          || key.contains("upload_id") || key.contains("key");
+      out.append(out.length() == 0 ? "" : "&").append(secret && eq >= 0 ? pair.substring(0, eq) + "=REDACTED" : pair);
+    }
+    return out.toString();
   }
 
   /** A store's failure that was the request body's (a write wraps what its input stream threw). */
