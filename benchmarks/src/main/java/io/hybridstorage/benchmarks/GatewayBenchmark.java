@@ -63,6 +63,10 @@ import org.openjdk.jmh.infra.ThreadParams;
  * these are the server's. The fixture holds an upload whole in memory (two copies while it reads
  * it), hence {@code -Xmx4g} for every server.
  *
+ * <p>The gateway's access log (a line per call through slf4j-simple to the fork's stderr) is
+ * switched off ({@code WARN}) in the forks, as the fixture and the floor log nothing; the rest of
+ * the gateway is as shipped.
+ *
  * <p>Issue 14's goals, read off by {@link ResultsTable}: large transfers ≥ 0.7× the floor's MiB/s
  * with heap growth ≤ 64 MiB; small operations ≥ 5× the fixture's ops/s at 64 clients.
  */

@@ -1,13 +1,13 @@
 package io.hybridstorage.benchmarks;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.net.SocketException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * HTTP/1.1 for the same client and requests as the real servers. Per request it reads the head,
  * takes {@code Content-Length}, reads and discards that many body bytes; a {@code GET} is answered
  * with {@code getBytes} bytes written from one reused buffer, anything else with a fixed ~200-byte
- * JSON. No store, no parsing of paths or JSON, no hashing, no copies beyond the kernel's: what
- * loopback TCP and a thread per connection cost on this machine. TCP_NODELAY on; one daemon thread
- * per connection (at most 64 here).
+ * JSON. No store, no parsing of paths or JSON, no hashing, and direct buffers through blocking
+ * {@link SocketChannel}s, so no copy beyond the kernel's: what loopback TCP and a thread per
+ * connection cost on this machine. TCP_NODELAY on; one daemon thread per connection (at most 64
+ * here).
  */
 final class LoopbackFloor implements AutoCloseable {
 
@@ -28,13 +29,13 @@ final class LoopbackFloor implements AutoCloseable {
       + "\"generation\":\"1\",\"metageneration\":\"1\",\"contentType\":\"application/octet-stream\","
       + "\"size\":\"1024\",\"storageClass\":\"STANDARD\"}").getBytes(StandardCharsets.US_ASCII);
 
-  private final ServerSocket server;
+  private final ServerSocketChannel server;
   private final long getBytes;
-  private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final Set<SocketChannel> open = ConcurrentHashMap.newKeySet();
   private final AtomicInteger threads = new AtomicInteger();
   private volatile boolean closed;
 
-  private LoopbackFloor(ServerSocket server, long getBytes) {
+  private LoopbackFloor(ServerSocketChannel server, long getBytes) {
     this.server = server;
     this.getBytes = getBytes;
   }
@@ -42,7 +43,8 @@ final class LoopbackFloor implements AutoCloseable {
   /** Listens on a free loopback port; every {@code GET} answers {@code getBytes} bytes. */
   static LoopbackFloor start(long getBytes) {
     try {
-      ServerSocket socket = new ServerSocket(0, 1024, InetAddress.getLoopbackAddress());
+      ServerSocketChannel socket = ServerSocketChannel.open();
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1024);
       LoopbackFloor floor = new LoopbackFloor(socket, getBytes);
       Thread acceptor = new Thread(floor::accept, "floor-accept");
       acceptor.setDaemon(true);
@@ -54,7 +56,7 @@ final class LoopbackFloor implements AutoCloseable {
   }
 
   int port() {
-    return server.getLocalPort();
+    return server.socket().getLocalPort();
   }
 
   @Override
@@ -65,7 +67,7 @@ final class LoopbackFloor implements AutoCloseable {
     } catch (IOException ignored) {
       // closing
     }
-    for (Socket s : open) {
+    for (SocketChannel s : open) {
       try {
         s.close();
       } catch (IOException ignored) {
@@ -77,8 +79,8 @@ final class LoopbackFloor implements AutoCloseable {
   private void accept() {
     while (!closed) {
       try {
-        Socket s = server.accept();
-        s.setTcpNoDelay(true);
+        SocketChannel s = server.accept();
+        s.setOption(StandardSocketOptions.TCP_NODELAY, true);
         open.add(s);
         Thread t = new Thread(() -> serve(s), "floor-" + threads.incrementAndGet());
         t.setDaemon(true);
@@ -91,89 +93,96 @@ final class LoopbackFloor implements AutoCloseable {
     }
   }
 
-  private void serve(Socket s) {
-    byte[] buf = new byte[64 * 1024];
+  private static ByteBuffer direct(byte[] bytes) {
+    return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+  }
+
+  private static void writeFully(SocketChannel ch, ByteBuffer b) throws IOException {
+    while (b.hasRemaining()) {
+      ch.write(b);
+    }
+  }
+
+  /**
+   * One connection: direct buffers through a blocking {@link SocketChannel} (no copy into the heap,
+   * as Jetty does), one 64 KiB buffer for reading and one for the bytes of a large answer.
+   */
+  private void serve(SocketChannel ch) {
     byte[] getHead = ("HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: " + getBytes
         + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-    byte[] putAnswer = RawHttpClient.concat(("HTTP/1.1 200 OK\r\nContent-Type: application/json; charset=UTF-8"
-        + "\r\nContent-Length: " + PUT_ANSWER.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII), PUT_ANSWER);
     // a small answer goes out in one write (with TCP_NODELAY, head and body would be two segments)
-    byte[] getWhole = getBytes <= 64 * 1024 ? RawHttpClient.concat(getHead, new byte[(int) getBytes]) : null;
-    try (s; InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
-      Head head = new Head();
-      int pos = 0;
-      int lim = 0;
+    ByteBuffer getAnswer = direct(getBytes <= 64 * 1024 ? RawHttpClient.concat(getHead, new byte[(int) getBytes])
+        : getHead);
+    ByteBuffer putAnswer = direct(RawHttpClient.concat(("HTTP/1.1 200 OK\r\nContent-Type: application/json; "
+        + "charset=UTF-8\r\nContent-Length: " + PUT_ANSWER.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII),
+        PUT_ANSWER));
+    ByteBuffer data = ByteBuffer.allocateDirect(64 * 1024);
+    ByteBuffer in = ByteBuffer.allocateDirect(64 * 1024).flip(); // empty, ready to read from
+    Head head = new Head();
+    try (ch) {
       while (true) {
-        // the head: up to an empty line; keep what follows it in buf
+        // the head: up to an empty line; what follows it stays in `in`
         head.reset();
-        int lineStart = pos;
+        int lineStart = in.position();
+        int i = lineStart;
         while (true) {
-          if (pos == lim) {
-            if (lineStart > 0) { // move the partial line to the front
-              System.arraycopy(buf, lineStart, buf, 0, lim - lineStart);
-              pos -= lineStart;
-              lim -= lineStart;
-              lineStart = 0;
+          if (i == in.limit()) {
+            in.position(lineStart);
+            in.compact();
+            if (!in.hasRemaining()) {
+              throw new IOException("a request head line longer than " + in.capacity() + " bytes");
             }
-            if (lim == buf.length) {
-              throw new IOException("a request head line longer than " + buf.length + " bytes");
-            }
-            int n = in.read(buf, lim, buf.length - lim);
+            int n = ch.read(in);
+            in.flip();
             if (n < 0) {
               return;
             }
-            lim += n;
+            i -= lineStart;
+            lineStart = 0;
+            continue;
           }
-          if (buf[pos++] == '\n') {
-            int len = pos - lineStart - 1;
-            if (len > 0 && buf[lineStart + len - 1] == '\r') {
+          if (in.get(i++) == '\n') {
+            int len = i - lineStart - 1;
+            if (len > 0 && in.get(lineStart + len - 1) == '\r') {
               len--;
             }
             if (len == 0) {
+              in.position(i);
               break;
             }
-            head.line(buf, lineStart, len);
-            lineStart = pos;
+            head.line(in, lineStart, len);
+            lineStart = i;
           }
         }
         long body = head.contentLength;
-        long buffered = Math.min(body, lim - pos);
-        pos += (int) buffered;
+        int buffered = (int) Math.min(body, in.remaining());
+        in.position(in.position() + buffered);
         body -= buffered;
         while (body > 0) {
-          int n = in.read(buf, 0, (int) Math.min(buf.length, body));
+          in.clear().limit((int) Math.min(in.capacity(), body));
+          int n = ch.read(in);
           if (n < 0) {
             return;
           }
           body -= n;
+          in.position(0).limit(0);
         }
-        if (pos == lim) {
-          pos = 0;
-          lim = 0;
-        }
-        if (head.get && getWhole != null) {
-          out.write(getWhole);
-        } else if (head.get) {
-          out.write(getHead);
-          long left = getBytes;
+        if (head.get) {
+          writeFully(ch, getAnswer.rewind());
+          long left = getBytes <= 64 * 1024 ? 0 : getBytes;
           while (left > 0) {
-            int n = (int) Math.min(Scratch.ZEROS.length, left);
-            out.write(Scratch.ZEROS, 0, n);
-            left -= n;
+            data.clear().limit((int) Math.min(data.capacity(), left));
+            left -= data.remaining();
+            writeFully(ch, data);
           }
         } else {
-          out.write(putAnswer);
+          writeFully(ch, putAnswer.rewind());
         }
-        out.flush();
       }
-    } catch (SocketException e) {
-      // closed by the client or by close()
     } catch (IOException e) {
-      if (!closed) {
-        throw new UncheckedIOException(e);
-      }
+      // closed by the client or by close()
     } finally {
-      open.remove(s);
+      open.remove(ch);
     }
   }
 
@@ -189,10 +198,10 @@ final class LoopbackFloor implements AutoCloseable {
       contentLength = 0;
     }
 
-    void line(byte[] b, int off, int len) {
+    void line(ByteBuffer b, int off, int len) {
       if (first) {
         first = false;
-        get = len > 3 && b[off] == 'G' && b[off + 1] == 'E' && b[off + 2] == 'T' && b[off + 3] == ' ';
+        get = len > 3 && b.get(off) == 'G' && b.get(off + 1) == 'E' && b.get(off + 2) == 'T' && b.get(off + 3) == ' ';
         return;
       }
       String prefix = "content-length:";
@@ -200,22 +209,18 @@ final class LoopbackFloor implements AutoCloseable {
         return;
       }
       for (int i = 0; i < prefix.length(); i++) {
-        if (Character.toLowerCase((char) b[off + i]) != prefix.charAt(i)) {
+        if (Character.toLowerCase((char) b.get(off + i)) != prefix.charAt(i)) {
           return;
         }
       }
       long v = 0;
       for (int i = off + prefix.length(); i < off + len; i++) {
-        if (b[i] >= '0' && b[i] <= '9') {
-          v = v * 10 + (b[i] - '0');
+        byte c = b.get(i);
+        if (c >= '0' && c <= '9') {
+          v = v * 10 + (c - '0');
         }
       }
       contentLength = v;
     }
-  }
-
-  /** One shared read-only buffer the floor's answers are written from. */
-  private static final class Scratch {
-    static final byte[] ZEROS = new byte[64 * 1024];
   }
 }
