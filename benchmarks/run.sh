@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Runs the issue-13 benchmarks and makes the results table (benchmarks/README.md).
+# Runs the issue-13 benchmarks and the gateway's (issue 14) and makes the results table
+# (benchmarks/README.md).
 #
-#   benchmarks/run.sh short            # minutes: 1 warmup x 1 s, 3 x 2 s per case
-#   benchmarks/run.sh full             # ~25 min: each class's own warmup and measurement
+#   benchmarks/run.sh short            # ~13 min: 1 warmup x 1 s, 3 x 2 s per case
+#   benchmarks/run.sh full             # ~40 min: each class's own warmup and measurement
 #   benchmarks/run.sh short -p target=LSH,MEMORY_SITE     # any further JMH options
+#   BENCHMARKS=GatewayBenchmark benchmarks/run.sh short    # only some classes (JMH regexps)
 #
 # Builds in the reactor (never from ~/.m2, whose hybrid-storage snapshots may be stale), runs JMH
 # with -prof gc, writes benchmarks/target/results-<pass>.json and benchmarks/target/results-<pass>.md
@@ -25,8 +27,8 @@ table="benchmarks/target/results-$pass.md"
 
 load() { cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || uptime | sed 's/.*load averages*: //'; }
 before=$(load)
-java -cp "$cp" org.openjdk.jmh.Main \
-  'EmbeddedWorldBenchmark' 'LargeWriterBenchmark' 'RoutingLatencyBenchmark' 'GcsGetBenchmark' \
+read -r -a classes <<< "${BENCHMARKS:-EmbeddedWorldBenchmark LargeWriterBenchmark RoutingLatencyBenchmark GcsGetBenchmark GatewayBenchmark}"
+java -cp "$cp" org.openjdk.jmh.Main "${classes[@]}" \
   -prof gc -rf json -rff "$json" "${timing[@]}" "$@"
 after=$(load)
 

@@ -41,7 +41,8 @@ public final class ResultsTable {
 
   /** One JMH result: a benchmark method with one set of parameters. */
   record Result(String benchmark, String mode, int threads, Map<String, String> params, double score,
-      double error, String unit, @Nullable Double allocPerOp, Map<String, Double> percentiles, String jvm) {
+      double error, String unit, @Nullable Double allocPerOp, Map<String, Double> percentiles, String jvm,
+      Map<String, Double> secondaryMax) {
 
     /** {@code Class.method} of {@code io.hybridstorage.benchmarks.Class.method}. */
     String shortName() {
@@ -65,6 +66,17 @@ public final class ResultsTable {
     /** The score in operations per second, for a throughput result in any time unit. */
     double perSecond() {
       return score * secondsIn(unit.substring(unit.indexOf('/') + 1));
+    }
+
+    /** Seconds per operation of a time-per-op result ({@code ms/op}, {@code s/op} …). */
+    double secondsPerOp() {
+      return score / secondsIn(unit.substring(0, unit.indexOf('/')));
+    }
+
+    /** The largest per-iteration value of a secondary result (an {@code @AuxCounters} field), or null. */
+    @Nullable
+    Double secondary(String name) {
+      return secondaryMax.get(name);
     }
 
     /** A percentile of a sample-time result ({@code 50.0}, {@code 99.0}), in its unit. */
@@ -139,13 +151,30 @@ public final class ResultsTable {
       if (o.has("secondaryMetrics") && o.getAsJsonObject("secondaryMetrics").has("gc.alloc.rate.norm")) {
         alloc = number(o.getAsJsonObject("secondaryMetrics").getAsJsonObject("gc.alloc.rate.norm").get("score"));
       }
+      // per-iteration values (rawData: forks × iterations); the largest is the worst iteration
+      Map<String, Double> secondaryMax = new TreeMap<>();
+      if (o.has("secondaryMetrics")) {
+        for (Map.Entry<String, JsonElement> m : o.getAsJsonObject("secondaryMetrics").entrySet()) {
+          JsonObject metric = m.getValue().getAsJsonObject();
+          double max = Double.NaN;
+          if (metric.has("rawData")) {
+            for (JsonElement fork : metric.getAsJsonArray("rawData")) {
+              for (JsonElement v : fork.getAsJsonArray()) {
+                double d = number(v);
+                max = Double.isNaN(max) ? d : Math.max(max, d);
+              }
+            }
+          }
+          secondaryMax.put(m.getKey(), Double.isNaN(max) ? number(metric.get("score")) : max);
+        }
+      }
       String jvm = (o.has("jdkVersion") ? o.get("jdkVersion").getAsString() : "?")
           + (o.has("vmName") ? ", " + o.get("vmName").getAsString() : "")
           + (o.has("vmVersion") ? " " + o.get("vmVersion").getAsString() : "");
       out.add(new Result(o.get("benchmark").getAsString(), o.get("mode").getAsString(),
           o.has("threads") ? o.get("threads").getAsInt() : 1, params, number(primary.get("score")),
           primary.has("scoreError") ? number(primary.get("scoreError")) : Double.NaN,
-          primary.get("scoreUnit").getAsString(), alloc, percentiles, jvm));
+          primary.get("scoreUnit").getAsString(), alloc, percentiles, jvm, secondaryMax));
     }
     return out;
   }
@@ -180,7 +209,7 @@ public final class ResultsTable {
           .append(" | ").append(r.allocPerOp() == null ? "" : bytes(r.allocPerOp())).append(" |\n");
     }
     sb.append('\n');
-    sb.append("| goal (issue 13) | measured | ratio | target | verdict |\n");
+    sb.append("| goal (issue 13, issue 14 for the gateway) | measured | ratio | target | verdict |\n");
     sb.append("|---|---|---|---|---|\n");
     for (Goal g : goals()) {
       sb.append("| ").append(g.goal()).append(" | ").append(g.measured()).append(" | ").append(g.ratio())
@@ -196,6 +225,7 @@ public final class ResultsTable {
     routingWrites(goals);
     routingReads(goals);
     gcsGet(goals);
+    gateway(goals);
     return goals;
   }
 
@@ -339,7 +369,89 @@ public final class ResultsTable {
     }
   }
 
+  /**
+   * Issue 14's goals for the gateway ({@code GatewayBenchmark}), each against the other servers of
+   * the same run: 1 GiB upload and download ≥ 0.7× the loopback floor's MiB/s, with the gateway's
+   * heap growth during a transfer ≤ 64 MiB (the used-heap peak over the used heap at the start, the
+   * worst transfer: an upper bound, garbage included); 1 KiB get and put ≥ 5× the JDK-HttpServer
+   * fixture's ops/s at 64 clients. The fixture's and the floor's figures, and p50 / p99 at 1, 16
+   * and 64 clients, are listed for information.
+   */
+  private void gateway(List<Goal> goals) {
+    String b = "GatewayBenchmark.";
+    for (String op : List.of("download", "upload")) {
+      Optional<Result> gw = findMode(b + op, "ss", "server", "GATEWAY");
+      Optional<Result> floor = findMode(b + op, "ss", "server", "FLOOR");
+      Optional<Result> fixture = findMode(b + op, "ss", "server", "FIXTURE");
+      String size = gw.map(r -> r.params().getOrDefault("largeMiB", "?") + " MiB").orElse("1 GiB");
+      String name = "gateway " + size + " " + op + " MiB/s vs the loopback floor";
+      if (gw.isPresent() && floor.isPresent()) {
+        double a = transferMiBs(gw.get());
+        double f = transferMiBs(floor.get());
+        String fix = fixture.map(r -> String.format(Locale.ROOT, " (fixture %s, %s× the floor)",
+            fmt(transferMiBs(r)), fmt(transferMiBs(r) / f))).orElse("");
+        goals.add(new Goal(name, "gateway " + fmt(a) + " vs floor " + fmt(f) + " MiB/s" + fix, ratio(a / f),
+            "≥ 0.7×", a / f >= 0.7 ? "met" : "not met"));
+      } else {
+        goals.add(missing(name, "≥ 0.7×"));
+      }
+      String heapName = "gateway heap growth during a " + size + " " + op;
+      Double peak = gw.map(r -> r.secondary("heapPeakGrowthMiB")).orElse(null);
+      if (peak != null) {
+        Result r = gw.get();
+        String fix = fixture.map(x -> x.secondary("heapPeakGrowthMiB")).map(x -> String.format(Locale.ROOT,
+            "; fixture %s MiB, live %s MiB", fmt(x), fmt(orNaN(fixture.get().secondary("heapLiveGrowthMiB"))))).orElse("");
+        goals.add(new Goal(heapName, String.format(Locale.ROOT,
+            "peak used − start %s MiB (worst transfer), live after GC − before %s MiB, GCs %s%s", fmt(peak),
+            fmt(orNaN(r.secondary("heapLiveGrowthMiB"))), fmt(orNaN(r.secondary("gcs"))), fix), "",
+            "≤ 64 MiB", peak <= 64 ? "met" : "not met"));
+      } else {
+        goals.add(missing(heapName, "≤ 64 MiB"));
+      }
+    }
+    for (String op : List.of("get", "put")) {
+      String name = "gateway 1 KiB " + op + " ops/s vs the JDK-HttpServer fixture, 64 clients";
+      Optional<Result> gw = findMode(b + op + "64", "thrpt", "server", "GATEWAY");
+      Optional<Result> fixture = findMode(b + op + "64", "thrpt", "server", "FIXTURE");
+      Optional<Result> floor = findMode(b + op + "64", "thrpt", "server", "FLOOR");
+      String fl = floor.map(f -> "; floor " + fmt(f.perSecond())).orElse("");
+      goals.add(atLeast(name, gw, fixture, 5.0, "gateway %s vs fixture %s ops/s" + fl.replace("%", "%%")));
+      for (String clients : List.of("1", "16", "64")) {
+        StringBuilder m = new StringBuilder();
+        for (String server : List.of("GATEWAY", "FIXTURE", "FLOOR")) {
+          Optional<Result> t = findMode(b + op + clients, "thrpt", "server", server);
+          Optional<Result> s = findMode(b + op + clients, "sample", "server", server);
+          if (t.isEmpty() && s.isEmpty()) {
+            continue;
+          }
+          m.append(m.length() == 0 ? "" : "; ").append(server.toLowerCase(Locale.ROOT)).append(' ')
+              .append(t.map(x -> fmt(x.perSecond()) + " ops/s").orElse("-"));
+          s.filter(x -> x.percentile(50.0) != null).ifPresent(x -> m.append(", p50 / p99 ")
+              .append(fmt(x.percentile(50.0))).append(" / ").append(fmt(x.percentile(99.0))).append(' ')
+              .append(x.unit().substring(0, x.unit().indexOf('/'))));
+        }
+        if (m.length() > 0) {
+          goals.add(new Goal("1 KiB " + op + ", " + clients + " client" + (clients.equals("1") ? "" : "s"),
+              m.toString(), "", "(info)", "info"));
+        }
+      }
+    }
+  }
+
+  private static double transferMiBs(Result r) {
+    return Double.parseDouble(r.params().getOrDefault("largeMiB", "1024")) / r.secondsPerOp();
+  }
+
+  private static double orNaN(@Nullable Double d) {
+    return d == null ? Double.NaN : d;
+  }
+
   // ------------------------------------------------------------------ helpers
+
+  private Optional<Result> findMode(String classAndMethod, String mode, String param, String value) {
+    return results.stream().filter(r -> r.mode().equals(mode) && r.is(classAndMethod, Map.of(param, value)))
+        .findFirst();
+  }
 
   private Optional<Result> find(String classAndMethod, String param, String value) {
     return results.stream().filter(r -> r.is(classAndMethod, Map.of(param, value))).findFirst();

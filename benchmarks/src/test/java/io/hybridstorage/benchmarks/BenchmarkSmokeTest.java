@@ -62,7 +62,9 @@ class BenchmarkSmokeTest {
 
   /** Per class, parameters narrowed for the smoke (only where a parameter would make it slow). */
   static final Map<String, Map<String, String>> NARROWED = Map.of(
-      "io.hybridstorage.benchmarks.JournalBenchmark", Map.of("lanes", "4", "timeoutSeconds", "0"));
+      "io.hybridstorage.benchmarks.JournalBenchmark", Map.of("lanes", "4", "timeoutSeconds", "0"),
+      // 1 GiB per transfer, and the fixture holds an upload twice over: 8 MiB here
+      "io.hybridstorage.benchmarks.GatewayBenchmark", Map.of("largeMiB", "8"));
 
   static Stream<String> smoked() {
     return benchmarkClasses().stream().filter(c -> !LEFT_OUT.containsKey(c));
@@ -80,7 +82,8 @@ class BenchmarkSmokeTest {
   void theSmokeKnowsEveryBenchmarkClass() {
     assertThat(benchmarkClasses()).contains("io.hybridstorage.benchmarks.EmbeddedWorldBenchmark",
         "io.hybridstorage.benchmarks.LargeWriterBenchmark", "io.hybridstorage.benchmarks.RoutingLatencyBenchmark",
-        "io.hybridstorage.benchmarks.GcsGetBenchmark").containsAll(LEFT_OUT.keySet());
+        "io.hybridstorage.benchmarks.GcsGetBenchmark", "io.hybridstorage.benchmarks.GatewayBenchmark")
+        .containsAll(LEFT_OUT.keySet());
   }
 
   @ParameterizedTest(name = "{0}")
@@ -138,6 +141,6 @@ class BenchmarkSmokeTest {
     String markdown = table.render("smoke", "today", "n/a");
     Files.writeString(OUT.resolve("results.md"), markdown);
     assertThat(markdown).contains("EmbeddedWorldBenchmark.oneThread", "LargeWriterBenchmark.write",
-        "RoutingLatencyBenchmark.read", "GcsGetBenchmark.get");
+        "RoutingLatencyBenchmark.read", "GcsGetBenchmark.get", "GatewayBenchmark.put64", "GatewayBenchmark.upload");
   }
 }

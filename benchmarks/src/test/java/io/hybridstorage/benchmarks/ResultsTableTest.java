@@ -109,6 +109,35 @@ class ResultsTableTest {
   }
 
   @Test
+  void gatewayGoals() throws IOException {
+    List<ResultsTable.Result> gateway;
+    try (Reader r = new InputStreamReader(getClass().getResourceAsStream("/jmh-gateway-fixture.json"),
+        StandardCharsets.UTF_8)) {
+      gateway = ResultsTable.parse(r);
+    }
+    Map<String, ResultsTable.Goal> byName = new ResultsTable(gateway).goals().stream()
+        .collect(Collectors.toMap(ResultsTable.Goal::goal, Function.identity()));
+    // the floor moves 1024 MiB in 500 ms: 2,048 MiB/s; the gateway's download takes 640 ms, its upload 1,024
+    assertThat(byName.get("gateway 1024 MiB download MiB/s vs the loopback floor"))
+        .extracting(ResultsTable.Goal::ratio, ResultsTable.Goal::verdict).containsExactly("0.78×", "met");
+    assertThat(byName.get("gateway 1024 MiB download MiB/s vs the loopback floor").measured())
+        .startsWith("gateway 1,600 vs floor 2,048 MiB/s (fixture 1,463");
+    assertThat(byName.get("gateway 1024 MiB upload MiB/s vs the loopback floor"))
+        .extracting(ResultsTable.Goal::ratio, ResultsTable.Goal::verdict).containsExactly("0.49×", "not met");
+    // heap: the worst iteration (JMH sums an @AuxCounters field over iterations; rawData has each)
+    assertThat(byName.get("gateway heap growth during a 1024 MiB download").verdict()).isEqualTo("met");
+    ResultsTable.Goal upHeap = byName.get("gateway heap growth during a 1024 MiB upload");
+    assertThat(upHeap.verdict()).isEqualTo("not met");
+    assertThat(upHeap.measured()).startsWith("peak used − start 80.0 MiB").contains("fixture 2,050 MiB");
+    assertThat(byName.get("gateway 1 KiB get ops/s vs the JDK-HttpServer fixture, 64 clients"))
+        .extracting(ResultsTable.Goal::ratio, ResultsTable.Goal::verdict).containsExactly("3.00×", "not met");
+    assertThat(byName.get("gateway 1 KiB put ops/s vs the JDK-HttpServer fixture, 64 clients").measured())
+        .isEqualTo("gateway 30,000 vs fixture 15,000 ops/s; floor 140,000");
+    assertThat(byName.get("1 KiB get, 16 clients").measured())
+        .startsWith("gateway 60,000 ops/s, p50 / p99 0.240 / 1.07 ms; fixture 20,000 ops/s");
+  }
+
+  @Test
   void anEmptyRunMeasuresNothing() {
     List<ResultsTable.Goal> none = new ResultsTable(ResultsTable.parse(new StringReader("[]"))).goals();
     assertThat(none).filteredOn(g -> !g.verdict().equals("info")).isNotEmpty()

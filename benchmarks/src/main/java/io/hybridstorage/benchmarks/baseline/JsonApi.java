@@ -1,0 +1,320 @@
+package io.hybridstorage.benchmarks.baseline;
+
+import com.google.api.client.json.JsonFactory;
+import com.google.api.client.json.gson.GsonFactory;
+import com.google.api.client.util.DateTime;
+import com.google.api.services.storage.model.Bucket;
+import com.google.api.services.storage.model.StorageObject;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.hybridstorage.api.BucketInfo;
+import io.hybridstorage.api.MetadataPatch;
+import io.hybridstorage.api.ObjectInfo;
+import io.hybridstorage.api.ObjectMetadata;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.annotation.Nullable;
+
+/**
+ * The JSON of GCS's JSON API: responses are written with the API's own model classes and JSON
+ * factory (what the client parses), request bodies are read as JSON trees so that an explicit
+ * {@code null} (PATCH: clear the field) is told apart from an absent field.
+ */
+final class JsonApi {
+
+  static final JsonFactory FACTORY = GsonFactory.getDefaultInstance();
+  private static final String[] HEADER_FIELDS = {
+      "contentType", "contentEncoding", "contentDisposition", "contentLanguage", "cacheControl"};
+
+  private JsonApi() {}
+
+  static String write(Object model) {
+    try {
+      return FACTORY.toString(model);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * {@code model} as JSON, cut down to {@code fields} when given: GCS's partial response (the
+   * standard {@code fields} query parameter, https://cloud.google.com/storage/docs/json_api#partial-response):
+   * a comma-separated list of field paths, {@code a/b} selecting {@code b} within {@code a} and
+   * {@code a(b,c)} several within it; within an array the selection applies to each element.
+   * The client sends e.g. {@code bucket,name,size} and {@code nextPageToken,prefixes,items/name}.
+   */
+  static String write(Object model, @Nullable String fields) {
+    String json = write(model);
+    if (fields == null || fields.isBlank()) {
+      return json;
+    }
+    return select(JsonParser.parseString(json), selection(fields)).toString();
+  }
+
+  /** The parsed {@code fields}: each selected name, and what is selected within it (null: all of it). */
+  static Map<String, Object> selection(String fields) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    int[] at = {0};
+    parseList(fields, at, out);
+    if (at[0] != fields.length()) {
+      throw new IllegalArgumentException("Invalid field selection " + fields);
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void parseList(String s, int[] at, Map<String, Object> into) {
+    while (true) {
+      Map<String, Object> level = into;
+      String name = name(s, at);
+      while (at[0] < s.length() && s.charAt(at[0]) == '/') {
+        at[0]++;
+        if (level.containsKey(name) && level.get(name) == null) {
+          level = new LinkedHashMap<>(); // all of name is selected already: parse the rest, keep nothing
+        } else {
+          level = (Map<String, Object>) level.computeIfAbsent(name, k -> new LinkedHashMap<String, Object>());
+        }
+        name = name(s, at);
+      }
+      if (at[0] < s.length() && s.charAt(at[0]) == '(') {
+        at[0]++;
+        Map<String, Object> sub = level.get(name) instanceof Map<?, ?> m ? (Map<String, Object>) m
+            : new LinkedHashMap<>();
+        parseList(s, at, sub);
+        if (at[0] >= s.length() || s.charAt(at[0]) != ')') {
+          throw new IllegalArgumentException("Invalid field selection " + s);
+        }
+        at[0]++;
+        if (!level.containsKey(name) || level.get(name) != null) {
+          level.put(name, sub); // a selection within name, unless all of it is selected already
+        }
+      } else {
+        level.put(name, null);
+      }
+      if (at[0] < s.length() && s.charAt(at[0]) == ',') {
+        at[0]++;
+        continue;
+      }
+      return;
+    }
+  }
+
+  private static String name(String s, int[] at) {
+    int start = at[0];
+    while (at[0] < s.length() && "/(),".indexOf(s.charAt(at[0])) < 0) {
+      at[0]++;
+    }
+    if (at[0] == start) {
+      throw new IllegalArgumentException("Invalid field selection " + s);
+    }
+    return s.substring(start, at[0]).trim();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static JsonElement select(JsonElement e, Map<String, Object> selection) {
+    if (e.isJsonArray()) {
+      JsonArray out = new JsonArray();
+      e.getAsJsonArray().forEach(item -> out.add(select(item, selection)));
+      return out;
+    }
+    if (!e.isJsonObject()) {
+      return e;
+    }
+    JsonObject out = new JsonObject();
+    for (Map.Entry<String, JsonElement> field : e.getAsJsonObject().entrySet()) {
+      if (selection.containsKey(field.getKey())) {
+        Object sub = selection.get(field.getKey());
+        out.add(field.getKey(), sub == null ? field.getValue() : select(field.getValue(), (Map<String, Object>) sub));
+      }
+    }
+    return out;
+  }
+
+  static JsonObject parse(byte[] body) {
+    if (body.length == 0) {
+      return new JsonObject();
+    }
+    JsonElement e = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
+    if (!e.isJsonObject()) {
+      throw new IllegalArgumentException("the request body is not a JSON object");
+    }
+    return e.getAsJsonObject();
+  }
+
+  // ------------------------------------------------------------------ responses
+
+  static StorageObject object(ObjectInfo info, String endpoint) {
+    ObjectMetadata m = info.metadata();
+    String path = "/b/" + segment(info.bucket()) + "/o/" + segment(info.name());
+    StorageObject o = new StorageObject()
+        .setKind("storage#object")
+        .setId(info.bucket() + "/" + info.name() + "/" + info.generation())
+        .setSelfLink(endpoint + "/storage/v1" + path)
+        .setMediaLink(endpoint + "/download/storage/v1" + path + "?generation=" + info.generation() + "&alt=media")
+        .setBucket(info.bucket())
+        .setName(info.name())
+        .setGeneration(info.generation())
+        .setMetageneration(info.metageneration())
+        .setSize(BigInteger.valueOf(info.size()))
+        .setCrc32c(info.crc32c())
+        .setMd5Hash(info.md5())
+        .setEtag(info.etag())
+        .setContentType(m.contentType())
+        .setContentEncoding(m.contentEncoding())
+        .setContentDisposition(m.contentDisposition())
+        .setContentLanguage(m.contentLanguage())
+        .setCacheControl(m.cacheControl())
+        .setStorageClass("STANDARD")
+        .setTimeCreated(time(info.createTime()))
+        .setUpdated(time(info.updateTime()))
+        .setTimeDeleted(time(info.deleteTime()));
+    if (!m.custom().isEmpty()) {
+      o.setMetadata(new LinkedHashMap<>(m.custom()));
+    }
+    if (info.componentCount() > 0) {
+      o.setComponentCount(info.componentCount());
+    }
+    return o;
+  }
+
+  static Bucket bucket(BucketInfo info) {
+    Bucket b = new Bucket()
+        .setKind("storage#bucket")
+        .setId(info.name())
+        .setName(info.name())
+        .setProjectNumber(BigInteger.ONE)
+        .setMetageneration(info.metageneration())
+        .setLocation(info.location())
+        .setStorageClass(info.storageClass())
+        .setVersioning(new Bucket.Versioning().setEnabled(info.versioningEnabled()))
+        .setTimeCreated(time(info.createTime()))
+        .setUpdated(time(info.updateTime()));
+    if (!info.labels().isEmpty()) {
+      b.setLabels(new LinkedHashMap<>(info.labels()));
+    }
+    return b;
+  }
+
+  /** GCS's error body; the client reads the code, message and the first reason. */
+  static String error(int code, String reason, String message) {
+    JsonObject detail = new JsonObject();
+    detail.addProperty("message", message);
+    detail.addProperty("domain", "global");
+    detail.addProperty("reason", reason);
+    JsonArray errors = new JsonArray();
+    errors.add(detail);
+    JsonObject error = new JsonObject();
+    error.addProperty("code", code);
+    error.addProperty("message", message);
+    error.add("errors", errors);
+    JsonObject body = new JsonObject();
+    body.add("error", error);
+    return body.toString();
+  }
+
+  @Nullable
+  private static DateTime time(@Nullable Instant instant) {
+    return instant == null ? null : new DateTime(false, instant.toEpochMilli(), 0);
+  }
+
+  /** A path segment as the JSON API spells it (every reserved character escaped, space as %20). */
+  static String segment(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  // ------------------------------------------------------------------ requests
+
+  @Nullable
+  static String string(JsonObject o, String field) {
+    JsonElement e = o.get(field);
+    return e == null || e.isJsonNull() ? null : e.getAsString();
+  }
+
+  @Nullable
+  static Long number(JsonObject o, String field) {
+    JsonElement e = o.get(field);
+    return e == null || e.isJsonNull() ? null : e.getAsLong();
+  }
+
+  /** The caller-settable metadata of an object resource (absent fields are unset). */
+  static ObjectMetadata metadata(JsonObject o) {
+    Map<String, String> custom = new HashMap<>();
+    JsonElement m = o.get("metadata");
+    if (m != null && m.isJsonObject()) {
+      m.getAsJsonObject().entrySet().forEach(e -> {
+        if (!e.getValue().isJsonNull()) {
+          custom.put(e.getKey(), e.getValue().getAsString());
+        }
+      });
+    }
+    return new ObjectMetadata(string(o, "contentType"), string(o, "contentEncoding"),
+        string(o, "contentDisposition"), string(o, "contentLanguage"), string(o, "cacheControl"), custom);
+  }
+
+  /** Whether an object resource sets any caller-settable metadata. */
+  static boolean hasMetadata(JsonObject o) {
+    for (String field : HEADER_FIELDS) {
+      if (o.has(field)) {
+        return true;
+      }
+    }
+    return o.has("metadata");
+  }
+
+  /** A PATCH body: an absent field is unchanged, a null one cleared, {@code metadata: null} clears all. */
+  static MetadataPatch patch(JsonObject o) {
+    String[] headers = new String[HEADER_FIELDS.length];
+    for (int i = 0; i < HEADER_FIELDS.length; i++) {
+      JsonElement e = o.get(HEADER_FIELDS[i]);
+      headers[i] = e == null ? null : e.isJsonNull() ? "" : e.getAsString();
+    }
+    Map<String, String> custom = null;
+    boolean clear = false;
+    JsonElement m = o.get("metadata");
+    if (m != null) {
+      if (m.isJsonNull()) {
+        clear = true;
+      } else {
+        custom = new HashMap<>();
+        for (Map.Entry<String, JsonElement> e : m.getAsJsonObject().entrySet()) {
+          custom.put(e.getKey(), e.getValue() instanceof JsonNull ? null : e.getValue().getAsString());
+        }
+      }
+    }
+    return new MetadataPatch(headers[0], headers[1], headers[2], headers[3], headers[4], custom, clear);
+  }
+
+  /** Labels of a bucket resource, a null value meaning "remove". */
+  @Nullable
+  static Map<String, String> labels(JsonObject o) {
+    JsonElement l = o.get("labels");
+    if (l == null || l.isJsonNull()) {
+      return null;
+    }
+    Map<String, String> labels = new HashMap<>();
+    for (Map.Entry<String, JsonElement> e : l.getAsJsonObject().entrySet()) {
+      labels.put(e.getKey(), e.getValue().isJsonNull() ? null : e.getValue().getAsString());
+    }
+    return labels;
+  }
+
+  @Nullable
+  static Boolean versioning(JsonObject o) {
+    JsonElement v = o.get("versioning");
+    if (v == null || v.isJsonNull() || !v.getAsJsonObject().has("enabled")) {
+      return null;
+    }
+    JsonElement enabled = v.getAsJsonObject().get("enabled");
+    return !enabled.isJsonNull() && enabled.getAsBoolean();
+  }
+}
