@@ -36,7 +36,6 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
-import org.eclipse.jetty.util.BlockingArrayQueue;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -70,7 +69,8 @@ public final class Gateway implements AutoCloseable {
   private final URI endpoint;
   @Nullable private final AutoCloseable owned;
 
-  private Gateway(Server server, ServerConnector connector, ApiHandler api, boolean tls, @Nullable AutoCloseable owned) {
+  private Gateway(Server server, ServerConnector connector, ApiHandler api, boolean tls,
+      @Nullable AutoCloseable owned) {
     this.server = server;
     this.connector = connector;
     this.api = api;
@@ -137,6 +137,7 @@ public final class Gateway implements AutoCloseable {
     private Duration stopTimeout = Duration.ofSeconds(30);
     private Duration sessionIdle = Duration.ofHours(24);
     private int maxThreads = 200;
+    private int maxConnections = 10_000;
     private int requestHeaderSize = 16 * 1024;
     @Nullable private Path keyStore;
     @Nullable private String keyStorePassword;
@@ -267,6 +268,15 @@ public final class Gateway implements AutoCloseable {
       return this;
     }
 
+    /** Open connections beyond which the gateway stops accepting until one closes. Default 10,000. */
+    public Builder maxConnections(int value) {
+      if (value < 1) {
+        throw new IllegalArgumentException("maxConnections " + value + " is below 1");
+      }
+      this.maxConnections = value;
+      return this;
+    }
+
     /** The largest request line plus headers; larger: 431. Default 16 KiB. */
     public Builder requestHeaderSize(int bytes) {
       if (bytes < 1024) {
@@ -311,8 +321,9 @@ public final class Gateway implements AutoCloseable {
       Tenants tenants = new Tenants(byToken, anonymous == null ? Optional.empty()
           : Optional.of(anonymousTenant(anonymous)));
 
-      QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads), 60_000,
-          new BlockingArrayQueue<>(maxThreads, maxThreads, maxThreads * 8));
+      // backpressure at the door: beyond maxConnections the connector stops accepting (clients
+      // wait in the TCP backlog) rather than a bounded job queue dropping connections mid-call
+      QueuedThreadPool pool = new QueuedThreadPool(maxThreads, Math.min(8, maxThreads), 60_000);
       pool.setName("hybrid-gateway");
       Server server = new Server(pool);
       server.setStopTimeout(stopTimeout.toMillis());
@@ -351,6 +362,7 @@ public final class Gateway implements AutoCloseable {
       connector.setAcceptedTcpNoDelay(true);
       connector.setAcceptQueueSize(1024);
       server.addConnector(connector);
+      server.addBean(new org.eclipse.jetty.server.NetworkConnectionLimit(maxConnections, connector));
       Set<String> names = new LinkedHashSet<>(hosts);
       names.addAll(localNames(host));
       Map<String, SignedUrls.Signer> signing = new LinkedHashMap<>();
@@ -372,7 +384,8 @@ public final class Gateway implements AutoCloseable {
       }
       Gateway gateway = new Gateway(server, connector, api, tls, owned);
       log.info("gateway serving the GCS JSON API at {} ({} tokens, anonymous calls {})", gateway.endpoint(),
-          tokens.size(), anonymous == null ? "refused" : anonymous.map(p -> "bounded by " + p.name()).orElse("allowed"));
+          tokens.size(), anonymous == null ? "refused"
+              : anonymous.map(p -> "bounded by " + p.name()).orElse("allowed"));
       return gateway;
     }
 

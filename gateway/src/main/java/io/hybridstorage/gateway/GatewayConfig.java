@@ -50,7 +50,8 @@ import java.util.function.Function;
  *
  * <pre>
  * signers:
- *   - {account: "sales-jobs@retail.iam.gserviceaccount.com", publicKeyFile: /etc/hybrid-gateway/sales.pem, profile: sales}
+ *   - {account: "sales-jobs@retail.iam.gserviceaccount.com", profile: sales,
+ *      publicKeyFile: /etc/hybrid-gateway/sales.pem}
  *   - {account: "GOOG1EXAMPLEACCESSID", hmacSecret: "…", profile: finance}
  * </pre>
  *
@@ -61,8 +62,8 @@ public final class GatewayConfig {
   /** Tokens from the environment: {@code profile:token} pairs, comma-separated. */
   public static final String TOKENS_ENV = "HYBRID_GATEWAY_TOKENS";
   static final List<String> KEYS = List.of("host", "port", "hosts", "origins", "accessFile", "anonymous",
-      "idleTimeout", "stopTimeout", "sessionIdle", "maxThreads", "requestHeaderSize", "tlsKeyStore",
-      "tlsCredentialsRef", "tlsTrustStore", "tlsClientAuth");
+      "idleTimeout", "stopTimeout", "sessionIdle", "maxThreads", "maxConnections", "requestHeaderSize",
+      "tlsKeyStore", "tlsCredentialsRef", "tlsTrustStore", "tlsClientAuth");
 
   private GatewayConfig() {}
 
@@ -87,6 +88,7 @@ public final class GatewayConfig {
       b.stopTimeout(section.duration("stopTimeout", Duration.ofSeconds(30)));
       b.sessionIdle(section.duration("sessionIdle", Duration.ofHours(24)));
       b.maxThreads(section.wholeNumber("maxThreads", 200));
+      b.maxConnections(section.wholeNumber("maxConnections", 10_000));
       b.requestHeaderSize((int) section.size("requestHeaderSize", 16 * 1024));
       String anonymous = section.text("anonymous", "refuse");
       if (anonymous.equals("unbounded")) {
@@ -225,7 +227,8 @@ public final class GatewayConfig {
   static java.security.PublicKey publicKey(String pem) throws java.security.GeneralSecurityException {
     if (pem.contains("-----BEGIN CERTIFICATE-----")) {
       return java.security.cert.CertificateFactory.getInstance("X.509")
-          .generateCertificate(new java.io.ByteArrayInputStream(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+          .generateCertificate(new java.io.ByteArrayInputStream(
+              pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
           .getPublicKey();
     }
     String base64 = pem.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");

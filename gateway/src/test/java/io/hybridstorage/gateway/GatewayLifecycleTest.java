@@ -70,6 +70,36 @@ class GatewayLifecycleTest {
   }
 
   @Test
+  void beyondMaxConnectionsTheGatewayStopsAcceptingUntilOneCloses() throws Exception {
+    try (Gateway gateway = Gateway.builder(new InMemoryStore("dc1")).allowAnonymous().maxConnections(4)
+        .stopTimeout(Duration.ofSeconds(1)).start()) {
+      int port = gateway.port();
+      java.util.List<Socket> held = new java.util.ArrayList<>();
+      try {
+        for (int i = 0; i < 4; i++) {
+          held.add(RawHttp.connect(port, Duration.ofSeconds(10)));
+        }
+        Thread.sleep(200); // the four are accepted: the limit is reached
+        CompletableFuture<RawHttp.Response> fifth = CompletableFuture.supplyAsync(() -> {
+          try {
+            return RawHttp.get(port, "/healthz");
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+        Thread.sleep(500);
+        assertThat(fifth).as("not served while four connections are open").isNotDone();
+        held.remove(0).close();
+        assertThat(fifth.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+      } finally {
+        for (Socket s : held) {
+          s.close();
+        }
+      }
+    }
+  }
+
+  @Test
   void httpsWithAndWithoutClientCertificates() throws Exception {
     Path server = keyStore("server", "CN=127.0.0.1");
     Path client = keyStore("client", "CN=ops");

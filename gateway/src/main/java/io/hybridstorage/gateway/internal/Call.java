@@ -334,8 +334,12 @@ final class Call {
   }
 
   void json(int code, String json) throws IOException {
+    json(code, json.getBytes(StandardCharsets.UTF_8));
+  }
+
+  void json(int code, byte[] json) throws IOException {
     setHeader("Content-Type", "application/json; charset=UTF-8");
-    bytes(code, json.getBytes(StandardCharsets.UTF_8));
+    bytes(code, json);
   }
 
   void bytes(int code, byte[] body) throws IOException {

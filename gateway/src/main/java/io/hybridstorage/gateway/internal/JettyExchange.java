@@ -65,6 +65,10 @@ final class JettyExchange implements Exchange {
    */
   @Override
   public void drain(long limit) {
+    long length = request.getLength();
+    if (length == 0 || length < 0 && !request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING)) {
+      return; // no body (most GETs): nothing to read, nothing to allocate
+    }
     try {
       InputStream in = body();
       byte[] scratch = new byte[8192];

@@ -38,6 +38,15 @@ final class JsonApi {
 
   private JsonApi() {}
 
+  /** {@code model} as UTF-8 JSON bytes. */
+  static byte[] bytes(Object model) {
+    try {
+      return FACTORY.toByteArray(model);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   static String write(Object model) {
     try {
       return FACTORY.toString(model);

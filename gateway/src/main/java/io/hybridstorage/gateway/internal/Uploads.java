@@ -39,7 +39,10 @@ final class Uploads {
 
   private static final Logger log = LoggerFactory.getLogger(Uploads.class);
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (?:\\*|(\\d{1,19})-(\\d{1,19}))/(\\*|\\d{1,19})");
-  /** A multipart boundary parameter: quoted (as RFC 2046 says, or with the single quotes Python's email package writes) or not. */
+  /**
+   * A multipart boundary parameter: quoted (as RFC 2046 says, or with the single quotes Python's
+   * email package writes) or not.
+   */
   private static final Pattern BOUNDARY = Pattern.compile("boundary=(?:\"([^\"]+)\"|'([^']+)'|([^\";\\s]+))");
   private static final SecureRandom IDS = new SecureRandom();
   private static final int BUFFER = 64 * 1024;
