@@ -76,6 +76,17 @@ final class JournalControl {
     return replayed;
   }
 
+  /**
+   * {@link #replayPass()} asked for explicitly: the watermark is published after the pass even
+   * when another thread is publishing meanwhile (it waits for that one), so that it says what the
+   * pass left when this returns.
+   */
+  int replayNow() {
+    int replayed = replayer.replayOnce();
+    watermarks.publishAfterOthersQuietly();
+    return replayed;
+  }
+
   /** As {@link RoutingStore#drain}, which documents it. */
   boolean drain(Duration timeout) {
     Clock clock = ctx.clock();

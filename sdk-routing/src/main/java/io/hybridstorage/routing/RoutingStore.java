@@ -474,10 +474,14 @@ public final class RoutingStore implements ObjectStore, Replicating {
     return journal.oldestAge(known(site));
   }
 
-  /** Runs one replay pass now (besides the periodic ones); returns the entries replayed or skipped. */
+  /**
+   * Runs one replay pass now (besides the periodic ones), then publishes this router's
+   * replication watermark if the pass changed what it must say (waiting for a publication under
+   * way); returns the entries replayed or skipped.
+   */
   @Override
   public int replayNow() {
-    return journalControl.replayPass();
+    return journalControl.replayNow();
   }
 
   /**

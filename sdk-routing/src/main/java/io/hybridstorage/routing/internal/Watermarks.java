@@ -186,7 +186,9 @@ public final class Watermarks {
       try {
         executor.execute(() -> {
           publishQueued.set(false);
-          publishQuietly();
+          // wait for a publication under way (a timer's may have computed before this append)
+          // rather than skip it: skipping leaves the new pending site unannounced a whole interval
+          publishAfterOthersQuietly();
         });
       } catch (RejectedExecutionException e) {
         publishQueued.set(false); // closing
@@ -210,14 +212,29 @@ public final class Watermarks {
    * again. Returns without a call when nothing is needed.
    */
   public void publish() {
-    publish(false);
+    publish(false, false);
   }
 
-  private void publish(boolean closing) {
-    if (closing) {
+  /**
+   * {@link #publishQuietly()}, but waiting for a publication another thread has under way rather
+   * than skipping: that one may have computed what to say before the caller's change, so
+   * skipping could leave a withdrawn or narrowed watermark unsaid until the next interval. For
+   * explicit replay passes ({@code RoutingStore.replayNow}), whose caller expects the watermark
+   * to say what the pass left.
+   */
+  public void publishAfterOthersQuietly() {
+    try {
+      publish(false, true);
+    } catch (RuntimeException e) {
+      log.warn("publishing the replication watermark of router {} failed", routerId, e);
+    }
+  }
+
+  private void publish(boolean closing, boolean wait) {
+    if (wait) {
       publishLock.lock();
     } else if (!publishLock.tryLock()) {
-      return; // another thread is publishing (a slow site): a replay pass must not wait behind it
+      return; // another thread is publishing (a slow site): a periodic replay pass must not wait behind it
     }
     try {
       if (closed && !closing) {
@@ -343,7 +360,7 @@ public final class Watermarks {
   public void close() {
     closed = true;
     try {
-      publish(true);
+      publish(true, true);
     } catch (RuntimeException e) {
       log.warn("publishing the last replication watermark of router {} failed", routerId, e);
     }
