@@ -431,7 +431,7 @@ public final class ApiHandler {
         return;
       }
       try (OutputStream out = call.stream(code, count); InputStream in = content.stream()) {
-        long copied = copy(in, out);
+        long copied = copy(in, out, count);
         if (copied != count) {
           // the store gave fewer (or more) bytes than it announced: cut the response, never end it short
           throw new IOException("gs://" + id.bucket() + "/" + id.name() + ": the store gave " + copied
@@ -499,9 +499,13 @@ public final class ApiHandler {
     }
   }
 
-  /** Copies in 64 KiB writes (InputStream.transferTo's 8 KiB means eight times the blocking writes into Jetty). */
-  private static long copy(InputStream in, OutputStream out) throws IOException {
-    byte[] buffer = new byte[64 * 1024];
+  /**
+   * Copies in writes of up to 64 KiB (InputStream.transferTo's 8 KiB means eight times the
+   * blocking writes into Jetty for a large object), with a buffer no larger than the {@code
+   * expected} bytes (a 1 KiB read allocates 1 KiB, not 64).
+   */
+  private static long copy(InputStream in, OutputStream out, long expected) throws IOException {
+    byte[] buffer = new byte[(int) Math.max(1, Math.min(64 * 1024, expected))];
     long total = 0;
     int n;
     while ((n = in.read(buffer)) >= 0) {
