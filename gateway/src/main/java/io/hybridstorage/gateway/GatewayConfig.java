@@ -31,7 +31,7 @@ import java.util.function.Function;
  *   hosts: gcs.dc1.example.com  # names clients use (comma-separated), beyond this machine's own
  *   accessFile: /etc/hybrid-gateway/access.yaml   # bearer tokens per profile (below)
  *   anonymous: refuse           # refuse (default) | unbounded | a profile's name
- *   idleTimeout: 30s            # stopTimeout: 30s, sessionIdle: 24h, maxThreads: 200, requestHeaderSize: 16KiB
+ *   idleTimeout: 30s            # stopTimeout 30s, sessionIdle 24h, maxThreads 200, maxConnections 10000, requestHeaderSize 16KiB
  *   tlsKeyStore: /etc/hybrid-gateway/gateway.p12  # with tlsCredentialsRef: the variable holding its password
  *   tlsTrustStore: /etc/hybrid-gateway/clients.p12  # tlsClientAuth: want | need (mTLS)
  * </pre>

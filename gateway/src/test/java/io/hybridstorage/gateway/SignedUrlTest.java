@@ -130,6 +130,25 @@ class SignedUrlTest {
   }
 
   @Test
+  void theXmlApisPreconditionHeadersHold() throws IOException {
+    long generation = ops.get("sales-data", "report.csv").getGeneration();
+    URL put = sign(salesKey, "sales-data", "report.csv", HttpMethod.PUT, 600);
+    RawHttp.Response exists = call("PUT", put, Map.of("x-goog-if-generation-match", "0"),
+        "overwritten".getBytes(StandardCharsets.UTF_8));
+    assertThat(exists.status()).as(exists.text()).isEqualTo(412);
+    RawHttp.Response stale = call("PUT", put, Map.of("x-goog-if-generation-match", String.valueOf(generation + 1)),
+        "overwritten".getBytes(StandardCharsets.UTF_8));
+    assertThat(stale.status()).isEqualTo(412);
+    assertThat(ops.get("sales-data", "report.csv").getGeneration()).isEqualTo(generation);
+    URL delete = sign(salesKey, "sales-data", "report.csv", HttpMethod.DELETE, 600);
+    assertThat(call("DELETE", delete, Map.of("x-goog-if-metageneration-match", "7"), new byte[0]).status())
+        .isEqualTo(412);
+    assertThat(call("DELETE", delete, Map.of("x-goog-if-generation-match", "x"), new byte[0]).status())
+        .isEqualTo(400);
+    assertThat(ops.get("sales-data", "report.csv")).isNotNull();
+  }
+
+  @Test
   void aTamperedExpiredOrForeignUrlDoesNothing() throws IOException {
     URL get = sign(salesKey, "sales-data", "report.csv", HttpMethod.GET, 600);
     String file = get.getFile();

@@ -108,7 +108,7 @@ public final class ApiHandler {
       if (prefix == 0) {
         throw ApiException.notFound("Not Found: " + Call.printable(rawPath));
       } else if (rawPath.startsWith("/upload/") || rawPath.startsWith("/resumable/upload/")) {
-        uploads.handle(call, tenant, this);
+        uploads.handle(call, tenant);
       } else if (rawPath.startsWith("/download/")) {
         objectCall(call, tenant.store(), true);
       } else {
@@ -455,9 +455,10 @@ public final class ApiHandler {
     }
     String bucket = p.get(0);
     ObjectId id = ObjectId.of(bucket, String.join("/", p.subList(1, p.size())), call.generation("generation"));
+    Conditions conditions = xmlConditions(call);
     switch (call.method) {
-      case "GET" -> media(call, store, id, Conditions.none(), false);
-      case "HEAD" -> media(call, store, id, Conditions.none(), true);
+      case "GET" -> media(call, store, id, conditions, false);
+      case "HEAD" -> media(call, store, id, conditions, true);
       case "PUT" -> {
         java.util.Map<String, String> custom = new java.util.LinkedHashMap<>();
         for (String name : call.exchange.headerNames()) {
@@ -472,7 +473,7 @@ public final class ApiHandler {
             : io.hybridstorage.api.WriteRequest.UNKNOWN_SIZE;
         String[] hash = Uploads.hashes(call.header("x-goog-hash"));
         io.hybridstorage.api.WriteRequest request = new io.hybridstorage.api.WriteRequest(bucket, id.name(), metadata,
-            Conditions.none(), hash[0], hash[1], 0, declared);
+            conditions, hash[0], hash[1], 0, declared);
         ObjectInfo info;
         try (InputStream in = call.bodyStream()) {
           info = store.write(request, in);
@@ -489,13 +490,35 @@ public final class ApiHandler {
         call.empty(200);
       }
       case "DELETE" -> {
-        if (!store.delete(id, Conditions.none())) {
+        if (!store.delete(id, conditions)) {
           throw HybridStorageException.objectNotFound("delete", id.bucket(), id.name(), store.site());
         }
         call.empty(204);
       }
       default -> throw new ApiException(501, "notImplemented", call.method + " through a signed URL is not served by "
           + "the hybrid storage gateway (GET, HEAD, PUT and DELETE are)");
+    }
+  }
+
+  /**
+   * The XML API's preconditions, sent as headers ({@code x-goog-if-generation-match}, {@code
+   * x-goog-if-metageneration-match}); a malformed value is a 400.
+   */
+  private static Conditions xmlConditions(Call call) {
+    return new Conditions(headerLong(call, "x-goog-if-generation-match"), null,
+        headerLong(call, "x-goog-if-metageneration-match"), null);
+  }
+
+  @javax.annotation.Nullable
+  private static Long headerLong(Call call, String name) {
+    String v = call.header(name);
+    if (v == null || v.isBlank()) {
+      return null;
+    }
+    try {
+      return Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw ApiException.invalid("Invalid " + name + " '" + Call.printable(v) + "'");
     }
   }
 

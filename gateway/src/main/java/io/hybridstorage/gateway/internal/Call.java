@@ -313,10 +313,6 @@ final class Call {
     }
   }
 
-  boolean answered() {
-    return status != 0;
-  }
-
   int status() {
     return status;
   }

@@ -101,7 +101,7 @@ final class Uploads {
     }
   }
 
-  void handle(Call call, Tenants.Tenant tenant, ApiHandler api) throws IOException {
+  void handle(Call call, Tenants.Tenant tenant) throws IOException {
     if (call.path.size() != 3 || !call.path.get(0).equals("b") || !call.path.get(2).equals("o")) {
       throw ApiException.notFound("Not Found: " + Call.printable(call.exchange.rawPath()));
     }
