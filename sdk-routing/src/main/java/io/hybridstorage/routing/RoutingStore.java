@@ -574,6 +574,25 @@ public final class RoutingStore implements ObjectStore, Replicating {
     }
   }
 
+  /**
+   * Each site's store as this router calls it (site name → store, in configuration order): the
+   * site's own store behind the router's retry, circuit breaker, time limit and bulkhead. For
+   * operators and tools that must look at one site (which sites hold an object, a change feed
+   * applying a copy): calls through it bypass placements, generations and the journal.
+   */
+  public Map<String, ObjectStore> siteStores() {
+    Map<String, ObjectStore> result = new LinkedHashMap<>();
+    for (SiteHandle h : sites.values()) {
+      result.put(h.name(), h.store());
+    }
+    return java.util.Collections.unmodifiableMap(result);
+  }
+
+  /** The options this router was built from (sites, placements, profiles). */
+  public HybridStorageOptions options() {
+    return options;
+  }
+
   /** Where the replication journal lives: the configured directory, or a temporary one deleted on close. */
   public Path journalDirectory() {
     return options.journalDirectory().orElse(temporaryJournal);

@@ -51,4 +51,20 @@ class RoutingSmokeTest {
       }
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void siteStoresReachEachSiteAndOnlyIt() throws Exception {
+    try (World w = new World(WritePolicy.AUTHORITY_THEN_ASYNC)) {
+      w.router.createBucket(BucketSpec.of("bkt"));
+      assertThat(w.router.siteStores().keySet()).containsExactlyElementsOf(w.memory.keySet());
+      String one = w.memory.keySet().iterator().next();
+      put(w.router.siteStores().get(one), "only-here", "x");
+      for (String site : w.memory.keySet()) {
+        assertThat(w.site(site).head(ObjectId.of("bkt", "only-here"), Conditions.none()).isPresent()).as(site)
+            .isEqualTo(site.equals(one));
+      }
+      assertThatThrownBy(() -> w.router.siteStores().put("x", w.router)).isInstanceOf(UnsupportedOperationException.class);
+      assertThat(w.router.options().placements()).isNotEmpty();
+    }
+  }
 }
