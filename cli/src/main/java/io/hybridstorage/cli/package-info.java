@@ -1,0 +1,2 @@
+/** cli (issue 16). */
+package io.hybridstorage.cli;

@@ -1,0 +1,2 @@
+/** observability (issue 16). */
+package io.hybridstorage.observability;

@@ -1,0 +1,2 @@
+/** sync (issue 15). */
+package io.hybridstorage.sync;

@@ -1,0 +1,2 @@
+/** vfs (issue 16). */
+package io.hybridstorage.vfs;
