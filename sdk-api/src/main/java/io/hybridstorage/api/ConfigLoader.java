@@ -63,7 +63,7 @@ final class ConfigLoader {
 
   static final List<String> TOP_KEYS =
       List.of("projectId", "localSite", "seed", "journalDirectory", "sites", "placements", "profiles", "routing",
-          "signedUrlEndpoints", "gateway");
+          "signedUrlEndpoints", "gateway", "sync");
   static final List<String> SITE_KEYS =
       List.of("name", "kind", "endpoint", "credentialsRef", "latency", "properties");
   static final List<String> PLACEMENT_KEYS = List.of("bucket", "replicas", "authority", "write", "read",

@@ -122,6 +122,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
   private static final Logger log = LoggerFactory.getLogger(RoutingStore.class);
 
   private final HybridStorageOptions options;
+  private final Replicator replicator;
   private final RoutingSettings settings;
   private final Map<String, SiteHandle> sites;
   private final RoutingContext ctx;
@@ -173,7 +174,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
         sites.keySet(), pool);
     journal.onAppended((entries, depth) -> watermarks.appended());
     // a replica's entry waits only for a pending roll-forward of a write towards its source
-    Replicator replicator = new Replicator(this::site, options::placementFor, (op, site, b, n, g) -> journal.hasPending(
+    this.replicator = new Replicator(this::site, options::placementFor, (op, site, b, n, g) -> journal.hasPending(
         site, b, n) && journal.pending(site, b, n).stream().anyMatch(e -> e.op() == op && e.generation() == g),
         listeners);
     GenerationClock generations = new GenerationClock(options.clock(), generationNodeId,
@@ -543,6 +544,76 @@ public final class RoutingStore implements ObjectStore, Replicating {
   public VerifyReport repair(String bucket, String prefix, String pageToken, int pageSize) {
     return verifier.run("repair", bucket, prefix, pageToken, pageSize == 0 ? ListRequest.DEFAULT_PAGE_SIZE : pageSize,
         true);
+  }
+
+  /**
+   * Brings {@code target} to what {@code source} holds of {@code bucket/name} now, by the same
+   * rules as journal replay (DESIGN.md, "The replication journal"): rolling forward, never back.
+   * For change feeds (the sync module) and operators: changes made at a site outside this router.
+   *
+   * <ul>
+   *   <li>the source holds a live version with a generation: the target gets that generation
+   *       (its bytes read from the source and written with their CRC32C, so the target verifies
+   *       them) unless it holds it or a newer one ({@link Reconciled#UNCHANGED}, or {@link
+   *       Reconciled#METADATA} when only the metadata differed); a target's copy without
+   *       generation (written outside the SDK) with the same size and CRC32C counts as a replica
+   *       ({@link Reconciled#FOREIGN_REPLICA});
+   *   <li>the source holds nothing live: the target's live version up to {@code deletedUpTo} is
+   *       removed and its tombstone raised, so an older write arriving later is refused ({@code
+   *       deletedUpTo} 0: no delete is known, nothing is done).
+   * </ul>
+   *
+   * <p>Idempotent: repeating it, or calling it for an older change of the same object, changes
+   * nothing more.
+   *
+   * @throws IllegalArgumentException when either site is not one of this router's
+   * @throws HybridStorageException 409 when the source's live version has no generation (an
+   *     object written there outside the SDK: bring it in through {@link #write} instead), or what
+   *     a site answered (503 when it is down)
+   */
+  public Reconciled reconcile(String bucket, String name, String source, String target, long deletedUpTo) {
+    SiteHandle from = site(known(source));
+    SiteHandle to = site(known(target));
+    return guard(() -> {
+      Optional<ObjectInfo> live = from.store().head(ObjectId.of(bucket, name), Conditions.none());
+      if (live.isEmpty()) {
+        if (deletedUpTo <= 0 || from == to) {
+          return Reconciled.UNCHANGED;
+        }
+        return replicator.deleteUpTo(bucket, name, deletedUpTo, to) == Replicator.Outcome.APPLIED
+            ? Reconciled.DELETED : Reconciled.UNCHANGED;
+      }
+      ObjectInfo src = live.get();
+      if (src.generation() == 0) {
+        throw new HybridStorageException(409, "foreignSource", "reconcile", bucket, name, source,
+            "the live version at " + source + " has no generation (written outside the SDK); write it through the"
+                + " router to give it one", null);
+      }
+      if (from == to) {
+        return Reconciled.UNCHANGED;
+      }
+      Optional<ObjectInfo> held = to.store().head(ObjectId.of(bucket, name), Conditions.none());
+      if (held.isPresent() && held.get().generation() == 0 && sameBytes(src, held.get())) {
+        return Reconciled.FOREIGN_REPLICA;
+      }
+      if (held.isPresent() && held.get().generation() > src.generation()) {
+        return Reconciled.UNCHANGED;
+      }
+      if (held.isPresent() && held.get().generation() == src.generation()) {
+        if (!held.get().metadata().equals(src.metadata())) {
+          return replicator.metadata(bucket, name, src.generation(), from, to) == Replicator.Outcome.APPLIED
+              ? Reconciled.METADATA : Reconciled.UNCHANGED;
+        }
+        // same generation: the roll-forward below tells a collision (other bytes) from a replica
+      }
+      return replicator.rollForward(bucket, name, src.generation(), from, to) == Replicator.Outcome.APPLIED
+          ? Reconciled.COPIED : Reconciled.UNCHANGED;
+    });
+  }
+
+  /** Same size and CRC32C, both known. */
+  private static boolean sameBytes(ObjectInfo a, ObjectInfo b) {
+    return a.size() == b.size() && a.crc32c() != null && a.crc32c().equals(b.crc32c());
   }
 
   /** Stops replay, closes the journal (pending entries stay for the next router) and, if owned, the sites. */
