@@ -35,7 +35,7 @@ import java.util.List;
  * backtracking regular expression (what this class used to build) takes exponential time on
  * patterns such as {@code *a*a*a*a*a*a*a*a*a*a*b} and a name of 40 {@code a}s (16 s).
  */
-final class Glob {
+public final class Glob {
 
   private final String pattern;
   private final Program program;

@@ -18,6 +18,15 @@ public interface ChangeFeed extends AutoCloseable {
    */
   List<Delivery> poll(int max, Duration wait) throws InterruptedException;
 
+  /**
+   * Changes known to be waiting at the feed: not yet polled, or delivered and neither acknowledged
+   * nor nacked (0 when the feed cannot tell, as a Pub/Sub subscription cannot cheaply): {@link
+   * SyncEngine#awaitIdle} waits for them too.
+   */
+  default long backlog() {
+    return 0;
+  }
+
   /** Stops pulling; unacknowledged deliveries are redelivered to another consumer. */
   @Override
   void close();
