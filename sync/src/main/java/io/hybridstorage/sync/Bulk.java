@@ -1,0 +1,155 @@
+package io.hybridstorage.sync;
+
+import static java.util.Objects.requireNonNull;
+
+import io.hybridstorage.api.ListPage;
+import io.hybridstorage.api.ListRequest;
+import io.hybridstorage.api.ObjectInfo;
+import io.hybridstorage.api.ObjectStore;
+import io.hybridstorage.routing.Reconciled;
+import io.hybridstorage.routing.RoutingStore;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import javax.annotation.Nullable;
+
+/**
+ * Bulk work on one prefix of a hot-set rule, without queue or feed: a first load (copy every hot
+ * object to the rule's sites) and a verify (compare names, generations and CRC32C). The unit a
+ * partitioned job runs per task — one Spark task per prefix (DESIGN.md, "Beyond one machine") — and
+ * what the sync process's scans queue, done in place. Idempotent: running it twice copies nothing
+ * the second time.
+ */
+public final class Bulk {
+
+  private Bulk() {}
+
+  /**
+   * What a bulk run saw and did.
+   *
+   * @param objects objects of the authority under the prefix that the rule covers
+   * @param hot of those, the ones in the rule's window
+   * @param outcomes per outcome, how many (object, site) pairs ended so (copy) or were found so (verify:
+   *     {@link Reconciled#UNCHANGED} when equal, {@link Reconciled#COPIED} when a copy is missing or
+   *     differs)
+   * @param bytesCopied the bytes copied
+   */
+  public record Report(long objects, long hot, Map<Reconciled, Long> outcomes, long bytesCopied) {
+
+    /** (object, site) pairs that differ: for a verify, the differences; for a copy, what it copied or changed. */
+    public long differences() {
+      long d = 0;
+      for (Map.Entry<Reconciled, Long> e : outcomes.entrySet()) {
+        if (e.getKey() != Reconciled.UNCHANGED && e.getKey() != Reconciled.FOREIGN_REPLICA) {
+          d += e.getValue();
+        }
+      }
+      return d;
+    }
+
+    /** This report and {@code other} added up (a job's partitions). */
+    public Report plus(Report other) {
+      Map<Reconciled, Long> sum = new EnumMap<>(Reconciled.class);
+      sum.putAll(outcomes);
+      other.outcomes.forEach((k, v) -> sum.merge(k, v, Long::sum));
+      return new Report(objects + other.objects, hot + other.hot, sum, bytesCopied + other.bytesCopied);
+    }
+
+    public static Report empty() {
+      return new Report(0, 0, new EnumMap<>(Reconciled.class), 0);
+    }
+  }
+
+  /** Copies every hot object of {@code rule} under {@code prefix} from the authority to the rule's sites. */
+  public static Report copy(RoutingStore router, HotSetRule rule, String prefix, Clock clock) {
+    return run(router, rule, prefix, clock, true);
+  }
+
+  /** Compares every hot object of {@code rule} under {@code prefix} between the authority and the rule's sites. */
+  public static Report verify(RoutingStore router, HotSetRule rule, String prefix, Clock clock) {
+    return run(router, rule, prefix, clock, false);
+  }
+
+  private static Report run(RoutingStore router, HotSetRule rule, String prefix, Clock clock, boolean copy) {
+    requireNonNull(prefix, "prefix");
+    if (!prefix.startsWith(rule.prefix()) && !rule.prefix().startsWith(prefix)) {
+      throw new IllegalArgumentException("prefix '" + prefix + "' is outside rule " + rule.id());
+    }
+    String p = prefix.length() >= rule.prefix().length() ? prefix : rule.prefix();
+    ObjectStore authority = router.siteStores().get(rule.authority());
+    Instant now = clock.instant();
+    long objects = 0;
+    long hot = 0;
+    long bytes = 0;
+    Map<Reconciled, Long> outcomes = new EnumMap<>(Reconciled.class);
+    String token = null;
+    do {
+      ListPage<ObjectInfo> page = authority.list(ListRequest.of(rule.bucket()).withPrefix(p).withPageToken(token));
+      Map<String, Map<String, ObjectInfo>> copies = copy ? Map.of() : sitesOver(router, rule, p, page);
+      for (ObjectInfo i : page.items()) {
+        if (!rule.covers(rule.bucket(), i.name())) {
+          continue;
+        }
+        objects++;
+        if (!rule.isHot(i.name(), i.updateTime() != null ? i.updateTime() : i.createTime(), now)) {
+          continue;
+        }
+        hot++;
+        for (String site : rule.sites()) {
+          Reconciled r = copy
+              ? router.reconcile(rule.bucket(), i.name(), rule.authority(), site, 0)
+              : compare(i, copies.get(site).get(i.name()));
+          outcomes.merge(r, 1L, Long::sum);
+          if (r == Reconciled.COPIED) {
+            bytes += i.size();
+          }
+        }
+      }
+      token = page.nextPageToken();
+    } while (token != null);
+    return new Report(objects, hot, outcomes, bytes);
+  }
+
+  /** Each rule site's copies over the name range of {@code page}. */
+  private static Map<String, Map<String, ObjectInfo>> sitesOver(RoutingStore router, HotSetRule rule, String prefix,
+      ListPage<ObjectInfo> page) {
+    Map<String, Map<String, ObjectInfo>> out = new HashMap<>();
+    if (page.items().isEmpty()) {
+      for (String s : rule.sites()) {
+        out.put(s, Map.of());
+      }
+      return out;
+    }
+    String first = page.items().get(0).name();
+    String last = page.items().get(page.items().size() - 1).name();
+    for (String s : rule.sites()) {
+      Map<String, ObjectInfo> copies = new HashMap<>();
+      String token = null;
+      do {
+        ListPage<ObjectInfo> p = router.siteStores().get(s).list(ListRequest.of(rule.bucket()).withPrefix(prefix)
+            .withOffsets(first, last + "\0").withPageToken(token));
+        p.items().forEach(i -> copies.put(i.name(), i));
+        token = p.nextPageToken();
+      } while (token != null);
+      out.put(s, copies);
+    }
+    return out;
+  }
+
+  private static Reconciled compare(ObjectInfo want, @Nullable ObjectInfo have) {
+    if (have == null || have.generation() < want.generation()) {
+      if (have != null && have.generation() == 0 && have.size() == want.size() && want.crc32c() != null
+          && want.crc32c().equals(have.crc32c())) {
+        return Reconciled.FOREIGN_REPLICA;
+      }
+      return Reconciled.COPIED; // would be copied: missing or stale
+    }
+    if (have.generation() == want.generation() && want.crc32c() != null && have.crc32c() != null
+        && !want.crc32c().equals(have.crc32c())) {
+      return Reconciled.COPIED; // corrupted: would be replaced
+    }
+    return Reconciled.UNCHANGED;
+  }
+}
