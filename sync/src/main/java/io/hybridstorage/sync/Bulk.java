@@ -10,8 +10,10 @@ import io.hybridstorage.routing.Reconciled;
 import io.hybridstorage.routing.RoutingStore;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.annotation.Nullable;
 
@@ -62,22 +64,99 @@ public final class Bulk {
     }
   }
 
+  /**
+   * One task's share of a partitioned bulk run: every object under {@code prefix} or, when {@code
+   * shallow}, only those directly under it (no further {@code /} after the prefix).
+   *
+   * @param prefix an object-name prefix
+   * @param shallow whether names below a further {@code /} are left to other partitions
+   */
+  public record Partition(String prefix, boolean shallow) {
+
+    public Partition {
+      requireNonNull(prefix, "prefix");
+    }
+
+    /** {@code prefix} for a deep partition, {@code prefix|shallow} for a shallow one; {@link #parse} reads it. */
+    @Override
+    public String toString() {
+      return shallow ? prefix + SHALLOW : prefix;
+    }
+
+    /** The partition {@link #toString()} wrote. */
+    public static Partition parse(String text) {
+      return text.endsWith(SHALLOW)
+          ? new Partition(text.substring(0, text.length() - SHALLOW.length()), true)
+          : new Partition(text, false);
+    }
+
+    private static final String SHALLOW = "|shallow";
+  }
+
+  /**
+   * Splits the hot objects of {@code rule} under {@code prefix} into partitions that cover each
+   * object exactly once: the authority listed with delimiter {@code /} under the prefix (the
+   * rule's own prefix when {@code prefix} is wider); one deep partition per sub-prefix it answers,
+   * plus one shallow partition for the objects directly under the prefix (always there, so that
+   * an object written between this listing and the run is still covered). The driver of a
+   * partitioned job calls this once; each task runs {@link #copy(RoutingStore, HotSetRule,
+   * Partition, Clock)} or {@link #verify(RoutingStore, HotSetRule, Partition, Clock)} on one.
+   *
+   * @throws IllegalArgumentException when {@code prefix} is outside the rule's
+   */
+  public static List<Partition> partitions(RoutingStore router, HotSetRule rule, String prefix) {
+    String p = within(rule, prefix);
+    ObjectStore authority = router.siteStores().get(rule.authority());
+    List<Partition> out = new ArrayList<>();
+    out.add(new Partition(p, true));
+    String token = null;
+    do {
+      ListPage<ObjectInfo> page = authority.list(ListRequest.of(rule.bucket()).withPrefix(p).withDelimiter("/")
+          .withPageToken(token));
+      for (String sub : page.prefixes()) {
+        out.add(new Partition(sub, false));
+      }
+      token = page.nextPageToken();
+    } while (token != null);
+    return out;
+  }
+
   /** Copies every hot object of {@code rule} under {@code prefix} from the authority to the rule's sites. */
   public static Report copy(RoutingStore router, HotSetRule rule, String prefix, Clock clock) {
-    return run(router, rule, prefix, clock, true);
+    return run(router, rule, new Partition(prefix, false), clock, true);
   }
 
   /** Compares every hot object of {@code rule} under {@code prefix} between the authority and the rule's sites. */
   public static Report verify(RoutingStore router, HotSetRule rule, String prefix, Clock clock) {
-    return run(router, rule, prefix, clock, false);
+    return run(router, rule, new Partition(prefix, false), clock, false);
   }
 
-  private static Report run(RoutingStore router, HotSetRule rule, String prefix, Clock clock, boolean copy) {
+  /** {@link #copy(RoutingStore, HotSetRule, String, Clock)} of one partition ({@link #partitions}). */
+  public static Report copy(RoutingStore router, HotSetRule rule, Partition partition, Clock clock) {
+    return run(router, rule, partition, clock, true);
+  }
+
+  /** {@link #verify(RoutingStore, HotSetRule, String, Clock)} of one partition ({@link #partitions}). */
+  public static Report verify(RoutingStore router, HotSetRule rule, Partition partition, Clock clock) {
+    return run(router, rule, partition, clock, false);
+  }
+
+  /** The narrower of {@code prefix} and the rule's prefix; one outside the rule is refused. */
+  private static String within(HotSetRule rule, String prefix) {
     requireNonNull(prefix, "prefix");
     if (!prefix.startsWith(rule.prefix()) && !rule.prefix().startsWith(prefix)) {
       throw new IllegalArgumentException("prefix '" + prefix + "' is outside rule " + rule.id());
     }
-    String p = prefix.length() >= rule.prefix().length() ? prefix : rule.prefix();
+    return prefix.length() >= rule.prefix().length() ? prefix : rule.prefix();
+  }
+
+  private static Report run(RoutingStore router, HotSetRule rule, Partition partition, Clock clock, boolean copy) {
+    String p = within(rule, partition.prefix());
+    if (partition.shallow() && !p.equals(partition.prefix())) {
+      throw new IllegalArgumentException("shallow partition '" + partition.prefix() + "' is wider than rule "
+          + rule.id() + " (prefix '" + rule.prefix() + "'): use Bulk.partitions");
+    }
+    String delimiter = partition.shallow() ? "/" : null;
     ObjectStore authority = router.siteStores().get(rule.authority());
     Instant now = clock.instant();
     long objects = 0;
@@ -86,8 +165,9 @@ public final class Bulk {
     Map<Reconciled, Long> outcomes = new EnumMap<>(Reconciled.class);
     String token = null;
     do {
-      ListPage<ObjectInfo> page = authority.list(ListRequest.of(rule.bucket()).withPrefix(p).withPageToken(token));
-      Map<String, Map<String, ObjectInfo>> copies = copy ? Map.of() : sitesOver(router, rule, p, page);
+      ListPage<ObjectInfo> page = authority.list(ListRequest.of(rule.bucket()).withPrefix(p).withDelimiter(delimiter)
+          .withPageToken(token));
+      Map<String, Map<String, ObjectInfo>> copies = copy ? Map.of() : sitesOver(router, rule, p, delimiter, page);
       for (ObjectInfo i : page.items()) {
         if (!rule.covers(rule.bucket(), i.name())) {
           continue;
@@ -114,7 +194,7 @@ public final class Bulk {
 
   /** Each rule site's copies over the name range of {@code page}. */
   private static Map<String, Map<String, ObjectInfo>> sitesOver(RoutingStore router, HotSetRule rule, String prefix,
-      ListPage<ObjectInfo> page) {
+      @Nullable String delimiter, ListPage<ObjectInfo> page) {
     Map<String, Map<String, ObjectInfo>> out = new HashMap<>();
     if (page.items().isEmpty()) {
       for (String s : rule.sites()) {
@@ -129,7 +209,7 @@ public final class Bulk {
       String token = null;
       do {
         ListPage<ObjectInfo> p = router.siteStores().get(s).list(ListRequest.of(rule.bucket()).withPrefix(prefix)
-            .withOffsets(first, last + "\0").withPageToken(token));
+            .withDelimiter(delimiter).withOffsets(first, last + "\0").withPageToken(token));
         p.items().forEach(i -> copies.put(i.name(), i));
         token = p.nextPageToken();
       } while (token != null);
