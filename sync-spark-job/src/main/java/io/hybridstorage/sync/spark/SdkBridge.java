@@ -41,6 +41,7 @@ final class SdkBridge {
   private final ClassLoader loader;
   private final MethodHandle describe;
   private final MethodHandle partitions;
+  private final MethodHandle createBuckets;
   private final MethodHandle copy;
   private final MethodHandle verify;
 
@@ -51,6 +52,8 @@ final class SdkBridge {
     describe = lookup.findStatic(tasks, "describe", MethodType.methodType(List.class, String.class, String.class));
     partitions = lookup.findStatic(tasks, "partitions",
         MethodType.methodType(List.class, String.class, String.class, String.class));
+    createBuckets = lookup.findStatic(tasks, "createBuckets", MethodType.methodType(List.class, String.class,
+        String.class));
     MethodType run = MethodType.methodType(Map.class, String.class, String.class, String.class);
     copy = lookup.findStatic(tasks, "copy", run);
     verify = lookup.findStatic(tasks, "verify", run);
@@ -119,6 +122,12 @@ final class SdkBridge {
   @SuppressWarnings("unchecked")
   List<String> partitions(String config, String rule, String prefix) {
     return (List<String>) call(partitions, config, rule, prefix);
+  }
+
+  /** Creates the rule's bucket where its sites lack it; those sites. */
+  @SuppressWarnings("unchecked")
+  List<String> createBuckets(String config, String rule) {
+    return (List<String>) call(createBuckets, config, rule);
   }
 
   /** Copies one partition; its counts. */

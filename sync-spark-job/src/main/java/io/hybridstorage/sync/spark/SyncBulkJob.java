@@ -70,6 +70,10 @@ public final class SyncBulkJob implements Callable<Integer> {
       description = "COPY, VERIFY or COPY_AND_VERIFY (default: ${DEFAULT-VALUE})")
   Mode mode;
 
+  @Option(names = "--create-buckets",
+      description = "create the rule's bucket on the rule's sites that lack it (a new site's first load)")
+  boolean createBuckets;
+
   @Option(names = "--master", description = "Spark's master, e.g. local[2] (default: spark-submit's)")
   String master;
 
@@ -77,7 +81,19 @@ public final class SyncBulkJob implements Callable<Integer> {
       description = "exit as soon as standard input ends (a test's parent JVM died)")
   boolean exitWhenStdinEnds;
 
+  /**
+   * log4j's default context selector gives each class loader a context of its own, so the SDK's
+   * loggers (in {@link SdkBridge}'s loader) would get log4j's default configuration (errors only)
+   * instead of Spark's; one context for the whole JVM keeps them in Spark's log.
+   */
+  static final String ONE_LOG4J_CONTEXT =
+      "-Dlog4j2.contextSelector=org.apache.logging.log4j.core.selector.BasicContextSelector";
+
   public static void main(String[] args) {
+    // before anything logs: the driver's JVM (and local[N]'s executors, which run in it)
+    if (System.getProperty("log4j2.contextSelector") == null) {
+      System.setProperty("log4j2.contextSelector", ONE_LOG4J_CONTEXT.substring(ONE_LOG4J_CONTEXT.indexOf('=') + 1));
+    }
     System.exit(new CommandLine(new SyncBulkJob()).execute(args));
   }
 
@@ -90,6 +106,8 @@ public final class SyncBulkJob implements Callable<Integer> {
     if (master != null) {
       conf.setMaster(master);
     }
+    // the executors' JVMs on a cluster: the same single log4j context, unless their options are set
+    conf.setIfMissing("spark.executor.extraJavaOptions", ONE_LOG4J_CONTEXT);
     // only strings cross into the tasks' closures
     final String cfg = config.toAbsolutePath().toString();
     final String sdk = sdkClasspath.toAbsolutePath().toString();
@@ -110,6 +128,9 @@ public final class SyncBulkJob implements Callable<Integer> {
       out.put("authority", described.get(3));
       described.subList(4, described.size()).forEach(out.putArray("sites")::add);
       out.put("partitions", parts.size());
+      if (createBuckets && mode != Mode.VERIFY) {
+        bridge.createBuckets(cfg, ruleId).forEach(out.putArray("bucketCreatedOn")::add);
+      }
       if (mode != Mode.VERIFY) {
         long start = System.nanoTime();
         List<Map<String, Long>> each = sc.parallelize(parts, parts.size())

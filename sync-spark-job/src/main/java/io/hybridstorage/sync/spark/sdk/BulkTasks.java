@@ -1,6 +1,8 @@
 package io.hybridstorage.sync.spark.sdk;
 
+import io.hybridstorage.api.BucketSpec;
 import io.hybridstorage.api.HybridStorage;
+import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.HybridStorageOptions;
 import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.routing.Reconciled;
@@ -61,6 +63,31 @@ public final class BulkTasks {
       out.add(p.toString());
     }
     return out;
+  }
+
+  /**
+   * Creates the rule's bucket on each of the rule's sites that lacks it (a new site's first
+   * load); the sites it created it on. The authority must hold it already.
+   *
+   * @throws io.hybridstorage.api.HybridStorageException 404 when the authority has no such bucket
+   */
+  public static List<String> createBuckets(String configFile, String ruleId) {
+    Opened o = open(configFile);
+    HotSetRule r = rule(o, ruleId);
+    Map<String, ObjectStore> sites = o.router().siteStores();
+    if (sites.get(r.authority()).getBucket(r.bucket()).isEmpty()) {
+      throw new HybridStorageException(404, "notFound", "createBuckets", r.bucket(), null, r.authority(),
+          "the rule " + r.id() + "'s authority " + r.authority() + " has no bucket " + r.bucket(), null);
+    }
+    List<String> created = new ArrayList<>();
+    for (String site : r.sites()) {
+      if (sites.get(site).getBucket(r.bucket()).isEmpty()) {
+        sites.get(site).createBucket(BucketSpec.of(r.bucket()));
+        LOG.info("created bucket {} on site {} for rule {}", r.bucket(), site, r.id());
+        created.add(site);
+      }
+    }
+    return created;
   }
 
   /** {@link Bulk#copy} of one partition, as {@link #counts}. */
