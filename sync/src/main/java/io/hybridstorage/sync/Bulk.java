@@ -97,8 +97,9 @@ public final class Bulk {
    * Splits the hot objects of {@code rule} under {@code prefix} into partitions that cover each
    * object exactly once: the authority listed with delimiter {@code /} under the prefix (the
    * rule's own prefix when {@code prefix} is wider); one deep partition per sub-prefix it answers,
-   * plus one shallow partition for the objects directly under the prefix (always there, so that
-   * an object written between this listing and the run is still covered). The driver of a
+   * plus one shallow partition for the objects directly under the prefix (always there, even when
+   * the listing found none). A sub-prefix that appears after this listing is in no partition: the
+   * sync's scans bring what a bulk run did not see. The driver of a
    * partitioned job calls this once; each task runs {@link #copy(RoutingStore, HotSetRule,
    * Partition, Clock)} or {@link #verify(RoutingStore, HotSetRule, Partition, Clock)} on one.
    *
