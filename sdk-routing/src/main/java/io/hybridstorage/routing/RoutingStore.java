@@ -593,7 +593,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
         return Reconciled.UNCHANGED;
       }
       Optional<ObjectInfo> held = to.store().head(ObjectId.of(bucket, name), Conditions.none());
-      if (held.isPresent() && held.get().generation() == 0 && sameBytes(src, held.get())) {
+      if (held.isPresent() && held.get().generation() == 0 && sameBytes(src, held.get(), to)) {
         return Reconciled.FOREIGN_REPLICA;
       }
       if (held.isPresent() && held.get().generation() > src.generation()) {
@@ -611,9 +611,16 @@ public final class RoutingStore implements ObjectStore, Replicating {
     });
   }
 
-  /** Same size and CRC32C, both known. */
-  private static boolean sameBytes(ObjectInfo a, ObjectInfo b) {
-    return a.size() == b.size() && a.crc32c() != null && a.crc32c().equals(b.crc32c());
+  /**
+   * Whether the foreign copy {@code copy} at {@code site} has the bytes of {@code src}: the same size
+   * and CRC32C — the copy's read from its bytes when its store does not know it (a foreign object
+   * on VAST: a local read instead of a copy across sites).
+   */
+  private static boolean sameBytes(ObjectInfo src, ObjectInfo copy, SiteHandle site) {
+    if (src.size() != copy.size() || src.crc32c() == null) {
+      return false;
+    }
+    return src.crc32c().equals(Verifier.crcOf(copy, site));
   }
 
   /** Stops replay, closes the journal (pending entries stay for the next router) and, if owned, the sites. */
