@@ -1,7 +1,6 @@
 package io.hybridstorage.gateway.internal;
 
 import com.google.api.client.json.JsonFactory;
-import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.client.util.DateTime;
 import com.google.api.services.storage.model.Bucket;
 import com.google.api.services.storage.model.StorageObject;
@@ -14,10 +13,10 @@ import io.hybridstorage.api.BucketInfo;
 import io.hybridstorage.api.MetadataPatch;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectMetadata;
+import io.hybridstorage.api.internal.ObjectResources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -32,7 +31,7 @@ import javax.annotation.Nullable;
  */
 final class JsonApi {
 
-  static final JsonFactory FACTORY = GsonFactory.getDefaultInstance();
+  static final JsonFactory FACTORY = ObjectResources.FACTORY;
   private static final String[] HEADER_FIELDS = {
       "contentType", "contentEncoding", "contentDisposition", "contentLanguage", "cacheControl"};
 
@@ -184,38 +183,9 @@ final class JsonApi {
 
   // ------------------------------------------------------------------ responses
 
+  /** The object resource: {@link ObjectResources#object}, which notification payloads share. */
   static StorageObject object(ObjectInfo info, String endpoint) {
-    ObjectMetadata m = info.metadata();
-    String path = "/b/" + segment(info.bucket()) + "/o/" + segment(info.name());
-    StorageObject o = new StorageObject()
-        .setKind("storage#object")
-        .setId(info.bucket() + "/" + info.name() + "/" + info.generation())
-        .setSelfLink(endpoint + "/storage/v1" + path)
-        .setMediaLink(endpoint + "/download/storage/v1" + path + "?generation=" + info.generation() + "&alt=media")
-        .setBucket(info.bucket())
-        .setName(info.name())
-        .setGeneration(info.generation())
-        .setMetageneration(info.metageneration())
-        .setSize(BigInteger.valueOf(info.size()))
-        .setCrc32c(info.crc32c())
-        .setMd5Hash(info.md5())
-        .setEtag(info.etag())
-        .setContentType(m.contentType())
-        .setContentEncoding(m.contentEncoding())
-        .setContentDisposition(m.contentDisposition())
-        .setContentLanguage(m.contentLanguage())
-        .setCacheControl(m.cacheControl())
-        .setStorageClass("STANDARD")
-        .setTimeCreated(time(info.createTime()))
-        .setUpdated(time(info.updateTime()))
-        .setTimeDeleted(time(info.deleteTime()));
-    if (!m.custom().isEmpty()) {
-      o.setMetadata(new LinkedHashMap<>(m.custom()));
-    }
-    if (info.componentCount() > 0) {
-      o.setComponentCount(info.componentCount());
-    }
-    return o;
+    return ObjectResources.object(info, endpoint);
   }
 
   static Bucket bucket(BucketInfo info) {
@@ -255,12 +225,12 @@ final class JsonApi {
 
   @Nullable
   private static DateTime time(@Nullable Instant instant) {
-    return instant == null ? null : new DateTime(false, instant.toEpochMilli(), 0);
+    return ObjectResources.time(instant);
   }
 
   /** A path segment as the JSON API spells it (every reserved character escaped, space as %20). */
   static String segment(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    return ObjectResources.segment(s);
   }
 
   // ------------------------------------------------------------------ requests
