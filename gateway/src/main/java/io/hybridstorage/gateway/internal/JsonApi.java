@@ -11,6 +11,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.hybridstorage.api.BucketInfo;
 import io.hybridstorage.api.MetadataPatch;
+import io.hybridstorage.api.NotificationConfig;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectMetadata;
 import io.hybridstorage.api.internal.ObjectResources;
@@ -204,6 +205,68 @@ final class JsonApi {
       b.setLabels(new LinkedHashMap<>(info.labels()));
     }
     return b;
+  }
+
+  /** A notification configuration as the JSON API's {@code storage#notification} resource. */
+  static com.google.api.services.storage.model.Notification notification(NotificationConfig c) {
+    com.google.api.services.storage.model.Notification n = new com.google.api.services.storage.model.Notification()
+        .setKind("storage#notification")
+        .setId(c.id())
+        .setTopic(c.topic())
+        .setPayloadFormat(c.payloadFormat().name())
+        .setEtag(c.etag())
+        .setSelfLink(c.selfLink());
+    if (!c.objectNamePrefix().isEmpty()) {
+      n.setObjectNamePrefix(c.objectNamePrefix());
+    }
+    if (!c.eventTypes().isEmpty()) {
+      n.setEventTypes(c.eventTypes().stream().map(Enum::name).toList());
+    }
+    if (!c.customAttributes().isEmpty()) {
+      n.setCustomAttributes(new LinkedHashMap<>(c.customAttributes()));
+    }
+    return n;
+  }
+
+  /**
+   * The configuration a {@code notifications.insert} body asks for: {@code topic} required, {@code
+   * payload_format} JSON_API_V1 (the default) or NONE, {@code event_types} of GCS's four, {@code
+   * object_name_prefix}, {@code custom_attributes}; anything else of the wrong type or value is a
+   * 400 naming the field. (The topic's form is the store's to check.)
+   */
+  static NotificationConfig notificationConfig(JsonObject body) {
+    String topic = string(body, "topic");
+    if (topic == null || topic.isEmpty()) {
+      throw ApiException.required("Required field 'topic' is missing in the notification resource");
+    }
+    String format = string(body, "payload_format");
+    NotificationConfig.PayloadFormat payloadFormat;
+    try {
+      payloadFormat = format == null ? NotificationConfig.PayloadFormat.JSON_API_V1
+          : NotificationConfig.PayloadFormat.valueOf(format);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("Invalid value for field 'payload_format': '" + Call.printable(format)
+          + "' (JSON_API_V1 or NONE)");
+    }
+    java.util.Set<NotificationConfig.EventType> types = java.util.EnumSet.noneOf(NotificationConfig.EventType.class);
+    JsonArray events = array(body, "event_types");
+    if (events != null) {
+      for (JsonElement e : events) {
+        String type = string(e, "event_types");
+        try {
+          types.add(NotificationConfig.EventType.valueOf(String.valueOf(type)));
+        } catch (IllegalArgumentException ex) {
+          throw ApiException.invalid("Invalid value for field 'event_types': '" + Call.printable(String.valueOf(type))
+              + "' (OBJECT_FINALIZE, OBJECT_METADATA_UPDATE, OBJECT_DELETE or OBJECT_ARCHIVE)");
+        }
+      }
+    }
+    Map<String, String> custom = stringMap(body, "custom_attributes");
+    if (custom != null) {
+      custom.values().removeIf(java.util.Objects::isNull);
+    }
+    return new NotificationConfig(null, topic, payloadFormat, types, string(body, "object_name_prefix"), custom,
+        null, null);
   }
 
   /** GCS's error body; the client reads the code, message and the first reason. */
