@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.google.api.gax.rpc.NotFoundException;
 import com.google.pubsub.v1.PubsubMessage;
 import io.hybridstorage.sync.ChangeFeed.Delivery;
+import com.google.api.gax.batching.BatchingSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -158,5 +160,81 @@ class EmbeddedPubSubFeedTest extends PubSubFeedContract {
     sink.publish(topic, Map.of(), data);
     sink.flush(Duration.ofSeconds(10));
     assertThat(pubsub.published(topic).get(0).getData().toByteArray()).isEqualTo(data);
+  }
+
+  @Test
+  void closeSendsWhatThePublisherStillHolds() throws Exception {
+    createTopicAndSubscription(10);
+    PubSubSink sink = PubSubSink.builder().project(PROJECT).transport(pubsub.transport())
+        .batching(BatchingSettings.newBuilder().setElementCountThreshold(1000L)
+            .setRequestByteThreshold(10_000_000L).setDelayThresholdDuration(Duration.ofHours(1)).build())
+        .build();
+    for (int i = 0; i < 5; i++) {
+      publishFinalize(sink, "held" + i, 1);
+    }
+    Thread.sleep(200);
+    assertThat(pubsub.published(topic)).isEmpty(); // batched, not sent
+
+    sink.close();
+
+    assertThat(pubsub.published(topic)).hasSize(5);
+    assertThat(sink.published()).isEqualTo(5);
+    assertThatThrownBy(() -> publishFinalize(sink, "late", 1)).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void aPublishThatFailsIsCountedNotThrown() throws Exception {
+    PubSubSink sink = sink();
+    sink.publish("projects/" + PROJECT + "/topics/does-not-exist", Map.of("eventType", "OBJECT_FINALIZE"),
+        new byte[0]);
+    sink.flush(Duration.ofSeconds(30));
+    assertThat(sink.failures()).isEqualTo(1);
+    assertThat(sink.published()).isZero();
+  }
+
+  @Test
+  void aFeedThatDiesWithUnacknowledgedChangesLeavesThemToAnother() throws Exception {
+    createTopicAndSubscription(10);
+    PubSubSink sink = sink();
+    for (int i = 0; i < 20; i++) {
+      publishFinalize(sink, "o" + i, 1);
+    }
+    sink.flush(Duration.ofSeconds(10));
+    PubSubFeed dying = feed(20, Duration.ofSeconds(1));
+    List<Delivery> taken = pollFor(dying, 20, Duration.ofSeconds(10));
+    assertThat(taken).hasSize(20);
+    dying.acknowledge(taken.subList(0, 5)); // made durable before the crash
+    dying.close();                          // the rest is neither acked nor nacked
+
+    PubSubFeed survivor = feed(20, Duration.ofSeconds(30));
+    List<Delivery> again = pollFor(survivor, 15, Duration.ofSeconds(10));
+
+    assertThat(again).extracting(d -> d.change().name())
+        .containsExactlyInAnyOrderElementsOf(taken.subList(5, 20).stream().map(d -> d.change().name()).toList());
+    survivor.acknowledge(again);
+    assertThat(pubsub.awaitDrained(subscription, Duration.ofSeconds(2))).isTrue();
+  }
+
+  @Test
+  void anInterruptedPollStopsAtOnce() throws Exception {
+    createTopicAndSubscription(10);
+    PubSubFeed feed = feed(10, Duration.ofSeconds(30));
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    Thread poller = new Thread(() -> {
+      try {
+        feed.poll(10, Duration.ofSeconds(30));
+      } catch (Throwable t) {
+        thrown.set(t);
+      }
+    });
+    poller.start();
+    Thread.sleep(300);
+    long interrupted = System.nanoTime();
+    poller.interrupt();
+    poller.join(5_000);
+
+    assertThat(poller.isAlive()).isFalse();
+    assertThat(Duration.ofNanos(System.nanoTime() - interrupted)).isLessThan(Duration.ofSeconds(3));
+    assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
   }
 }
