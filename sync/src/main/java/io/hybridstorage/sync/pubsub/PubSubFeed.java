@@ -80,6 +80,7 @@ public final class PubSubFeed implements ChangeFeed {
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong poison = new AtomicLong();
   private final AtomicLong ackFailures = new AtomicLong();
+  private final AtomicLong unsettled = new AtomicLong();
   private volatile boolean closed;
 
   private PubSubFeed(Builder b) throws IOException {
@@ -170,6 +171,7 @@ public final class PubSubFeed implements ChangeFeed {
         throw new IllegalArgumentException(d + " was not delivered by the feed on " + subscription);
       }
       if (p.settle()) {
+        unsettled.decrementAndGet();
         ids.add(p.ackId());
       }
     }
@@ -189,6 +191,16 @@ public final class PubSubFeed implements ChangeFeed {
   /** Malformed notifications acknowledged and dropped (logged at WARN). */
   public long poison() {
     return poison.get();
+  }
+
+  /**
+   * Changes this feed delivered that were neither acknowledged nor nacked yet (a delivery whose
+   * deadline passed still counts: the engine holds it). What waits in the subscription undelivered
+   * is not known here (Pub/Sub cannot tell it cheaply; Cloud Monitoring's {@code
+   * num_undelivered_messages} can).
+   */
+  public long backlog() {
+    return unsettled.get();
   }
 
   /** Acknowledge or nack requests that failed (the messages are then delivered again). */
@@ -276,6 +288,7 @@ public final class PubSubFeed implements ChangeFeed {
       modify(keep, (int) ackDeadline.toSeconds());
     }
     delivered.addAndGet(out.size());
+    unsettled.addAndGet(out.size());
     return out;
   }
 
@@ -344,6 +357,7 @@ public final class PubSubFeed implements ChangeFeed {
     @Override
     public void ack() {
       if (settle()) {
+        feed.unsettled.decrementAndGet();
         feed.ack(List.of(ackId));
       }
     }
@@ -351,6 +365,7 @@ public final class PubSubFeed implements ChangeFeed {
     @Override
     public void nack() {
       if (settle()) {
+        feed.unsettled.decrementAndGet();
         feed.modify(List.of(ackId), 0);
       }
     }

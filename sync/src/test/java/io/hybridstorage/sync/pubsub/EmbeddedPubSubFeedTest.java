@@ -84,11 +84,14 @@ class EmbeddedPubSubFeedTest extends PubSubFeedContract {
     List<Delivery> got = pollFor(feed, 2, Duration.ofSeconds(10));
 
     assertThat(got).hasSize(2);
+    assertThat(feed.backlog()).isEqualTo(2);
     assertThat(got.get(0).change()).isEqualTo(got.get(1).change());
     assertThat(got.get(0).change().generation()).isEqualTo(8);
     got.get(0).ack();
     assertThat(pubsub.backlog(subscription)).isEqualTo(1); // the other delivery is its own
     got.get(1).ack();
+    got.get(1).nack(); // settled already: nothing
+    assertThat(feed.backlog()).isZero();
     assertThat(pubsub.backlog(subscription)).isZero();
     assertThat(feed.poll(10, Duration.ofMillis(500))).isEmpty();
   }
