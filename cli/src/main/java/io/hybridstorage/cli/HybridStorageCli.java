@@ -74,6 +74,15 @@ public final class HybridStorageCli {
     CommandLine cmd = new CommandLine(this);
     cmd.setOut(new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true));
     cmd.setErr(new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+    cmd.setParameterExceptionHandler((failure, args) -> {
+      CommandLine command = failure.getCommandLine();
+      PrintWriter e = command.getErr();
+      e.println(failure.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(failure, e);
+      command.usage(e); // always the usage, also after suggestions (picocli's default shows one or the other)
+      e.flush();
+      return Exits.USAGE;
+    });
     cmd.setExecutionExceptionHandler((failure, command, parsed) -> {
       command.getOut().flush();
       PrintWriter e = command.getErr();
