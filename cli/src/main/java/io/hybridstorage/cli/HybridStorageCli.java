@@ -3,6 +3,7 @@ package io.hybridstorage.cli;
 import static java.util.Objects.requireNonNull;
 
 import io.hybridstorage.api.HybridStorageOptions;
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -22,7 +23,8 @@ import picocli.CommandLine.ScopeType;
  * -Dhybrid.storage.config}, else the embedded in-memory three-site world).
  *
  * <p>Commands: {@code status}, {@code ls}, {@code stat}, {@code cat}, {@code cp}, {@code rm},
- * {@code mb}, {@code verify}, {@code repair}, {@code replay}, {@code sites} (README, "CLI"). Exit
+ * {@code mb}, {@code verify}, {@code repair}, {@code replay}, {@code sites}, and {@code shell}
+ * (several commands, one per line of standard input, over one opened world) (README, "CLI"). Exit
  * codes: 0 clean, 1 differences found or the call refused (404, 412…), 2 usage, 3 a site or an
  * endpoint unreachable. Each run opens the world anew and closes it at the end: with {@code memory}
  * sites that world is empty at every start, so the in-memory default serves to try the commands,
@@ -30,10 +32,10 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "hybrid-storage", mixinStandardHelpOptions = true, version = "hybrid-storage-cli 0.1.0",
     description = "Operates a hybrid storage world: status, objects (ls, stat, cat, cp, rm, mb), verify/repair, "
-        + "replay, sites.",
+        + "replay, sites; shell runs several over one world.",
     subcommands = {StatusCommand.class, LsCommand.class, StatCommand.class, CatCommand.class, CpCommand.class,
         RmCommand.class, MbCommand.class, VerifyCommand.class, RepairCommand.class, ReplayCommand.class,
-        SitesCommand.class},
+        SitesCommand.class, ShellCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
         "0:done; nothing differs",
@@ -52,18 +54,25 @@ public final class HybridStorageCli {
   boolean noProgress;
 
   private final Function<HybridStorageOptions, World> opener;
+  private final InputStream in;
   private final PrintStream out;
   private final PrintStream err;
   private final boolean terminal;
 
   /** The CLI of {@link #main}: the configured world, standard output and error, bars on a terminal only. */
   public HybridStorageCli() {
-    this(World::open, System.out, System.err, System.console() != null);
+    this(World::open, System.in, System.out, System.err, System.console() != null);
   }
 
   HybridStorageCli(Function<HybridStorageOptions, World> opener, PrintStream out, PrintStream err,
       boolean terminal) {
+    this(opener, InputStream.nullInputStream(), out, err, terminal);
+  }
+
+  HybridStorageCli(Function<HybridStorageOptions, World> opener, InputStream in, PrintStream out, PrintStream err,
+      boolean terminal) {
     this.opener = requireNonNull(opener, "opener");
+    this.in = requireNonNull(in, "in");
     this.out = requireNonNull(out, "out");
     this.err = requireNonNull(err, "err");
     this.terminal = terminal;
@@ -130,6 +139,21 @@ public final class HybridStorageCli {
 
   PrintStream rawOut() {
     return out;
+  }
+
+  InputStream in() {
+    return in;
+  }
+
+  /**
+   * A CLI for one command of a {@code shell} script: the same streams, terminal and configuration,
+   * over {@code world} (borrowed: the shell closes it at the end).
+   */
+  HybridStorageCli forScript(World world) {
+    HybridStorageCli nested = new HybridStorageCli(options -> world.borrowed(), in, out, err, terminal);
+    nested.config = config;
+    nested.noProgress = noProgress;
+    return nested;
   }
 
   /** A progress bar on standard error when running on a terminal (and not {@code --no-progress}); else none. */

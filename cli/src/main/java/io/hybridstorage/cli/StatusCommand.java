@@ -71,16 +71,16 @@ final class StatusCommand extends WorldCommand {
         .toList();
     Report report = new Report(cli.configurationSource(), sites, router == null ? null : router.journalDepth(),
         router == null ? null : router.journalAge().toMillis(),
-        router == null ? null : String.valueOf(router.journalDirectory()), placements, healthy);
+        router == null ? null : options.journalDirectory().map(String::valueOf).orElse(null), placements, healthy);
     if (json) {
       Json.print(out(), report);
     } else {
-      print(out(), report, options);
+      print(out(), report);
     }
     return healthy ? Exits.OK : Exits.UNREACHABLE;
   }
 
-  private static void print(PrintWriter out, Report report, HybridStorageOptions options) {
+  private static void print(PrintWriter out, Report report) {
     out.println("configuration: " + report.configuration());
     Table table = new Table("SITE", "KIND", "ENDPOINT", "LATENCY", "LOCAL", "BREAKER", "REACHABLE", "JOURNAL", "LAG");
     for (SiteStatus s : report.sites()) {
@@ -99,7 +99,7 @@ final class StatusCommand extends WorldCommand {
     if (report.journalDepth() != null) {
       out.println("journal: " + report.journalDepth() + " pending, oldest "
           + Durations.format(Duration.ofMillis(report.journalOldestAgeMillis())) + " ("
-          + (options.journalDirectory().isPresent() ? report.journalDirectory()
+          + (report.journalDirectory() != null ? report.journalDirectory()
           : "in memory: no journalDirectory configured") + ")");
     } else {
       out.println("journal: none (one site, no router)");

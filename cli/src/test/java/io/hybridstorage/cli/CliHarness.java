@@ -75,12 +75,18 @@ final class CliHarness implements AutoCloseable {
 
   /** Runs the CLI with exactly {@code args}. */
   Result runRaw(boolean terminal, String... args) {
+    return runWithInput("", terminal, args);
+  }
+
+  /** Runs the CLI with exactly {@code args} and {@code input} as its standard input. */
+  Result runWithInput(String input, boolean terminal, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int exit;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      exit = new HybridStorageCli(this::open, o, e, terminal).run(args);
+      exit = new HybridStorageCli(this::open, new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+          o, e, terminal).run(args);
     }
     return new Result(exit, out.toString(StandardCharsets.UTF_8), out.toByteArray(),
         err.toString(StandardCharsets.UTF_8));

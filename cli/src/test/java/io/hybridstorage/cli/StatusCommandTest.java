@@ -63,6 +63,7 @@ class StatusCommandTest {
     assertThat(report.get("sites").get(1).get("local").asBoolean()).isTrue();
     assertThat(report.get("placements").get(0).get("authority").asText()).isEqualTo("gcp");
     assertThat(report.get("placements").get(0).get("replicas")).hasSize(3);
+    assertThat(report.get("journalDirectory").isNull()).as("no journalDirectory configured").isTrue();
   }
 
   @Test
