@@ -61,7 +61,24 @@ public final class HybridStorageCli {
 
   /** The CLI of {@link #main}: the configured world, standard output and error, bars on a terminal only. */
   public HybridStorageCli() {
-    this(World::open, System.in, System.out, System.err, System.console() != null);
+    this(World::open, System.in, System.out, System.err, onTerminal());
+  }
+
+  /**
+   * Whether this process talks to a terminal: {@code System.console()} is null when standard input
+   * or output is redirected (Java 17 to 21); from Java 22 on it may exist anyway, and {@code
+   * Console.isTerminal()} tells.
+   */
+  static boolean onTerminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true; // before Java 22: a console exists only on a terminal
+    }
   }
 
   HybridStorageCli(Function<HybridStorageOptions, World> opener, PrintStream out, PrintStream err,
