@@ -37,7 +37,8 @@ final class Exits {
   private Exits() {}
 
   static int of(Throwable failure) {
-    if (failure instanceof UsageException || failure instanceof HybridStorageConfigException) {
+    if (failure instanceof UsageException || failure instanceof HybridStorageConfigException
+        || failure instanceof ConfigurationException) {
       return USAGE;
     }
     for (Throwable t = failure; t != null; t = t.getCause()) {

@@ -15,8 +15,23 @@ abstract class WorldCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() throws Exception {
-    try (World world = cli.openWorld()) {
+    try (World world = open()) {
       return run(world);
+    }
+  }
+
+  /**
+   * Opens the world; a site's provider refusing its settings (or a missing provider) is a
+   * configuration error, exit 2, unless a site could not be reached while opening (exit 3).
+   */
+  private World open() {
+    try {
+      return cli.openWorld();
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      if (e instanceof io.hybridstorage.api.HybridStorageConfigException || Exits.of(e) == Exits.UNREACHABLE) {
+        throw e;
+      }
+      throw new ConfigurationException("cannot open the configured world: " + e.getMessage(), e);
     }
   }
 
