@@ -127,6 +127,7 @@ public final class HybridStorageCli {
     return commandLine().execute(args);
   }
 
+  /** Runs one command (or {@code shell}) and exits the process with its exit code. */
   public static void main(String[] args) {
     System.exit(new HybridStorageCli().run(args));
   }

@@ -46,6 +46,16 @@ class StatusCommandTest {
   }
 
   @Test
+  void configAndNoProbeAreAcceptedAfterTheCommandToo() {
+    Result status = cli.runRaw(false, "status", "--no-probe", "--config", cli.config.toString());
+
+    assertThat(status.exit()).as(status.err()).isZero();
+    assertThat(status.out()).contains("configuration: " + cli.config.toAbsolutePath());
+    assertThat(status.out().lines().filter(l -> l.startsWith("gcp ")).findFirst().orElseThrow())
+        .matches("gcp\\s+memory\\s+-\\s+20ms\\s+closed\\s+\\?\\s+0\\s+0s");
+  }
+
+  @Test
   void jsonParsesBack() throws Exception {
     Result status = cli.run("status", "--json");
 
