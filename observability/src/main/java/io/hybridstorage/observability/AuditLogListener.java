@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.hybridstorage.routing.RoutedCall;
 import io.hybridstorage.routing.RoutingListener;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 import javax.annotation.Nullable;
 import org.slf4j.Logger;
@@ -32,10 +34,15 @@ final class AuditLogListener implements RoutingListener {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Supplier<String> who;
+  private final List<String> siteOrder;
 
-  /** {@code who}: the principal of a call, asked on the caller's thread; null when unknown. */
-  AuditLogListener(Supplier<String> who) {
+  /**
+   * @param who the principal of a call, asked on the caller's thread; null when unknown
+   * @param siteOrder the router's sites in configuration order: the order acknowledging sites are listed in
+   */
+  AuditLogListener(Supplier<String> who, List<String> siteOrder) {
     this.who = who;
+    this.siteOrder = List.copyOf(siteOrder);
   }
 
   @Override
@@ -43,7 +50,7 @@ final class AuditLogListener implements RoutingListener {
     if (!call.mutating() || !audit.isInfoEnabled()) {
       return;
     }
-    audit.info(line(call, principal()));
+    audit.info(line(call, principal(), siteOrder));
   }
 
   @Nullable
@@ -55,7 +62,7 @@ final class AuditLogListener implements RoutingListener {
     }
   }
 
-  static String line(RoutedCall call, @Nullable String principal) {
+  static String line(RoutedCall call, @Nullable String principal, List<String> siteOrder) {
     ObjectNode line = JSON.createObjectNode();
     line.put("at", call.startedAt().toString());
     line.put("who", principal);
@@ -66,7 +73,9 @@ final class AuditLogListener implements RoutingListener {
     line.put("placement", call.placementId());
     line.put("policy", call.policy());
     ArrayNode acknowledged = line.putArray("acknowledged");
-    call.sitesAcknowledged().forEach(acknowledged::add);
+    Set<String> acked = call.sitesAcknowledged();
+    siteOrder.stream().filter(acked::contains).forEach(acknowledged::add);
+    acked.stream().filter(s -> !siteOrder.contains(s)).forEach(acknowledged::add);
     line.put("outcome", call.succeeded() ? "ok" : "failed");
     line.put("code", call.code());
     if (!call.succeeded()) {

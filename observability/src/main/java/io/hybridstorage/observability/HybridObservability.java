@@ -105,7 +105,7 @@ public final class HybridObservability implements StoreDecorator {
     }
     if (auditLog) {
       Supplier<String> who = principal != null ? principal : profileOf(router.options());
-      listeners.add(new AuditLogListener(who));
+      listeners.add(new AuditLogListener(who, List.copyOf(router.siteStores().keySet())));
     }
     return listeners;
   }

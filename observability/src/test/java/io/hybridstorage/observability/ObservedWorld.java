@@ -7,7 +7,10 @@ import io.hybridstorage.api.Consistency;
 import io.hybridstorage.api.HybridStorageOptions;
 import io.hybridstorage.api.ObjectContent;
 import io.hybridstorage.api.ObjectId;
+import io.hybridstorage.api.ForwardingObjectStore;
 import io.hybridstorage.api.ObjectInfo;
+import io.hybridstorage.api.ObjectStore;
+import io.hybridstorage.api.SignUrlRequest;
 import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.ReadPolicy;
 import io.hybridstorage.api.ReadRequest;
@@ -41,6 +44,26 @@ final class ObservedWorld implements AutoCloseable {
   static final String DC2 = HybridStorageOptions.DC2;
   static final String BUCKET = "bkt";
   static final Duration OPEN_WAIT = Duration.ofMinutes(1);
+  /** What the authority's signed URLs carry: must never reach a log. */
+  static final String SIGNATURE = "5ec7e75167a7u7e";
+  static final String CREDENTIAL = "svc-account%2Fsecret-key-id";
+
+  /** The authority signs URLs as GCS would (the in-memory store alone answers 501). */
+  static final class SigningStore extends ForwardingObjectStore {
+    SigningStore(ObjectStore delegate) {
+      super(delegate);
+    }
+
+    @Override
+    public java.net.URL signUrl(SignUrlRequest request) {
+      try {
+        return new java.net.URL("https://storage.example/" + request.bucket() + "/" + request.name()
+            + "?X-Goog-Algorithm=GOOG4-RSA-SHA256&X-Goog-Credential=" + CREDENTIAL + "&X-Goog-Signature=" + SIGNATURE);
+      } catch (java.net.MalformedURLException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
 
   final VirtualClock clock = VirtualClock.create();
   /** The time injected delays wait in: a delayed call is held until the test advances it. */
@@ -55,8 +78,11 @@ final class ObservedWorld implements AutoCloseable {
 
   ObservedWorld(@Nullable HybridObservability observability, @Nullable String profile) {
     for (String site : new String[] {GCP, DC1, DC2}) {
-      faults.put(site, FaultInjectingStore.builder(new InMemoryStore(site, clock)).seed(7)
-          .sleeper(faultTime.sleeper()).build());
+      ObjectStore store = new InMemoryStore(site, clock);
+      if (site.equals(GCP)) {
+        store = new SigningStore(store);
+      }
+      faults.put(site, FaultInjectingStore.builder(store).seed(7).sleeper(faultTime.sleeper()).build());
     }
     HybridStorageOptions.Builder b = HybridStorageOptions.newBuilder()
         .site(SiteConfig.memory(GCP, Duration.ofMillis(20)))
