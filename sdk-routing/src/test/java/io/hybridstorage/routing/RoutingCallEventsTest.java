@@ -143,6 +143,50 @@ class RoutingCallEventsTest {
     }
   }
 
+  /**
+   * Sixteen threads write at once through sites that are not in-process (each fault injector has
+   * a rule, so the router fans out on its pool): every write's event has the site calls of its own
+   * object only, and all three sites acknowledged it — the call scope travels to the pool's
+   * threads and does not leak between calls.
+   */
+  @Test
+  void concurrentCallsEachGetTheirOwnSiteCalls() throws Exception {
+    try (World w = new World(WritePolicy.DUAL_WRITE_SYNC)) {
+      w.faults.values().forEach(f -> f.addRule(FaultRule.on(Operation.Kind.READ).forBucket("elsewhere")
+          .inject(Fault.delay(Duration.ZERO))));
+      assertThat(w.faults.get(GCP).capabilities()).doesNotContain(io.hybridstorage.api.Capability.IN_PROCESS);
+      Calls calls = new Calls();
+      w.router.addListener(calls);
+      w.router.createBucket(BucketSpec.of(BUCKET));
+      int threads = 16;
+      int each = 10;
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+      java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        done.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < each; i++) {
+            put(w.router, "t" + thread + "/o" + i, "v" + i);
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+      pool.shutdown();
+      List<RoutedCall> writes = calls.routed.stream().filter(c -> c.operation().equals("write")).toList();
+      assertThat(writes).hasSize(threads * each);
+      assertThat(writes).allSatisfy(c -> {
+        assertThat(c.siteCalls()).allSatisfy(site -> assertThat(site.object()).isEqualTo(c.object()));
+        assertThat(c.sitesAcknowledged()).containsExactlyInAnyOrder(GCP, DC1, DC2);
+      });
+    }
+  }
+
   @Test
   void withoutListenersNothingIsCollectedAndWithOneEveryCallIsReported() {
     try (World w = new World(WritePolicy.DUAL_WRITE_SYNC)) {
