@@ -94,6 +94,31 @@ class WiringTest {
   }
 
   @Test
+  void aroundAnotherDecoratorAppliesItAndObservesTheRouterItWasGiven() {
+    java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    io.hybridstorage.api.spi.StoreDecorator inner = new io.hybridstorage.api.spi.StoreDecorator() {
+      @Override
+      public ObjectStore site(SiteConfig site, ObjectStore store) {
+        seen.add("site " + site.name());
+        return store;
+      }
+
+      @Override
+      public ObjectStore service(ObjectStore store) {
+        seen.add("service");
+        return new io.hybridstorage.api.ForwardingObjectStore(store) {}; // hides the router's type
+      }
+    };
+    HybridStorageOptions options = HybridStorageOptions.inMemoryThreeSites()
+        .storeDecorator(observability.around(inner)).build();
+    try (ObjectStore world = HybridStorage.openStore(options)) {
+      world.createBucket(BucketSpec.of("bkt"));
+    }
+    assertThat(seen).containsExactly("site gcp", "site dc1", "site dc2", "service");
+    assertThat(registry.find(MetricNames.CALLS).tag("operation", "createBucket").timer().count()).isEqualTo(1);
+  }
+
+  @Test
   void oneSiteHasNoRouterAndNothingIsObserved() {
     HybridStorageOptions options = HybridStorageOptions.newBuilder()
         .site(SiteConfig.memory("dc1", Duration.ofMillis(1))).storeDecorator(observability).build();
