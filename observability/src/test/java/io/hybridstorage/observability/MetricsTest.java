@@ -159,10 +159,8 @@ class MetricsTest {
       w.faults.get(GCP).addRule(FaultRule.on(Operation.READ).onCall(1).inject(Fault.delay(Duration.ofMinutes(1))));
       CompletableFuture<String> read = CompletableFuture.supplyAsync(() -> w.get("slow"));
       double max = w.router.settings().bulkheadMaxConcurrent();
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (gauge(MetricNames.BULKHEAD_SATURATION, "site", GCP) == 0 && System.nanoTime() < deadline) {
-        Thread.sleep(5);
-      }
+      // held in the injected delay (so past gcp's bulkhead) before the time that releases it moves
+      assertThat(w.faultTime.awaitSleepers(1, Duration.ofSeconds(10))).isTrue();
       assertThat(gauge(MetricNames.BULKHEAD_SATURATION, "site", GCP)).isEqualTo(1 / max);
       assertThat(gauge(MetricNames.BULKHEAD_SATURATION, "site", DC1)).isZero();
       w.faultTime.advance(Duration.ofMinutes(1));
