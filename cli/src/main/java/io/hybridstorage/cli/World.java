@@ -1,13 +1,10 @@
 package io.hybridstorage.cli;
 
-import static java.util.Objects.requireNonNull;
-
 import com.google.cloud.storage.Storage;
 import io.hybridstorage.api.HybridStorage;
 import io.hybridstorage.api.HybridStorageOptions;
 import io.hybridstorage.api.ObjectStore;
-import io.hybridstorage.api.SiteConfig;
-import io.hybridstorage.api.spi.StoreDecorator;
+import io.hybridstorage.routing.RoutedWorld;
 import io.hybridstorage.routing.RoutingStore;
 import java.util.Map;
 import java.util.Optional;
@@ -19,10 +16,8 @@ import javax.annotation.Nullable;
  * over it, and the router behind it for the operator's controls (journal, verify/repair, each
  * site's store). With a single site there is no router: {@link #router()} is empty.
  *
- * <p>The router is found with a {@link StoreDecorator} wrapped around the configured one, which
- * records the store it is given for the service (the router with several sites) and otherwise
- * changes nothing. Closing the world closes the stores (the router keeps a journal's pending
- * entries in its directory for the next process).
+ * <p>The router is found by {@link RoutedWorld#open}. Closing the world closes the stores (the
+ * router keeps a journal's pending entries in its directory for the next process).
  */
 final class World implements AutoCloseable {
 
@@ -43,10 +38,10 @@ final class World implements AutoCloseable {
 
   /** Opens the world {@code options} configure (new stores: for the memory kind, an empty world). */
   static World open(HybridStorageOptions options) {
-    Capture capture = new Capture(options.storeDecorator());
-    ObjectStore store = HybridStorage.openStore(options.toBuilder().storeDecorator(capture).build());
-    RoutingStore router = capture.service instanceof RoutingStore r ? r : null;
-    return new World(options, store, router, HybridStorage.over(store, options.projectId()), true);
+    RoutedWorld opened = RoutedWorld.open(options);
+    ObjectStore store = opened.store();
+    return new World(options, store, opened.router().orElse(null), HybridStorage.over(store, options.projectId()),
+        true);
   }
 
   /** This world seen by a command that must not close it (tests share one world across commands). */
@@ -95,32 +90,6 @@ final class World implements AutoCloseable {
   public void close() throws Exception {
     if (owned) {
       storage.close(); // closes the store, the router and the sites
-    }
-  }
-
-  /** Records the service store (the router) and otherwise leaves the configured decorator in charge. */
-  private static final class Capture implements StoreDecorator {
-    private final StoreDecorator inner;
-    @Nullable private ObjectStore service;
-
-    Capture(StoreDecorator inner) {
-      this.inner = requireNonNull(inner, "inner");
-    }
-
-    @Override
-    public ObjectStore site(SiteConfig site, ObjectStore store) {
-      return inner.site(site, store);
-    }
-
-    @Override
-    public ObjectStore service(ObjectStore store) {
-      service = store;
-      return inner.service(store);
-    }
-
-    @Override
-    public String toString() {
-      return inner.toString();
     }
   }
 }

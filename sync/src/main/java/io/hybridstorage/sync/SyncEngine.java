@@ -254,12 +254,12 @@ public final class SyncEngine implements AutoCloseable {
         }
         continue;
       }
-      handOver(batch);
+      handOver(feed, batch);
     }
   }
 
   /** Makes a polled batch durable in the queue, then acknowledges it (or nacks it when that failed). */
-  private void handOver(List<ChangeFeed.Delivery> batch) {
+  private void handOver(ChangeFeed feed, List<ChangeFeed.Delivery> batch) {
     {
       if (batch.isEmpty()) {
         return;
@@ -275,7 +275,7 @@ public final class SyncEngine implements AutoCloseable {
         batch.forEach(ChangeFeed.Delivery::nack);
         return;
       }
-      batch.forEach(ChangeFeed.Delivery::ack);
+      feed.acknowledge(batch);
     }
   }
 
@@ -349,8 +349,10 @@ public final class SyncEngine implements AutoCloseable {
         Reconciled outcome = truth.isPresent() && done != null && done >= truth.get().generation()
             ? Reconciled.UNCHANGED // the router's journal brought it there
             : router.reconcile(b, n, rule.authority(), target, truth.isPresent() ? 0 : p.deletedUpTo());
-        Duration lag = Duration.between(p.eventTime(), clock.instant());
+        Duration measured = Duration.between(p.eventTime(), clock.instant());
+        Duration lag = measured.isNegative() ? Duration.ZERO : measured; // clocks apart: not stale
         staleness.record(rule.id(), target, lag);
+        router.reportSyncLag(rule.placement(), target, lag); // with the router's metrics (observability)
         listeners.forEach(l -> notify(() -> l.applied(rule.id(), target, b, n, outcome, lag)));
       } catch (RuntimeException e) {
         if (failure == null) {

@@ -164,6 +164,7 @@ public final class PubSubFeed implements ChangeFeed {
    * Acknowledges several deliveries of this feed in as few requests as possible (the engine's
    * batch path; {@link Delivery#ack} sends one request per delivery).
    */
+  @Override
   public void acknowledge(Collection<? extends Delivery> deliveries) {
     List<String> ids = new ArrayList<>(deliveries.size());
     for (Delivery d : deliveries) {
@@ -199,6 +200,7 @@ public final class PubSubFeed implements ChangeFeed {
    * is not known here (Pub/Sub cannot tell it cheaply; Cloud Monitoring's {@code
    * num_undelivered_messages} can).
    */
+  @Override
   public long backlog() {
     return unsettled.get();
   }
