@@ -74,8 +74,27 @@ public final class SyncMain implements Callable<Integer> {
 
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true);
-    int code = new CommandLine(new SyncMain(out)).execute(args);
-    System.exit(code);
+    System.exit(command(out).execute(args));
+  }
+
+  /**
+   * The command line: exit 0 done, 1 changes left pending ({@code --once}) or a site refused a call,
+   * 2 usage or a bad configuration (the file and key named), 3 a site unreachable.
+   */
+  static CommandLine command(PrintWriter out) {
+    CommandLine cl = new CommandLine(new SyncMain(out));
+    cl.setExecutionExceptionHandler((e, commandLine, parsed) -> {
+      commandLine.getErr().println("hybrid-sync: " + e.getMessage());
+      if (e instanceof IllegalArgumentException) {
+        return 2; // a bad configuration (HybridStorageConfigException) or argument
+      }
+      if (e instanceof io.hybridstorage.api.HybridStorageException h) {
+        return h.code() == 503 || h.code() == 502 || h.code() == 504 ? 3 : 1;
+      }
+      log.error("hybrid-sync failed", e);
+      return 1;
+    });
+    return cl;
   }
 
   @Override
