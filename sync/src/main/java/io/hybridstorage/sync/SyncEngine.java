@@ -348,7 +348,7 @@ public final class SyncEngine implements AutoCloseable {
         Long done = replayed.getIfPresent(target + "\n" + b + "\n" + n);
         Reconciled outcome = truth.isPresent() && done != null && done >= truth.get().generation()
             ? Reconciled.UNCHANGED // the router's journal brought it there
-            : router.reconcile(b, n, rule.authority(), target, truth.isPresent() ? 0 : p.deletedUpTo());
+            : router.reconcile(b, n, rule.authority(), target, truth.isPresent() ? 0 : deletedUpTo(rule, p));
         Duration measured = Duration.between(p.eventTime(), clock.instant());
         Duration lag = measured.isNegative() ? Duration.ZERO : measured; // clocks apart: not stale
         staleness.record(rule.id(), target, lag);
@@ -365,6 +365,15 @@ public final class SyncEngine implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /**
+   * The newest generation known deleted when the authority holds nothing: the deletes reported, and
+   * any generation the authority itself reported (it held that generation and holds nothing now:
+   * deleted, even if the delete's own notification was lost).
+   */
+  private static long deletedUpTo(HotSetRule rule, Pending p) {
+    return Math.max(p.deletedUpTo(), p.sites().contains(rule.authority()) ? p.generation() : 0);
   }
 
   @Nullable
