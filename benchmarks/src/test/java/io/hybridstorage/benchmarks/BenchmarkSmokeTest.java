@@ -64,7 +64,9 @@ class BenchmarkSmokeTest {
   static final Map<String, Map<String, String>> NARROWED = Map.of(
       "io.hybridstorage.benchmarks.JournalBenchmark", Map.of("lanes", "4", "timeoutSeconds", "0"),
       // 1 GiB per transfer, and the fixture holds an upload twice over: 8 MiB here
-      "io.hybridstorage.benchmarks.GatewayBenchmark", Map.of("largeMiB", "8"));
+      "io.hybridstorage.benchmarks.GatewayBenchmark", Map.of("largeMiB", "8"),
+      // a steady rate for 20 s: 1 s here
+      "io.hybridstorage.benchmarks.SyncBenchmark", Map.of("seconds", "1"));
 
   static Stream<String> smoked() {
     return benchmarkClasses().stream().filter(c -> !LEFT_OUT.containsKey(c));

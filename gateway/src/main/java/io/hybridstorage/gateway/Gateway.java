@@ -3,10 +3,14 @@ package io.hybridstorage.gateway;
 import static java.util.Objects.requireNonNull;
 
 import io.hybridstorage.api.HybridStorage;
+import io.hybridstorage.api.NotifyingStore;
 import io.hybridstorage.api.ObjectStore;
 import io.hybridstorage.api.Placement;
 import io.hybridstorage.api.Profile;
+import io.hybridstorage.api.spi.NotificationSink;
+import io.hybridstorage.api.spi.Notifications;
 import io.hybridstorage.gateway.internal.ApiHandler;
+import io.hybridstorage.gateway.internal.BoundedNotifications;
 import io.hybridstorage.gateway.internal.HostCheck;
 import io.hybridstorage.gateway.internal.JettyHandler;
 import io.hybridstorage.gateway.internal.JsonErrorHandler;
@@ -68,9 +72,10 @@ public final class Gateway implements AutoCloseable {
   private final ApiHandler api;
   private final URI endpoint;
   @Nullable private final AutoCloseable owned;
+  @Nullable private final NotificationSink notificationSink;
 
   private Gateway(Server server, ServerConnector connector, ApiHandler api, boolean tls,
-      @Nullable AutoCloseable owned) {
+      @Nullable AutoCloseable owned, @Nullable NotificationSink notificationSink) {
     this.server = server;
     this.connector = connector;
     this.api = api;
@@ -78,6 +83,15 @@ public final class Gateway implements AutoCloseable {
         : connector.getHost().contains(":") ? "[" + connector.getHost() + "]" : connector.getHost();
     this.endpoint = URI.create((tls ? "https" : "http") + "://" + host + ":" + connector.getLocalPort());
     this.owned = owned;
+    this.notificationSink = notificationSink;
+  }
+
+  /**
+   * Where the gateway publishes GCS object-change notifications ({@link Builder#notificationSink});
+   * empty when it emits none.
+   */
+  public Optional<NotificationSink> notificationSink() {
+    return Optional.ofNullable(notificationSink);
   }
 
   /** A gateway over {@code store}; nothing is served until {@link Builder#start()}. */
@@ -145,6 +159,7 @@ public final class Gateway implements AutoCloseable {
     @Nullable private String trustStorePassword;
     private boolean needClientAuth;
     @Nullable private AutoCloseable owned;
+    @Nullable private NotificationSink notificationSink;
     private java.time.Clock clock = java.time.Clock.systemUTC();
 
     private record SignerKey(@Nullable java.security.PublicKey rsa, @Nullable String hmac, Profile profile) {}
@@ -301,6 +316,20 @@ public final class Gateway implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Emit GCS object-change notifications into {@code sink}: the store is served through a {@link
+     * NotifyingStore}, so every change made through the gateway publishes for the configurations
+     * clients create ({@code POST /storage/v1/b/{bucket}/notificationConfigs}, the client's {@code
+     * Storage.createNotification}), with payloads whose links name this gateway. The
+     * configurations live in memory, with the gateway. Without a sink the gateway serves the
+     * configuration calls only if its store has the {@link Notifications} mixin itself (a
+     * NotifyingStore under its decorators), else answers them 501.
+     */
+    public Builder notificationSink(NotificationSink sink) {
+      this.notificationSink = requireNonNull(sink, "sink");
+      return this;
+    }
+
     /** Something the gateway closes after itself (the world {@link GatewayConfig} opened). */
     Builder owning(AutoCloseable value) {
       this.owned = value;
@@ -316,10 +345,14 @@ public final class Gateway implements AutoCloseable {
 
     /** Binds and starts serving. */
     public Gateway start() {
+      java.util.concurrent.atomic.AtomicReference<String> self =
+          new java.util.concurrent.atomic.AtomicReference<>(NotifyingStore.DEFAULT_ENDPOINT);
+      ObjectStore served = notificationSink == null ? store
+          : NotifyingStore.builder(store, notificationSink).endpoint(self::get).clock(clock).build();
       Map<String, Tenants.Tenant> byToken = new LinkedHashMap<>();
-      tokens.forEach((token, profile) -> byToken.put(token, tenant(profile)));
+      tokens.forEach((token, profile) -> byToken.put(token, tenant(served, "", profile)));
       Tenants tenants = new Tenants(byToken, anonymous == null ? Optional.empty()
-          : Optional.of(anonymousTenant(anonymous)));
+          : Optional.of(tenant(served, "anonymous", anonymous)));
 
       // backpressure at the door: beyond maxConnections the connector stops accepting (clients
       // wait in the TCP backlog) rather than a bounded job queue dropping connections mid-call
@@ -367,7 +400,7 @@ public final class Gateway implements AutoCloseable {
       names.addAll(localNames(host));
       Map<String, SignedUrls.Signer> signing = new LinkedHashMap<>();
       signers.forEach((account, key) -> signing.put(account, new SignedUrls.Signer(account, key.rsa(), key.hmac(),
-          tenant(Optional.of(key.profile())))));
+          tenant(served, "", Optional.of(key.profile())))));
       ApiHandler api = new ApiHandler(tenants, new SignedUrls(signing, clock), new HostCheck(names, origins),
           server::isStarted, sessionIdle);
       server.setHandler(new GracefulHandler(new JettyHandler(api)));
@@ -382,21 +415,28 @@ public final class Gateway implements AutoCloseable {
         }
         throw new IllegalStateException("cannot start the gateway on " + host + ":" + port + ": " + e.getMessage(), e);
       }
-      Gateway gateway = new Gateway(server, connector, api, tls, owned);
+      Gateway gateway = new Gateway(server, connector, api, tls, owned, notificationSink);
+      self.set(gateway.endpoint().toString());
       log.info("gateway serving the GCS JSON API at {} ({} tokens, anonymous calls {})", gateway.endpoint(),
           tokens.size(), anonymous == null ? "refused"
               : anonymous.map(p -> "bounded by " + p.name()).orElse("allowed"));
       return gateway;
     }
 
-    private Tenants.Tenant tenant(Optional<Profile> profile) {
-      return profile.map(p -> new Tenants.Tenant(p.name(), HybridStorage.bounded(store, p, placements)))
-          .orElseGet(() -> new Tenants.Tenant("platform", store));
-    }
-
-    private Tenants.Tenant anonymousTenant(Optional<Profile> profile) {
-      return profile.map(p -> new Tenants.Tenant("anonymous/" + p.name(), HybridStorage.bounded(store, p, placements)))
-          .orElseGet(() -> new Tenants.Tenant("anonymous", store));
+    /**
+     * A caller over {@code served}: the whole store ({@code "platform"} or {@code "anonymous"}), or
+     * bounded by a profile; the notification configurations bounded the same way (a profile
+     * manages those of the buckets it holds whole).
+     */
+    private Tenants.Tenant tenant(ObjectStore served, String kind, Optional<Profile> profile) {
+      Notifications notifications = Notifications.of(served).orElse(null);
+      if (profile.isEmpty()) {
+        return new Tenants.Tenant(kind.isEmpty() ? "platform" : kind, served, notifications);
+      }
+      Profile p = profile.get();
+      return new Tenants.Tenant(kind.isEmpty() ? p.name() : kind + "/" + p.name(),
+          HybridStorage.bounded(served, p, placements), notifications == null ? null
+              : new BoundedNotifications(notifications, p, placements, served.site()));
     }
 
     /** Names this machine is reached by: localhost, loopback, the bound address, its names and addresses. */

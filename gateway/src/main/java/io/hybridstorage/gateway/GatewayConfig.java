@@ -34,7 +34,14 @@ import java.util.function.Function;
  *   idleTimeout: 30s            # stopTimeout 30s, sessionIdle 24h, maxThreads 200, maxConnections 10000, requestHeaderSize 16KiB
  *   tlsKeyStore: /etc/hybrid-gateway/gateway.p12  # with tlsCredentialsRef: the variable holding its password
  *   tlsTrustStore: /etc/hybrid-gateway/clients.p12  # tlsClientAuth: want | need (mTLS)
+ *   notificationSink: memory    # none (default) | memory: emit GCS notifications (below)
  * </pre>
+ *
+ * With {@code notificationSink: memory} the gateway serves the notification configuration calls
+ * ({@code Storage.createNotification} and the rest) and publishes each change made through it, in
+ * GCS's format, into an in-memory sink ({@code InMemoryNotificationSink}) that code in the same
+ * process reads through {@link Gateway#notificationSink()}: the embedded world's feed. A sink of
+ * one's own (e.g. Cloud Pub/Sub) is set in code with {@link Gateway.Builder#notificationSink}.
  *
  * The access file (kept out of the configuration, which holds no secrets) maps each profile to
  * the tokens issued for it; {@code "*"} is the platform's unbounded tokens:
@@ -63,7 +70,7 @@ public final class GatewayConfig {
   public static final String TOKENS_ENV = "HYBRID_GATEWAY_TOKENS";
   static final List<String> KEYS = List.of("host", "port", "hosts", "origins", "accessFile", "anonymous",
       "idleTimeout", "stopTimeout", "sessionIdle", "maxThreads", "maxConnections", "requestHeaderSize",
-      "tlsKeyStore", "tlsCredentialsRef", "tlsTrustStore", "tlsClientAuth");
+      "tlsKeyStore", "tlsCredentialsRef", "tlsTrustStore", "tlsClientAuth", "notificationSink");
 
   private GatewayConfig() {}
 
@@ -71,6 +78,10 @@ public final class GatewayConfig {
   public static Gateway start(HybridStorageOptions options, Function<String, String> environment) {
     ConfigSection section = options.gateway();
     List<String> problems = new ArrayList<>(section.unknownKeys(KEYS));
+    String sink = section.text("notificationSink", "none");
+    if (!sink.equals("none") && !sink.equals("memory")) {
+      problems.add(section.mustBe("notificationSink", "none or memory"));
+    }
     section.requireNoProblems(problems);
     if (options.activeProfile().isPresent()) {
       throw new HybridStorageConfigException(section.origin(), List.of("a profile is selected ("
@@ -90,6 +101,9 @@ public final class GatewayConfig {
       b.maxThreads(section.wholeNumber("maxThreads", 200));
       b.maxConnections(section.wholeNumber("maxConnections", 10_000));
       b.requestHeaderSize((int) section.size("requestHeaderSize", 16 * 1024));
+      if (sink.equals("memory")) {
+        b.notificationSink(new io.hybridstorage.memory.InMemoryNotificationSink());
+      }
       String anonymous = section.text("anonymous", "refuse");
       if (anonymous.equals("unbounded")) {
         b.allowAnonymous();

@@ -69,7 +69,22 @@ public final class PartitionedSalesJob {
   /** What a run printed, and how many of its steps failed. */
   public record Report(List<String> lines, int failures) {}
 
+  /**
+   * A step added after the job's own, reported like them (its failure counted in {@code done: N
+   * failed step(s)}): what the sample's main shows about the sites once the job is done.
+   *
+   * @param title printed as {@code == title}
+   * @param body prints its lines to the consumer it is given; an exception fails the step
+   */
+  public record Step(String title, Consumer<Consumer<String>> body) {}
+
+  /** Runs the job's steps. */
   public Report run() {
+    return run(List.of());
+  }
+
+  /** Runs the job's steps, then {@code afterwards}, and counts the failed steps of both. */
+  public Report run(List<Step> afterwards) {
     List<String> lines = new ArrayList<>();
     Consumer<String> print = line -> {
       lines.add(line);
@@ -85,6 +100,9 @@ public final class PartitionedSalesJob {
     failures += step(print, "delete with preconditions", this::conditionalDelete);
     failures += step(print, "drop yesterday", this::dropYesterday);
     failures += step(print, "final listing", this::finalListing);
+    for (Step extra : afterwards) {
+      failures += step(print, extra.title(), extra.body());
+    }
     print.accept("done: " + failures + " failed step(s)");
     return new Report(List.copyOf(lines), failures);
   }

@@ -72,6 +72,29 @@ public final class Checksums {
     return crc32cBase64(Hashing.crc32c().hashBytes(data));
   }
 
+  /**
+   * The CRC32C of {@code info}'s version in {@code store}: the one the store reports, else computed
+   * by reading the bytes (an object written outside the SDK on VAST has none recorded).
+   *
+   * @throws HybridStorageException as {@link ObjectStore#read} (404 when that version is gone)
+   */
+  public static String crc32c(ObjectStore store, ObjectInfo info) {
+    if (info.crc32c() != null) {
+      return info.crc32c();
+    }
+    Checksums sums = withoutMd5();
+    try (ObjectContent c = store.read(ReadRequest.of(info.id()));
+         java.io.InputStream in = c.stream()) {
+      byte[] chunk = new byte[64 * 1024];
+      for (int r; (r = in.read(chunk)) >= 0; ) {
+        sums.update(chunk, 0, r);
+      }
+    } catch (java.io.IOException e) {
+      throw HybridStorageException.io("crc32c", info.bucket(), info.name(), store.site(), e);
+    }
+    return sums.finish()[0];
+  }
+
   /** The base64 MD5 of {@code data}. */
   public static String md5(byte[] data) {
     return BaseEncoding.base64().encode(Hashing.md5().hashBytes(data).asBytes());

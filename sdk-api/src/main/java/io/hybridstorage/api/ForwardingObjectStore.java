@@ -52,6 +52,27 @@ public abstract class ForwardingObjectStore implements ObjectStore {
     return java.util.Collections.unmodifiableSet(forwarded);
   }
 
+  /**
+   * {@code store} if it is a {@code type}, else the first store below it, through the delegates of
+   * {@code ForwardingObjectStore}s, that is one; empty when none is. How code holding a decorated
+   * store finds an optional mixin ({@link io.hybridstorage.api.spi.Notifications}) without knowing
+   * the decorators in between. A BU profile's guard ({@link HybridStorage#bounded}) ends the search:
+   * a mixin below it would act around the bound.
+   */
+  public static <T> Optional<T> unwrap(ObjectStore store, Class<T> type) {
+    requireNonNull(type, "type");
+    for (ObjectStore s = requireNonNull(store, "store"); s != null; ) {
+      if (type.isInstance(s)) {
+        return Optional.of(type.cast(s));
+      }
+      if (s instanceof ProfileGuardStore || !(s instanceof ForwardingObjectStore forwarding)) {
+        return Optional.empty();
+      }
+      s = forwarding.delegate;
+    }
+    return Optional.empty();
+  }
+
   /** The delegate's capabilities, all of them: for a decorator that adds no waiting. */
   protected final Set<Capability> delegateCapabilities() {
     return delegate.capabilities();

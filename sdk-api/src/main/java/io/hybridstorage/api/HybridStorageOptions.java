@@ -2,6 +2,7 @@ package io.hybridstorage.api;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hybridstorage.api.spi.NotificationSink;
 import io.hybridstorage.api.spi.StoreDecorator;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,6 +50,7 @@ public final class HybridStorageOptions {
   private final Map<String, Profile> profiles;
   @Nullable private final String profile;
   private final StoreDecorator storeDecorator;
+  private final Map<String, NotificationSink> notificationSinks;
   private final ConfigSection routing;
   private final ConfigSection gateway;
   private final List<String> signedUrlEndpoints;
@@ -65,6 +67,7 @@ public final class HybridStorageOptions {
     this.profiles = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.profiles));
     this.profile = b.profile;
     this.storeDecorator = b.storeDecorator;
+    this.notificationSinks = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(b.notificationSinks));
     this.routing = b.routing;
     this.gateway = b.gateway;
     this.signedUrlEndpoints = List.copyOf(b.signedUrlEndpoints);
@@ -215,6 +218,7 @@ public final class HybridStorageOptions {
     b.profiles.putAll(profiles);
     b.profile = profile;
     b.storeDecorator = storeDecorator;
+    b.notificationSinks.putAll(notificationSinks);
     b.routing = routing;
     b.gateway = gateway;
     b.signedUrlEndpoints.addAll(signedUrlEndpoints);
@@ -287,6 +291,14 @@ public final class HybridStorageOptions {
    */
   public StoreDecorator storeDecorator() {
     return storeDecorator;
+  }
+
+  /**
+   * The sites that emit GCS object-change notifications, each to its sink ({@link
+   * Builder#notifications}); empty unless a builder set some.
+   */
+  public Map<String, NotificationSink> notificationSinks() {
+    return notificationSinks;
   }
 
   /**
@@ -363,6 +375,7 @@ public final class HybridStorageOptions {
     private final Map<String, Profile> profiles = new LinkedHashMap<>();
     @Nullable private String profile;
     private StoreDecorator storeDecorator = NO_DECORATION;
+    private final Map<String, NotificationSink> notificationSinks = new LinkedHashMap<>();
     private ConfigSection routing = ConfigSection.empty(ROUTING);
     private ConfigSection gateway = ConfigSection.empty(GATEWAY);
     private final List<String> signedUrlEndpoints = new ArrayList<>();
@@ -434,6 +447,22 @@ public final class HybridStorageOptions {
      */
     public Builder storeDecorator(StoreDecorator value) {
       this.storeDecorator = requireNonNull(value, "storeDecorator");
+      return this;
+    }
+
+    /**
+     * Makes {@code site} emit GCS object-change notifications into {@code sink}, as a GCS bucket
+     * publishes to Pub/Sub: {@link HybridStorageOptions#getService()} wraps the site's store, as
+     * opened and before any {@link #storeDecorator} or the router, in a {@link NotifyingStore}, so
+     * every change that reaches the site — the SDK's writes, the router's replication, a
+     * gateway's calls — publishes for the configurations created with {@code
+     * Storage.createNotification} (which the facade serves from that store when the bucket's
+     * authority is this site). Typically the {@code gcp} site of the embedded world, so that tests
+     * and the sync engine have a feed. Code only, like {@link #storeDecorator}; the configurations
+     * live in memory with the store. Replaces an earlier sink of the same site.
+     */
+    public Builder notifications(String site, NotificationSink sink) {
+      notificationSinks.put(requireNonNull(site, "site"), requireNonNull(sink, "sink"));
       return this;
     }
 
@@ -524,6 +553,11 @@ public final class HybridStorageOptions {
       }
       if (localSite != null && !sites.containsKey(localSite)) {
         problems.add("localSite: '" + localSite + "' is not a configured site " + sites.keySet());
+      }
+      for (String site : notificationSinks.keySet()) {
+        if (!sites.containsKey(site)) {
+          problems.add("notifications: '" + site + "' is not a configured site " + sites.keySet());
+        }
       }
       if (sites.size() > 1 && placements.isEmpty()) {
         problems.add("placements: with " + sites.size() + " sites at least one placement is needed "

@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import com.google.cloud.storage.Storage;
 import io.hybridstorage.api.internal.StorageFacade;
 import io.hybridstorage.api.spi.NativeStorageAware;
+import io.hybridstorage.api.spi.NotificationSink;
+import io.hybridstorage.api.spi.Notifications;
 import io.hybridstorage.api.spi.RouterProvider;
 import io.hybridstorage.api.spi.StoreDecorator;
 import io.hybridstorage.api.spi.StoreProvider;
@@ -73,8 +75,8 @@ final class ServiceAssembly {
       log.debug("opened hybrid storage {} (project control plane: {})", options,
           projectControlPlane == null ? "none" : "native GCS");
       return StorageFacade.over(world.store(), bucket -> bucketControlPlane(options, world.natives(), bucket),
-          method -> projectCall(options, projectControlPlane, method), signedUrlEndpoints(options),
-          options.projectId());
+          method -> projectCall(options, projectControlPlane, method),
+          bucket -> notifications(options, world, bucket), signedUrlEndpoints(options), options.projectId());
     } catch (RuntimeException | Error e) {
       world.close(e);
       throw e;
@@ -90,8 +92,8 @@ final class ServiceAssembly {
    * The store of the configured world, bounded by the active profile if any, and each site's
    * store as opened (what control-plane calls look at). Closing the store closes the sites.
    */
-  private record Assembled(ObjectStore store, ObjectStore routed, Map<String, ObjectStore> stores,
-      Map<String, ObjectStore> natives) {
+  private record Assembled(ObjectStore store, ObjectStore service, ObjectStore routed, Map<String, ObjectStore> stores,
+      Map<String, ObjectStore> natives, Map<String, NotifyingStore> emitters) {
 
     /** Closes what was opened after a failure, the router first: it may own threads and a journal. */
     void close(Throwable failure) {
@@ -144,6 +146,7 @@ final class ServiceAssembly {
 
     Map<String, ObjectStore> stores = new LinkedHashMap<>(); // as decorated: what the router gets
     Map<String, ObjectStore> natives = new LinkedHashMap<>(); // as opened: what control-plane calls look at
+    Map<String, NotifyingStore> emitters = new LinkedHashMap<>(); // the sites Builder.notifications named
     ObjectStore routed = null;
     boolean outermost = !ASSEMBLING.get();
     ASSEMBLING.set(true);
@@ -153,16 +156,25 @@ final class ServiceAssembly {
         ObjectStore opened = providers.get(site.kind()).open(site, options);
         stores.put(site.name(), opened);
         natives.put(site.name(), opened);
-        stores.put(site.name(), requireNonNull(decorator.site(site, opened), () -> decorator + " returned null for "
+        NotificationSink sink = options.notificationSinks().get(site.name());
+        ObjectStore emitting = opened;
+        if (sink != null) { // closest to the site: GCS emits what the bucket saw, whatever failed above it
+          NotifyingStore emitter = NotifyingStore.builder(opened, sink).clock(options.clock()).build();
+          emitters.put(site.name(), emitter);
+          emitting = emitter;
+        }
+        stores.put(site.name(), emitting);
+        stores.put(site.name(), requireNonNull(decorator.site(site, emitting), () -> decorator + " returned null for "
             + "site " + site.name()));
       }
       routed = router == null ? stores.values().iterator().next() : router.route(stores, options);
-      ObjectStore store = requireNonNull(decorator.service(routed), () -> decorator + " returned null for the "
+      ObjectStore service = requireNonNull(decorator.service(routed), () -> decorator + " returned null for the "
           + "service store");
+      ObjectStore store = service;
       if (options.activeProfile().isPresent()) {
         store = new ProfileGuardStore(store, options.activeProfile().get(), options.placements());
       }
-      return new Assembled(store, routed, stores, natives);
+      return new Assembled(store, service, routed, stores, natives, emitters);
     } catch (RuntimeException | Error e) {
       closeAll(routed, stores, e);
       throw e;
@@ -208,6 +220,31 @@ final class ServiceAssembly {
     return authority != null && stores.get(authority) instanceof NativeStorageAware aware
         ? java.util.Optional.of(aware.nativeStorage())
         : java.util.Optional.empty();
+  }
+
+  /**
+   * Where a bucket without a native client keeps its notification configurations: the service
+   * store's {@link Notifications} mixin (a decorator that made the whole world emit), else that of
+   * the bucket's authority site (with a single site, that site): the {@link NotifyingStore} {@link
+   * HybridStorageOptions.Builder#notifications} put there, or one a decorator put, found under the
+   * site's decorators. The profile's bound was checked by {@link #bucketControlPlane}, asked first.
+   */
+  private static java.util.Optional<Notifications> notifications(HybridStorageOptions options, Assembled world,
+      String bucket) {
+    java.util.Optional<Notifications> found = Notifications.of(world.service());
+    if (found.isPresent()) {
+      return found;
+    }
+    String authority = world.stores().size() == 1 ? world.stores().keySet().iterator().next()
+        : options.placementFor(bucket, "").map(Placement::authority).orElse(null);
+    if (authority == null) {
+      return java.util.Optional.empty();
+    }
+    if (world.emitters().containsKey(authority)) {
+      return java.util.Optional.of(world.emitters().get(authority));
+    }
+    ObjectStore site = world.stores().get(authority);
+    return site == null ? java.util.Optional.empty() : Notifications.of(site);
   }
 
   /**

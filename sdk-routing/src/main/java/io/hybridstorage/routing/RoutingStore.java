@@ -25,10 +25,12 @@ import io.hybridstorage.api.SiteConfig;
 import io.hybridstorage.api.WritePolicy;
 import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.api.spi.Replicating;
+import io.hybridstorage.routing.internal.CallScope;
 import io.hybridstorage.routing.internal.CommitDecoratedWriter;
 import io.hybridstorage.routing.internal.CeilingFile;
 import io.hybridstorage.routing.internal.GenerationClock;
 import io.hybridstorage.routing.internal.Listeners;
+import io.hybridstorage.routing.internal.ObservedWriter;
 import io.hybridstorage.routing.internal.Replicator;
 import io.hybridstorage.routing.internal.ResilientStore;
 import io.hybridstorage.routing.internal.RoutingContext;
@@ -57,6 +59,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import javax.annotation.Nullable;
@@ -153,7 +157,8 @@ public final class RoutingStore implements ObjectStore, Replicating {
     for (Map.Entry<String, SiteConfig> e : options.sites().entrySet()) {
       ObjectStore store = stores.get(e.getKey());
       if (store != null) {
-        ResilientStore resilient = new ResilientStore(store, settings, pool, options.clock(), options.sleeper());
+        ResilientStore resilient = new ResilientStore(store, settings, pool, options.clock(), options.sleeper(),
+            listeners);
         SiteHandle handle = new SiteHandle(e.getKey(), e.getValue(), resilient);
         resilient.breaker().getEventPublisher().onStateTransition(ev -> listeners.breakerStateChanged(handle.name(),
             ev.getStateTransition().getFromState().name(), ev.getStateTransition().getToState().name()));
@@ -180,13 +185,15 @@ public final class RoutingStore implements ObjectStore, Replicating {
     GenerationClock generations = new GenerationClock(options.clock(), generationNodeId,
         GenerationClock.DEFAULT_MAX_LEAD, GenerationClock.DEFAULT_CAPACITY, options.sleeper(),
         temporaryJournal != null ? GenerationClock.Ceiling.NONE : new CeilingFile(journalDirectory()));
-    this.ctx = new RoutingContext(options, settings, sites, journal, replicator, generations, pool, watermarks);
+    // the coordinators' fan-out carries the caller's call scope (which sites a routed call touched)
+    this.ctx = new RoutingContext(options, settings, sites, journal, replicator, generations,
+        CallScope.propagating(pool), watermarks);
     SessionTracker session = new SessionTracker(settings.sessionCapacity());
     ReadCoordinator reads = new ReadCoordinator(ctx, session);
     WriteCoordinator writes = new WriteCoordinator(ctx, session);
     this.verifier = new Verifier(ctx);
     Replayer replayer = new Replayer(journal, replicator, name -> !site(name).isOpen(), pool, settings.replayThreads(),
-        listeners);
+        listeners, options.clock());
     this.journalControl = new JournalControl(ctx, replayer);
     this.buckets = new BucketRouter(ctx, journalControl);
     this.objects = new ObjectRouter(ctx, reads, writes, siteName, this); // only stored: used once constructed
@@ -310,13 +317,58 @@ public final class RoutingStore implements ObjectStore, Replicating {
     return e.reissuedBy(siteName);
   }
 
-  private <T> T guard(java.util.function.Supplier<T> call) {
+  private <T> T guard(Supplier<T> call) {
     try {
       return call.get();
     } catch (HybridStorageException e) {
       throw translate(e);
     }
   }
+
+  /**
+   * {@link #guard}ed, and, while listeners are registered, in a {@link CallScope} that ends with
+   * {@link RoutingListener#routedCallFinished} ({@code generation} read off the result).
+   */
+  private <T> T routed(String op, @Nullable String bucket, @Nullable String object, @Nullable String sourceBucket,
+      Supplier<T> call, ToLongFunction<? super T> generation) {
+    if (listeners.isEmpty()) {
+      return guard(call);
+    }
+    CallScope scope = CallScope.open(op, bucket, object, sourceBucket);
+    T result;
+    try (CallScope.Entered ignored = scope.enter()) {
+      result = guard(call);
+    } catch (RuntimeException e) {
+      finish(scope, bucket, object, 0, e);
+      throw e;
+    }
+    long g = 0;
+    try {
+      g = generation.applyAsLong(result);
+    } catch (RuntimeException e) {
+      log.debug("no generation for {} of {}/{}", op, bucket, object, e);
+    }
+    finish(scope, bucket, object, g, null);
+    return result;
+  }
+
+  private <T> T routed(String op, @Nullable String bucket, @Nullable String object, Supplier<T> call,
+      ToLongFunction<? super T> generation) {
+    return routed(op, bucket, object, null, call, generation);
+  }
+
+  private void finish(CallScope scope, @Nullable String bucket, @Nullable String object, long generation,
+      @Nullable Exception failure) {
+    Placement placement = bucket == null ? null : options.placementFor(bucket, object == null ? "" : object).orElse(null);
+    RoutedCall event = scope.finish(generation, placement,
+        failure == null ? SiteCall.OK : ResilientStore.codeOf(failure),
+        failure == null ? null : ResilientStore.reasonOf(failure));
+    if (event != null) {
+      listeners.routedCallFinished(event);
+    }
+  }
+
+  private static final ToLongFunction<Object> NO_GENERATION = r -> 0;
 
   /** What every site can do (the intersection). */
   @Override
@@ -326,43 +378,61 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   @Override
   public BucketInfo createBucket(BucketSpec spec) {
-    return guard(() -> buckets.createBucket(spec));
+    return routed("createBucket", spec.name(), null, () -> buckets.createBucket(spec), NO_GENERATION);
   }
 
   @Override
   public Optional<BucketInfo> getBucket(String bucket) {
-    return guard(() -> buckets.getBucket(bucket));
+    return routed("getBucket", bucket, null, () -> buckets.getBucket(bucket), NO_GENERATION);
   }
 
   /** Buckets of every site, merged by name (the authority's view of each), paged by name. */
   @Override
   public ListPage<BucketInfo> listBuckets(BucketListRequest request) {
-    return guard(() -> buckets.listBuckets(request));
+    return routed("listBuckets", null, null, () -> buckets.listBuckets(request), NO_GENERATION);
   }
 
   @Override
   public BucketInfo updateBucket(String bucket, BucketPatch patch) {
-    return guard(() -> buckets.updateBucket(bucket, patch));
+    return routed("updateBucket", bucket, null, () -> buckets.updateBucket(bucket, patch), NO_GENERATION);
   }
 
   @Override
   public boolean deleteBucket(String bucket) {
-    return guard(() -> buckets.deleteBucket(bucket));
+    return routed("deleteBucket", bucket, null, () -> buckets.deleteBucket(bucket), NO_GENERATION);
   }
 
   @Override
   public Optional<ObjectInfo> head(ObjectId id, Conditions conditions) {
-    return guard(() -> objects.head(id, conditions));
+    return routed("head", id.bucket(), id.name(), () -> objects.head(id, conditions),
+        found -> found.map(ObjectInfo::generation).orElse(0L));
   }
 
   @Override
   public ObjectContent read(ReadRequest request) {
-    return guard(() -> objects.read(request));
+    return routed("read", request.id().bucket(), request.id().name(), () -> objects.read(request),
+        content -> content.info().generation());
   }
 
   @Override
   public ObjectWriter openWrite(WriteRequest request) {
-    ObjectWriter writer = guard(() -> objects.openWrite(request));
+    if (listeners.isEmpty()) {
+      return translated(guard(() -> objects.openWrite(request)));
+    }
+    // one routed call from openWrite to the end of commit (or the body's first failure)
+    CallScope scope = CallScope.open("write", request.bucket(), request.name(), null);
+    ObjectWriter writer;
+    try (CallScope.Entered ignored = scope.enter()) {
+      writer = guard(() -> objects.openWrite(request));
+    } catch (RuntimeException e) {
+      finish(scope, request.bucket(), request.name(), 0, e);
+      throw e;
+    }
+    return new ObservedWriter(translated(writer), scope, (info, failure) -> finish(scope, request.bucket(),
+        request.name(), info == null ? 0 : info.generation(), failure));
+  }
+
+  private ObjectWriter translated(ObjectWriter writer) {
     return new CommitDecoratedWriter(writer, commit -> {
       try {
         return commit.commit();
@@ -374,7 +444,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
 
   @Override
   public boolean delete(ObjectId id, Conditions conditions) {
-    return guard(() -> objects.delete(id, conditions));
+    return routed("delete", id.bucket(), id.name(), () -> objects.delete(id, conditions), r -> id.generation());
   }
 
   /**
@@ -387,7 +457,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
    */
   @Override
   public boolean deleteUpTo(String bucket, String name, long generation) {
-    return guard(() -> objects.deleteUpTo(bucket, name, generation));
+    return routed("deleteUpTo", bucket, name, () -> objects.deleteUpTo(bucket, name, generation), r -> generation);
   }
 
   /**
@@ -396,7 +466,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
    */
   @Override
   public ListPage<ObjectInfo> list(ListRequest request) {
-    ListPage<ObjectInfo> page = guard(() -> objects.list(request));
+    ListPage<ObjectInfo> page = routed("list", request.bucket(), null, () -> objects.list(request), NO_GENERATION);
     // a caller that saw a generation in a listing is causally after it, as after a read
     for (ObjectInfo info : page.items()) {
       ctx.generations().observe(info.bucket(), info.name(), info.generation());
@@ -410,30 +480,34 @@ public final class RoutingStore implements ObjectStore, Replicating {
    */
   @Override
   public ObjectInfo copy(CopyRequest request) {
-    return guard(() -> objects.copy(request));
+    return routed("copy", request.targetBucket(), request.targetName(), request.source().bucket(),
+        () -> objects.copy(request), ObjectInfo::generation);
   }
 
   @Override
   public ObjectInfo compose(ComposeRequest request) {
-    return guard(() -> objects.compose(request));
+    return routed("compose", request.bucket(), request.targetName(), () -> objects.compose(request),
+        ObjectInfo::generation);
   }
 
   @Override
   public ObjectInfo updateMetadata(ObjectId id, MetadataPatch patch, Conditions conditions) {
-    return guard(() -> objects.updateMetadata(id, patch, conditions));
+    return routed("updateMetadata", id.bucket(), id.name(), () -> objects.updateMetadata(id, patch, conditions),
+        ObjectInfo::generation);
   }
 
   /** Signed by the authority of the object's placement (501 when its backend cannot sign). */
   @Override
   public URL signUrl(SignUrlRequest request) {
-    return guard(() -> objects.signUrl(request));
+    return routed("signUrl", request.bucket(), request.name(), () -> objects.signUrl(request), NO_GENERATION);
   }
 
   // ------------------------------------------------------------------------ replication, verify, repair
 
   /**
-   * Registers a listener for journal, replay and breaker events (for metrics and logs; see {@link
-   * RoutingListener} for the threads they arrive on). It hears events from now on, after the
+   * Registers a listener for journal, replay, breaker and call events (for metrics, traces and
+   * logs; see {@link RoutingListener} for the threads they arrive on). Until the first listener is
+   * added, the router measures no call. It hears events from now on, after the
    * listeners added before it; one that throws is logged and skipped, and disturbs neither the
    * others nor the routing. May be called at any time, from any thread; there is no removal (a
    * listener lives as long as the router).
@@ -509,6 +583,45 @@ public final class RoutingStore implements ObjectStore, Replicating {
    */
   public boolean isSiteOpen(String site) {
     return site(known(site)).isOpen();
+  }
+
+  /**
+   * The state of a site's circuit breaker: {@code CLOSED}, {@code OPEN}, {@code HALF_OPEN} (a
+   * trial call is let through), {@code FORCED_OPEN} … (Resilience4j's state names). A breaker
+   * that reads {@code OPEN} past its open wait is not {@link #isSiteOpen open}: the next call tries
+   * the site.
+   *
+   * @throws IllegalArgumentException when this router has no such site
+   */
+  public String breakerState(String site) {
+    return site(known(site)).store().breaker().getState().name();
+  }
+
+  /**
+   * Calls in flight at a site now (each holds one of its bulkhead's {@link
+   * RoutingSettings#bulkheadMaxConcurrent()} permits; a call finding none waits, then fails 503).
+   *
+   * @throws IllegalArgumentException when this router has no such site
+   */
+  public int siteCallsInFlight(String site) {
+    return site(known(site)).store().callsInFlight();
+  }
+
+  /**
+   * Reports, for the listeners ({@link RoutingListener#syncLag}), how far {@code site} lags behind
+   * the changes of {@code placement}: for a change feed applying changes outside the journal (the
+   * sync module), so that its lag shows with the router's metrics. Cheap; does nothing without
+   * listeners.
+   *
+   * @param placement the placement's id ({@link Placement#id()})
+   * @throws IllegalArgumentException when this router has no such site or {@code lag} is negative
+   */
+  public void reportSyncLag(String placement, String site, Duration lag) {
+    known(site);
+    if (lag.isNegative()) {
+      throw new IllegalArgumentException("sync lag of " + site + " for placement " + placement + " is negative: " + lag);
+    }
+    listeners.syncLag(java.util.Objects.requireNonNull(placement, "placement"), site, lag);
   }
 
   private String known(String site) {
@@ -593,7 +706,7 @@ public final class RoutingStore implements ObjectStore, Replicating {
         return Reconciled.UNCHANGED;
       }
       Optional<ObjectInfo> held = to.store().head(ObjectId.of(bucket, name), Conditions.none());
-      if (held.isPresent() && held.get().generation() == 0 && sameBytes(src, held.get())) {
+      if (held.isPresent() && held.get().generation() == 0 && sameBytes(src, held.get(), to)) {
         return Reconciled.FOREIGN_REPLICA;
       }
       if (held.isPresent() && held.get().generation() > src.generation()) {
@@ -611,9 +724,16 @@ public final class RoutingStore implements ObjectStore, Replicating {
     });
   }
 
-  /** Same size and CRC32C, both known. */
-  private static boolean sameBytes(ObjectInfo a, ObjectInfo b) {
-    return a.size() == b.size() && a.crc32c() != null && a.crc32c().equals(b.crc32c());
+  /**
+   * Whether the foreign copy {@code copy} at {@code site} has the bytes of {@code src}: the same size
+   * and CRC32C — the copy's read from its bytes when its store does not know it (a foreign object
+   * on VAST: a local read instead of a copy across sites).
+   */
+  private static boolean sameBytes(ObjectInfo src, ObjectInfo copy, SiteHandle site) {
+    if (src.size() != copy.size() || src.crc32c() == null) {
+      return false;
+    }
+    return src.crc32c().equals(Verifier.crcOf(copy, site));
   }
 
   /** Stops replay, closes the journal (pending entries stay for the next router) and, if owned, the sites. */

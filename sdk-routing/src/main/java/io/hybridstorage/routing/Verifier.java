@@ -17,8 +17,6 @@ import io.hybridstorage.routing.internal.Replicator;
 import io.hybridstorage.routing.internal.RoutingContext;
 import io.hybridstorage.routing.internal.SiteHandle;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -178,22 +176,10 @@ final class Verifier {
   }
 
   /** The reported CRC32C, or one computed by reading the bytes when the store does not report it. */
-  private static String crcOf(ObjectInfo info, SiteHandle site) {
-    if (info.crc32c() != null) {
-      return info.crc32c();
-    }
-    Checksums sums = new Checksums();
-    try (ObjectContent c = site.store().read(ReadRequest.of(info.id()));
-         InputStream in = c.stream()) {
-      byte[] chunk = new byte[64 * 1024];
-      for (int r; (r = in.read(chunk)) >= 0; ) {
-        sums.update(chunk, 0, r);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return sums.finish()[0];
+  static String crcOf(ObjectInfo info, SiteHandle site) {
+    return Checksums.crc32c(site.store(), info);
   }
+
 
   /** PENDING when the difference must be left alone for now; else repaired (or not) as the run asks. */
   private Difference judge(Difference d, Placement owner, @Nullable ObjectInfo have, boolean repair) {

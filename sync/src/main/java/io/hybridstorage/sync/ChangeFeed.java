@@ -19,6 +19,14 @@ public interface ChangeFeed extends AutoCloseable {
   List<Delivery> poll(int max, Duration wait) throws InterruptedException;
 
   /**
+   * Acknowledges {@code deliveries} of this feed (each {@link Delivery#ack}, or one request for
+   * them all where the source allows it, as a Pub/Sub subscription does).
+   */
+  default void acknowledge(java.util.Collection<? extends Delivery> deliveries) {
+    deliveries.forEach(Delivery::ack);
+  }
+
+  /**
    * Changes known to be waiting at the feed: not yet polled, or delivered and neither acknowledged
    * nor nacked (0 when the feed cannot tell, as a Pub/Sub subscription cannot cheaply): {@link
    * SyncEngine#awaitIdle} waits for them too.

@@ -23,6 +23,12 @@ import javax.annotation.Nullable;
  * @param window the time window, or null for "always"
  * @param authority the placement's authority: the truth every site is brought to
  * @param sites the sites that must hold the hot set (the authority excluded)
+ * @param writers sites where writers outside the SDK write the rule's objects (NFS or S3 tools on
+ *     VAST): a copy there without generation, written after the authority's version and with other
+ *     bytes, is a new version and is brought to the authority (last writer by update time wins).
+ *     At any other site such a copy is only compared by CRC32C (a replica when equal, e.g. VAST
+ *     SyncEngine's) and otherwise replaced by the authority's version: a copier's late copy of an
+ *     older version must not win over a newer write.
  */
 public record HotSetRule(
     String id,
@@ -32,7 +38,8 @@ public record HotSetRule(
     List<Glob> include,
     @Nullable Window window,
     String authority,
-    List<String> sites) {
+    List<String> sites,
+    List<String> writers) {
 
   public HotSetRule {
     requireNonNull(id, "id");
@@ -42,6 +49,7 @@ public record HotSetRule(
     include = List.copyOf(include);
     requireNonNull(authority, "authority");
     sites = List.copyOf(sites);
+    writers = List.copyOf(writers);
     if (sites.contains(authority)) {
       throw new IllegalArgumentException("rule " + id + ": the authority " + authority
           + " is not a target of its own rule");

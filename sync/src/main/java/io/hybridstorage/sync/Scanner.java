@@ -119,14 +119,20 @@ final class Scanner {
       String end = more ? last + "\0" : null;
       List<Change> changes = new ArrayList<>();
       Instant now = clock.instant();
-      for (String target : rule.sites()) {
-        Map<String, ObjectInfo> copies = listRange(site(target), base, after(from), end);
+      java.util.LinkedHashSet<String> sites = new java.util.LinkedHashSet<>(rule.sites());
+      sites.addAll(rule.writers());
+      for (String site : sites) {
+        boolean target = rule.sites().contains(site);
+        boolean writer = rule.writers().contains(site);
+        Map<String, ObjectInfo> copies = listRange(site(site), base, after(from), end);
         for (ObjectInfo want : truth.values()) {
           ObjectInfo have = copies.remove(want.name());
           if (!rule.covers(rule.bucket(), want.name())) {
             continue;
           }
-          Change c = judge(rule, target, want, have, now);
+          Change c = target ? judge(rule, want, have, now)
+              : writer && have != null && have.generation() == 0 && !sameBytes(want, have)
+                  ? foreignAt(site, have, now) : null;
           if (c != null) {
             changes.add(c);
           }
@@ -135,7 +141,7 @@ final class Scanner {
           if (!rule.covers(rule.bucket(), extra.name())) {
             continue;
           }
-          Change c = judgeExtra(rule, target, extra, now);
+          Change c = judgeExtra(rule, site, target, writer, extra, now);
           if (c != null) {
             changes.add(c);
           }
@@ -159,7 +165,7 @@ final class Scanner {
   }
 
   @Nullable
-  private Change judge(HotSetRule rule, String target, ObjectInfo want, @Nullable ObjectInfo have, Instant now) {
+  private Change judge(HotSetRule rule, ObjectInfo want, @Nullable ObjectInfo have, Instant now) {
     Instant updated = want.updateTime() != null ? want.updateTime() : want.createTime();
     boolean hot = rule.isHot(want.name(), updated, now);
     boolean differs;
@@ -180,21 +186,31 @@ final class Scanner {
         want.size(), want.crc32c(), updated == null ? now : updated, "scan");
   }
 
+  /**
+   * A copy at {@code site} of a name the authority does not hold: at a writer site, a copy without
+   * generation is a write made there outside the SDK (the apply brings it to the authority if it is
+   * hot); at a target, a copy with a generation is a delete that did not reach it — once it is older
+   * than the router's repair horizon (a younger one may be a write still on its way to the authority).
+   */
   @Nullable
-  private Change judgeExtra(HotSetRule rule, String target, ObjectInfo extra, Instant now) {
+  private Change judgeExtra(HotSetRule rule, String site, boolean target, boolean writer, ObjectInfo extra,
+      Instant now) {
     Instant written = extra.updateTime() != null ? extra.updateTime() : extra.createTime();
     if (extra.generation() == 0) {
-      // written at the site outside the SDK: the apply brings it to the authority if it is hot
-      return rule.isHot(extra.name(), written, now)
-          ? new Change(Change.Kind.FINALIZE, target, extra.bucket(), extra.name(), 0, 0, extra.size(),
-              extra.crc32c(), written == null ? now : written, "scan")
-          : null;
+      return writer && rule.isHot(extra.name(), written, now) ? foreignAt(site, extra, now) : null;
     }
-    if (written != null && written.plus(router.settings().repairHorizon()).isAfter(now)) {
-      return null; // young: perhaps a write still on its way to the authority; judged by a later scan
+    if (!target || (written != null && written.plus(router.settings().repairHorizon()).isAfter(now))) {
+      return null;
     }
     return new Change(Change.Kind.DELETE, rule.authority(), extra.bucket(), extra.name(), extra.generation(), 0,
         -1, null, now, "scan");
+  }
+
+  /** A change at {@code site}: a copy there written outside the SDK. */
+  private static Change foreignAt(String site, ObjectInfo copy, Instant now) {
+    Instant written = copy.updateTime() != null ? copy.updateTime() : copy.createTime();
+    return new Change(Change.Kind.FINALIZE, site, copy.bucket(), copy.name(), 0, 0, copy.size(), copy.crc32c(),
+        written == null ? now : written, "scan");
   }
 
   private static boolean sameBytes(ObjectInfo a, ObjectInfo b) {

@@ -40,6 +40,7 @@ import javax.annotation.Nullable;
  *       include: ["sales/dt=*&#47;**"]       # name globs (optional)
  *       window: {partitionKey: dt, format: yyyy-MM-dd, within: 7d}   # or {updatedWithin: 7d}
  *       sites: [dc1, dc2]                # default: the placement's replicas but its authority
+ *       writers: [dc1]                   # sites where NFS/S3 writers write outside the SDK (default: none)
  *   pubsub: {project: p, subscription: s, site: gcp, endpoint: pubsub.googleapis.com:443}
  *   push: {port: 8085}
  * </pre>
@@ -65,7 +66,7 @@ public record SyncConfig(
 
   static final List<String> KEYS = List.of("state", "workers", "scanInterval", "partition", "partitions", "rules",
       "pubsub", "push");
-  static final List<String> RULE_KEYS = List.of("id", "placement", "prefix", "include", "window", "sites");
+  static final List<String> RULE_KEYS = List.of("id", "placement", "prefix", "include", "window", "sites", "writers");
   static final List<String> WINDOW_KEYS = List.of("partitionKey", "format", "within", "updatedWithin");
 
   public SyncConfig {
@@ -146,8 +147,17 @@ public record SyncConfig(
      */
     public Builder rule(String placementId, @Nullable String prefix, List<String> include, @Nullable Window window,
         List<String> sites) {
+      return rule(placementId, prefix, include, window, sites, List.of());
+    }
+
+    /**
+     * As {@link #rule(String, String, List, Window, List)}, with the sites where writers outside the
+     * SDK write ({@link HotSetRule#writers()}).
+     */
+    public Builder rule(String placementId, @Nullable String prefix, List<String> include, @Nullable Window window,
+        List<String> sites, List<String> writers) {
       List<String> problems = new ArrayList<>();
-      HotSetRule r = makeRule(options, null, placementId, prefix, include, window, sites, "rule", problems);
+      HotSetRule r = makeRule(options, null, placementId, prefix, include, window, sites, writers, "rule", problems);
       if (r == null) {
         throw new IllegalArgumentException(String.join("; ", problems));
       }
@@ -193,8 +203,8 @@ public record SyncConfig(
 
   @Nullable
   private static HotSetRule makeRule(HybridStorageOptions options, @Nullable String id, String placementId,
-      @Nullable String prefix, List<String> include, @Nullable Window window, List<String> sites, String path,
-      List<String> problems) {
+      @Nullable String prefix, List<String> include, @Nullable Window window, List<String> sites,
+      List<String> writers, String path, List<String> problems) {
     Placement placement = null;
     for (Placement p : options.placements()) {
       if (p.id().equals(placementId)) {
@@ -244,9 +254,16 @@ public record SyncConfig(
         }
       }
     }
+    for (String s : writers) {
+      if (!options.sites().containsKey(s) || s.equals(placement.authority())) {
+        problems.add(path + ".writers: '" + s + "' must be a site other than the authority " + placement.authority()
+            + "; the sites are " + options.sites().keySet());
+        return null;
+      }
+    }
     String ruleId = id != null ? id : placement.bucket() + "/" + p;
     return new HotSetRule(ruleId, placement.id(), placement.bucket(), p, globs, window, placement.authority(),
-        targets);
+        targets, writers);
   }
 
   /** Reads the YAML section, collecting every problem before failing. */
@@ -335,7 +352,7 @@ public record SyncConfig(
       }
       return makeRule(options, node.hasNonNull("id") ? node.get("id").asText() : null, node.get("placement").asText(),
           node.hasNonNull("prefix") ? node.get("prefix").asText() : null, strings(node, "include", path),
-          window, strings(node, "sites", path), path, problems);
+          window, strings(node, "sites", path), strings(node, "writers", path), path, problems);
     }
 
     @Nullable

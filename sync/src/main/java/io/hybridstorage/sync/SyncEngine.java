@@ -22,6 +22,7 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,10 +49,11 @@ import org.slf4j.LoggerFactory;
  * duplicated, reordered and late changes are harmless and changes of one object coalesce:
  *
  * <ol>
- *   <li>a site that reported a change and holds a copy without generation (written there outside the
- *       SDK, such as an NFS writer on VAST) newer than the authority's and with other bytes: that
- *       copy is written <em>through the router</em> (conditioned on the authority's generation), so
- *       the authority decides and assigns its generation — last writer by update time wins;
+ *   <li>at each of the rule's {@link HotSetRule#writers() writer sites} (where NFS or S3 tools write
+ *       on VAST), a copy without generation written no earlier than the authority's version (to
+ *       the second) and with other bytes is written <em>through the router</em> (conditioned on
+ *       the authority's generation), so the authority decides and assigns its generation — last
+ *       writer by update time wins;
  *   <li>for each site the rule names: an object in the rule's window is brought to the authority's
  *       state ({@link RoutingStore#reconcile}: its generation, CRC32C-verified bytes, metadata, a
  *       tombstone for a delete; never an older generation over a newer one); one that left the
@@ -252,12 +254,12 @@ public final class SyncEngine implements AutoCloseable {
         }
         continue;
       }
-      handOver(batch);
+      handOver(feed, batch);
     }
   }
 
   /** Makes a polled batch durable in the queue, then acknowledges it (or nacks it when that failed). */
-  private void handOver(List<ChangeFeed.Delivery> batch) {
+  private void handOver(ChangeFeed feed, List<ChangeFeed.Delivery> batch) {
     {
       if (batch.isEmpty()) {
         return;
@@ -273,7 +275,7 @@ public final class SyncEngine implements AutoCloseable {
         batch.forEach(ChangeFeed.Delivery::nack);
         return;
       }
-      batch.forEach(ChangeFeed.Delivery::ack);
+      feed.acknowledge(batch);
     }
   }
 
@@ -330,10 +332,8 @@ public final class SyncEngine implements AutoCloseable {
     String b = p.bucket();
     String n = p.name();
     ObjectStore authority = site(rule.authority());
-    for (String s : p.sites()) {
-      if (!s.equals(rule.authority()) && router.siteStores().containsKey(s)) {
-        ingestForeign(rule, s, b, n);
-      }
+    for (String s : rule.writers()) {
+      ingestForeign(rule, s, b, n); // a newer copy written there outside the SDK goes to the authority first
     }
     Optional<ObjectInfo> truth = authority.head(ObjectId.of(b, n), Conditions.none());
     Instant now = clock.instant();
@@ -348,9 +348,11 @@ public final class SyncEngine implements AutoCloseable {
         Long done = replayed.getIfPresent(target + "\n" + b + "\n" + n);
         Reconciled outcome = truth.isPresent() && done != null && done >= truth.get().generation()
             ? Reconciled.UNCHANGED // the router's journal brought it there
-            : router.reconcile(b, n, rule.authority(), target, truth.isPresent() ? 0 : p.deletedUpTo());
-        Duration lag = Duration.between(p.eventTime(), clock.instant());
+            : router.reconcile(b, n, rule.authority(), target, truth.isPresent() ? 0 : deletedUpTo(rule, p));
+        Duration measured = Duration.between(p.eventTime(), clock.instant());
+        Duration lag = measured.isNegative() ? Duration.ZERO : measured; // clocks apart: not stale
         staleness.record(rule.id(), target, lag);
+        router.reportSyncLag(rule.placement(), target, lag); // with the router's metrics (observability)
         listeners.forEach(l -> notify(() -> l.applied(rule.id(), target, b, n, outcome, lag)));
       } catch (RuntimeException e) {
         if (failure == null) {
@@ -363,6 +365,15 @@ public final class SyncEngine implements AutoCloseable {
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /**
+   * The newest generation known deleted when the authority holds nothing: the deletes reported, and
+   * any generation the authority itself reported (it held that generation and holds nothing now:
+   * deleted, even if the delete's own notification was lost).
+   */
+  private static long deletedUpTo(HotSetRule rule, Pending p) {
+    return Math.max(p.deletedUpTo(), p.sites().contains(rule.authority()) ? p.generation() : 0);
   }
 
   @Nullable
@@ -390,14 +401,16 @@ public final class SyncEngine implements AutoCloseable {
       Optional<ObjectInfo> truth = site(rule.authority()).head(ObjectId.of(b, n), Conditions.none());
       if (truth.isPresent()) {
         ObjectInfo t = truth.get();
-        if (t.size() == foreign.size() && t.crc32c() != null && t.crc32c().equals(foreign.crc32c())) {
-          return; // the same bytes: a replica already
+        if (t.size() == foreign.size() && t.crc32c() != null
+            && t.crc32c().equals(io.hybridstorage.api.Checksums.crc32c(site, foreign))) {
+          return; // the same bytes (read here when the site does not know their CRC32C): a replica already
         }
         Instant tu = updated(t);
         Instant fu = updated(foreign);
-        if (tu != null && fu != null && !fu.isAfter(tu)) {
+        if (tu != null && fu != null && fu.isBefore(tu.truncatedTo(ChronoUnit.SECONDS))) {
           return; // the authority's is newer: it wins, and reaches this site as any change does
         }
+        // written in the same second or later (S3 and NFS times have one-second resolution): it wins
       }
       Conditions cond = truth.isPresent() ? Conditions.generationMatch(truth.get().generation())
           : Conditions.doesNotExist();

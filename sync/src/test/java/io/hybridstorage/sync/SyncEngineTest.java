@@ -202,4 +202,22 @@ class SyncEngineTest {
           .as("not even a HEAD: the journal's replay was seen").isEmpty();
     }
   }
+
+  @Test
+  void aWriteWhoseDeleteNotificationWasLostIsDeletedByItsOwnLateNotification() throws Exception {
+    try (SyncWorld w = new SyncWorld(lake(), Clock.systemUTC());
+         MemoryFeed feed = new MemoryFeed("gcp");
+         SyncEngine sync = SyncEngine.builder(w.router, config(w, null)).feed(feed).build().start()) {
+      ObjectInfo o = w.outside("gcp", "tmp/o", "x");
+      feed.offer(finalize(o));
+      assertThat(sync.awaitIdle(Duration.ofSeconds(10))).isTrue();
+      assertThat(w.head("dc1", "tmp/o")).isPresent();
+      ObjectInfo o2 = w.outside("gcp", "tmp/o", "y");
+      w.memory.get("gcp").delete(ObjectId.of(BUCKET, "tmp/o"), Conditions.none());
+      feed.offer(finalize(o2)); // the overwrite's notification came; the delete's was lost
+      assertThat(sync.awaitIdle(Duration.ofSeconds(10))).isTrue();
+      assertThat(w.head("dc1", "tmp/o")).isEmpty();
+      assertThat(w.head("dc2", "tmp/o")).isEmpty();
+    }
+  }
 }

@@ -33,13 +33,22 @@ final class SyncWorld implements AutoCloseable {
 
   static final String BUCKET = "lake";
 
-  final Map<String, InMemoryStore> memory = new LinkedHashMap<>();
+  /** Each site's own store (below the fault injector): what the site holds. */
+  final Map<String, ObjectStore> memory = new LinkedHashMap<>();
   final Map<String, FaultInjectingStore> faults = new LinkedHashMap<>();
   final HybridStorageOptions options;
   final RoutingStore router;
   final Path dir;
 
   SyncWorld(Placement placement, Clock clock) {
+    this(placement, clock, Map.of(), BUCKET);
+  }
+
+  final String bucket;
+
+  /** With {@code stores} replacing the in-memory store of the sites they name (a VAST site on S3Mock). */
+  SyncWorld(Placement placement, Clock clock, Map<String, ObjectStore> stores, String bucket) {
+    this.bucket = bucket;
     try {
       dir = Files.createTempDirectory("sync-world");
     } catch (IOException e) {
@@ -49,7 +58,7 @@ final class SyncWorld implements AutoCloseable {
         .journalDirectory(dir.resolve("journal")).build();
     Map<String, ObjectStore> sites = new LinkedHashMap<>();
     for (String s : options.sites().keySet()) {
-      InMemoryStore m = new InMemoryStore(s, clock);
+      ObjectStore m = stores.containsKey(s) ? stores.get(s) : new InMemoryStore(s, clock);
       FaultInjectingStore f = FaultInjectingStore.wrap(m);
       memory.put(s, m);
       faults.put(s, f);
@@ -58,22 +67,22 @@ final class SyncWorld implements AutoCloseable {
     router = RoutingStore.create(sites, options, RoutingSettings.defaults()
         .withRetry(1, Duration.ZERO).withBreaker(100, 100, 100f, Duration.ofMillis(100))
         .withJournal(512, Duration.ofMillis(20), 2));
-    router.createBucket(BucketSpec.of(BUCKET));
+    router.createBucket(BucketSpec.of(bucket));
   }
 
   /** A write straight into a site's store: a BigQuery export into GCS, a job that bypasses the SDK. */
   ObjectInfo outside(String site, String name, String value) {
     byte[] bytes = value.getBytes(UTF_8);
-    return memory.get(site).write(WriteRequest.of(BUCKET, name).withCrc32c(Checksums.crc32c(bytes)),
+    return memory.get(site).write(WriteRequest.of(bucket, name).withCrc32c(Checksums.crc32c(bytes)),
         new ByteArrayInputStream(bytes));
   }
 
   Optional<ObjectInfo> head(String site, String name) {
-    return memory.get(site).head(ObjectId.of(BUCKET, name), Conditions.none());
+    return memory.get(site).head(ObjectId.of(bucket, name), Conditions.none());
   }
 
   String read(String site, String name) {
-    try (ObjectContent c = memory.get(site).read(ReadRequest.of(ObjectId.of(BUCKET, name)))) {
+    try (ObjectContent c = memory.get(site).read(ReadRequest.of(ObjectId.of(bucket, name)))) {
       return new String(c.stream().readAllBytes(), UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

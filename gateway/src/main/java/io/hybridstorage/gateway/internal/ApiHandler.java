@@ -112,7 +112,7 @@ public final class ApiHandler {
       } else if (rawPath.startsWith("/download/")) {
         objectCall(call, tenant.store(), true);
       } else {
-        api(call, tenant.store());
+        api(call, tenant);
       }
     } catch (ApiException e) {
       answerError(call, exchange, e.code, e.reason, e.getMessage());
@@ -209,8 +209,13 @@ public final class ApiHandler {
 
   // ------------------------------------------------------------------ /storage/v1
 
-  void api(Call call, ObjectStore store) throws IOException {
+  void api(Call call, Tenants.Tenant tenant) throws IOException {
+    ObjectStore store = tenant.store();
     List<String> p = call.path;
+    if (p.size() >= 3 && p.size() <= 4 && p.get(0).equals("b") && p.get(2).equals("notificationConfigs")) {
+      notificationConfigs(call, tenant, p.get(1), p.size() == 4 ? p.get(3) : null);
+      return;
+    }
     if (p.size() >= 1 && p.get(0).equals("b")) {
       if (p.size() == 1) {
         buckets(call, store);
@@ -248,6 +253,52 @@ public final class ApiHandler {
     }
     throw new ApiException(501, "notImplemented", call.method + " " + Call.printable(call.exchange.rawPath())
         + " is not served by the hybrid storage gateway");
+  }
+
+  /**
+   * {@code notifications.insert} and {@code list} ({@code /b/{bucket}/notificationConfigs}), {@code
+   * get} and {@code delete} ({@code .../notificationConfigs/{id}}), served by the tenant's {@link
+   * io.hybridstorage.api.spi.Notifications}; 501 naming the call and the gateway without one.
+   */
+  private void notificationConfigs(Call call, Tenants.Tenant tenant, String bucket, @javax.annotation.Nullable String id)
+      throws IOException {
+    String method = id == null ? call.method.equals("POST") ? "notifications.insert" : "notifications.list"
+        : call.method.equals("DELETE") ? "notifications.delete" : "notifications.get";
+    io.hybridstorage.api.spi.Notifications notifications = tenant.notifications();
+    if (notifications == null) {
+      throw new ApiException(501, "notImplemented", method + " on bucket " + bucket + " is not served by the hybrid "
+          + "storage gateway: its store emits no notifications (start the gateway with a notification sink: "
+          + "gateway.notifications.sink, or Gateway.Builder.notificationSink)");
+    }
+    String site = tenant.store().site();
+    if (id == null) {
+      switch (call.method) {
+        case "POST" -> ok(call, JsonApi.notification(notifications.createNotification(bucket,
+            JsonApi.notificationConfig(jsonBody(call)))));
+        case "GET" -> {
+          List<com.google.api.services.storage.model.Notification> items = new ArrayList<>();
+          notifications.listNotifications(bucket).forEach(c -> items.add(JsonApi.notification(c)));
+          ok(call, new com.google.api.services.storage.model.Notifications().setKind("storage#notifications")
+              .setItems(items));
+        }
+        default -> throw new ApiException(405, "methodNotAllowed", call.method + " on /b/" + bucket
+            + "/notificationConfigs");
+      }
+      return;
+    }
+    switch (call.method) {
+      case "GET" -> ok(call, JsonApi.notification(notifications.getNotification(bucket, id).orElseThrow(
+          () -> new HybridStorageException(404, "notFound", "getNotification", bucket, null, site,
+              "No such notification configuration: " + id, null))));
+      case "DELETE" -> {
+        if (!notifications.deleteNotification(bucket, id)) {
+          throw new HybridStorageException(404, "notFound", "deleteNotification", bucket, null, site,
+              "No such notification configuration: " + id, null);
+        }
+        call.empty(204);
+      }
+      default -> throw new ApiException(405, "methodNotAllowed", call.method + " on a notification configuration");
+    }
   }
 
   private static void requirePost(Call call) {

@@ -1,7 +1,6 @@
 package io.hybridstorage.gateway.internal;
 
 import com.google.api.client.json.JsonFactory;
-import com.google.api.client.json.gson.GsonFactory;
 import com.google.api.client.util.DateTime;
 import com.google.api.services.storage.model.Bucket;
 import com.google.api.services.storage.model.StorageObject;
@@ -12,12 +11,13 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.hybridstorage.api.BucketInfo;
 import io.hybridstorage.api.MetadataPatch;
+import io.hybridstorage.api.NotificationConfig;
 import io.hybridstorage.api.ObjectInfo;
 import io.hybridstorage.api.ObjectMetadata;
+import io.hybridstorage.api.internal.ObjectResources;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
@@ -32,7 +32,7 @@ import javax.annotation.Nullable;
  */
 final class JsonApi {
 
-  static final JsonFactory FACTORY = GsonFactory.getDefaultInstance();
+  static final JsonFactory FACTORY = ObjectResources.FACTORY;
   private static final String[] HEADER_FIELDS = {
       "contentType", "contentEncoding", "contentDisposition", "contentLanguage", "cacheControl"};
 
@@ -184,38 +184,9 @@ final class JsonApi {
 
   // ------------------------------------------------------------------ responses
 
+  /** The object resource: {@link ObjectResources#object}, which notification payloads share. */
   static StorageObject object(ObjectInfo info, String endpoint) {
-    ObjectMetadata m = info.metadata();
-    String path = "/b/" + segment(info.bucket()) + "/o/" + segment(info.name());
-    StorageObject o = new StorageObject()
-        .setKind("storage#object")
-        .setId(info.bucket() + "/" + info.name() + "/" + info.generation())
-        .setSelfLink(endpoint + "/storage/v1" + path)
-        .setMediaLink(endpoint + "/download/storage/v1" + path + "?generation=" + info.generation() + "&alt=media")
-        .setBucket(info.bucket())
-        .setName(info.name())
-        .setGeneration(info.generation())
-        .setMetageneration(info.metageneration())
-        .setSize(BigInteger.valueOf(info.size()))
-        .setCrc32c(info.crc32c())
-        .setMd5Hash(info.md5())
-        .setEtag(info.etag())
-        .setContentType(m.contentType())
-        .setContentEncoding(m.contentEncoding())
-        .setContentDisposition(m.contentDisposition())
-        .setContentLanguage(m.contentLanguage())
-        .setCacheControl(m.cacheControl())
-        .setStorageClass("STANDARD")
-        .setTimeCreated(time(info.createTime()))
-        .setUpdated(time(info.updateTime()))
-        .setTimeDeleted(time(info.deleteTime()));
-    if (!m.custom().isEmpty()) {
-      o.setMetadata(new LinkedHashMap<>(m.custom()));
-    }
-    if (info.componentCount() > 0) {
-      o.setComponentCount(info.componentCount());
-    }
-    return o;
+    return ObjectResources.object(info, endpoint);
   }
 
   static Bucket bucket(BucketInfo info) {
@@ -234,6 +205,68 @@ final class JsonApi {
       b.setLabels(new LinkedHashMap<>(info.labels()));
     }
     return b;
+  }
+
+  /** A notification configuration as the JSON API's {@code storage#notification} resource. */
+  static com.google.api.services.storage.model.Notification notification(NotificationConfig c) {
+    com.google.api.services.storage.model.Notification n = new com.google.api.services.storage.model.Notification()
+        .setKind("storage#notification")
+        .setId(c.id())
+        .setTopic(c.topic())
+        .setPayloadFormat(c.payloadFormat().name())
+        .setEtag(c.etag())
+        .setSelfLink(c.selfLink());
+    if (!c.objectNamePrefix().isEmpty()) {
+      n.setObjectNamePrefix(c.objectNamePrefix());
+    }
+    if (!c.eventTypes().isEmpty()) {
+      n.setEventTypes(c.eventTypes().stream().map(Enum::name).toList());
+    }
+    if (!c.customAttributes().isEmpty()) {
+      n.setCustomAttributes(new LinkedHashMap<>(c.customAttributes()));
+    }
+    return n;
+  }
+
+  /**
+   * The configuration a {@code notifications.insert} body asks for: {@code topic} required, {@code
+   * payload_format} JSON_API_V1 (the default) or NONE, {@code event_types} of GCS's four, {@code
+   * object_name_prefix}, {@code custom_attributes}; anything else of the wrong type or value is a
+   * 400 naming the field. (The topic's form is the store's to check.)
+   */
+  static NotificationConfig notificationConfig(JsonObject body) {
+    String topic = string(body, "topic");
+    if (topic == null || topic.isEmpty()) {
+      throw ApiException.required("Required field 'topic' is missing in the notification resource");
+    }
+    String format = string(body, "payload_format");
+    NotificationConfig.PayloadFormat payloadFormat;
+    try {
+      payloadFormat = format == null ? NotificationConfig.PayloadFormat.JSON_API_V1
+          : NotificationConfig.PayloadFormat.valueOf(format);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("Invalid value for field 'payload_format': '" + Call.printable(format)
+          + "' (JSON_API_V1 or NONE)");
+    }
+    java.util.Set<NotificationConfig.EventType> types = java.util.EnumSet.noneOf(NotificationConfig.EventType.class);
+    JsonArray events = array(body, "event_types");
+    if (events != null) {
+      for (JsonElement e : events) {
+        String type = string(e, "event_types");
+        try {
+          types.add(NotificationConfig.EventType.valueOf(String.valueOf(type)));
+        } catch (IllegalArgumentException ex) {
+          throw ApiException.invalid("Invalid value for field 'event_types': '" + Call.printable(String.valueOf(type))
+              + "' (OBJECT_FINALIZE, OBJECT_METADATA_UPDATE, OBJECT_DELETE or OBJECT_ARCHIVE)");
+        }
+      }
+    }
+    Map<String, String> custom = stringMap(body, "custom_attributes");
+    if (custom != null) {
+      custom.values().removeIf(java.util.Objects::isNull);
+    }
+    return new NotificationConfig(null, topic, payloadFormat, types, string(body, "object_name_prefix"), custom,
+        null, null);
   }
 
   /** GCS's error body; the client reads the code, message and the first reason. */
@@ -255,12 +288,12 @@ final class JsonApi {
 
   @Nullable
   private static DateTime time(@Nullable Instant instant) {
-    return instant == null ? null : new DateTime(false, instant.toEpochMilli(), 0);
+    return ObjectResources.time(instant);
   }
 
   /** A path segment as the JSON API spells it (every reserved character escaped, space as %20). */
   static String segment(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    return ObjectResources.segment(s);
   }
 
   // ------------------------------------------------------------------ requests

@@ -16,8 +16,17 @@ import javax.annotation.Nullable;
  */
 public final class Tenants {
 
-  /** A caller: the name the access log shows, and the store its calls go to. */
-  public record Tenant(String name, ObjectStore store) {}
+  /**
+   * A caller: the name the access log shows, the store its calls go to, and where its calls to a
+   * bucket's notification configurations go (null: the store keeps none, 501).
+   */
+  public record Tenant(String name, ObjectStore store, @Nullable io.hybridstorage.api.spi.Notifications notifications) {
+
+    /** A caller whose store's own {@link io.hybridstorage.api.spi.Notifications} mixin, if any, serves it. */
+    public Tenant(String name, ObjectStore store) {
+      this(name, store, io.hybridstorage.api.spi.Notifications.of(store).orElse(null));
+    }
+  }
 
   private final Map<String, Tenant> byTokenDigest;
   @Nullable private final Tenant anonymous;

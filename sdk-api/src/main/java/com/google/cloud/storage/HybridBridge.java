@@ -17,7 +17,7 @@ import javax.annotation.Nullable;
 
 /**
  * The Hybrid Storage SDK's only door into the package-private parts of the GCS client: it builds
- * {@link Blob}, {@link Bucket}, {@link CopyWriter} and {@link StorageBatch} bound to another
+ * {@link Blob}, {@link Bucket}, {@link Notification}, {@link CopyWriter} and {@link StorageBatch} bound to another
  * {@link Storage}, and reads the values of option objects. Nothing else.
  *
  * <p>Why it exists: the GCS client keeps those constructors and the option getters
@@ -161,6 +161,20 @@ public final class HybridBridge {
   /** {@code info} re-bound to {@code storage}. */
   public static Blob bind(Storage storage, BlobInfo info) {
     return info.asBlob(storage);
+  }
+
+  /**
+   * A builder of a notification configuration with a server-assigned {@code notificationId} and
+   * {@code topic} as the JSON API returns it ({@code //pubsub.googleapis.com/projects/P/topics/T}),
+   * which {@link NotificationInfo#newBuilder} would check against its client-side form.
+   */
+  public static NotificationInfo.Builder notificationBuilder(String notificationId, String topic) {
+    return new NotificationInfo.BuilderImpl(topic).setNotificationId(notificationId);
+  }
+
+  /** A {@link Notification} bound to {@code storage}. */
+  public static Notification bind(Storage storage, NotificationInfo info) {
+    return info.asNotification(storage);
   }
 
   // ------------------------------------------------------------------------------------ classes

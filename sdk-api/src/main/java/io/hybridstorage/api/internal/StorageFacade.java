@@ -33,6 +33,7 @@ import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageBatch;
 import com.google.cloud.storage.StorageOptions;
 import io.hybridstorage.api.ObjectStore;
+import io.hybridstorage.api.spi.Notifications;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -79,13 +80,16 @@ public final class StorageFacade implements Storage {
   private final ObjectOps objects;
   private final BucketOps buckets;
   private final Pages listing;
+  private final NotificationOps notifications;
   private final boolean closesStore;
 
   private StorageFacade(ObjectStore store, Function<String, Optional<Storage>> nativeForBucket,
-      Function<String, Optional<Storage>> nativeForProjectCall, Collection<String> signedUrlEndpoints,
+      Function<String, Optional<Storage>> nativeForProjectCall,
+      Function<String, Optional<Notifications>> notificationsForBucket, Collection<String> signedUrlEndpoints,
       String projectId) {
     this(requireNonNull(store, "store"), new ControlPlane(requireNonNull(nativeForBucket, "nativeForBucket"),
-        requireNonNull(nativeForProjectCall, "nativeForProjectCall"), store.site()),
+        requireNonNull(nativeForProjectCall, "nativeForProjectCall"),
+        requireNonNull(notificationsForBucket, "notificationsForBucket"), store.site()),
         new SignedUrlUploads(signedUrlEndpoints, projectId), projectId, true);
   }
 
@@ -106,18 +110,22 @@ public final class StorageFacade implements Storage {
     this.objects = new ObjectOps(store, values);
     this.buckets = new BucketOps(store, values);
     this.listing = new Pages(store, values);
+    this.notifications = new NotificationOps(control, this);
   }
 
   /**
    * A facade over {@code store}. Control-plane calls for any bucket, and project-level ones, go to
-   * {@code nativeControlPlane} when given, else fail with 501. {@code writer(URL)} uploads to no
-   * endpoint (403).
+   * {@code nativeControlPlane} when given, else fail with 501 — but notification configurations go
+   * to {@code store}'s {@link Notifications} mixin (found under its decorators) when it has one.
+   * {@code writer(URL)} uploads to no endpoint (403).
    *
    * @param projectId reported by {@link #getOptions()} and the blobs' options
    */
   public static StorageFacade over(ObjectStore store, @Nullable Storage nativeControlPlane, String projectId) {
     Optional<Storage> nativeClient = Optional.ofNullable(nativeControlPlane);
-    return new StorageFacade(store, bucket -> nativeClient, method -> nativeClient, List.of(), projectId);
+    Optional<Notifications> mixin = Notifications.of(requireNonNull(store, "store"));
+    return new StorageFacade(store, bucket -> nativeClient, method -> nativeClient, bucket -> mixin, List.of(),
+        projectId);
   }
 
   /**
@@ -131,7 +139,22 @@ public final class StorageFacade implements Storage {
   public static StorageFacade over(ObjectStore store, Function<String, Optional<Storage>> nativeForBucket,
       Function<String, Optional<Storage>> nativeForProjectCall, Collection<String> signedUrlEndpoints,
       String projectId) {
-    return new StorageFacade(store, nativeForBucket, nativeForProjectCall, signedUrlEndpoints, projectId);
+    Optional<Notifications> mixin = Notifications.of(requireNonNull(store, "store"));
+    return new StorageFacade(store, nativeForBucket, nativeForProjectCall, bucket -> mixin, signedUrlEndpoints,
+        projectId);
+  }
+
+  /**
+   * As {@link #over(ObjectStore, Function, Function, Collection, String)}, with the store that keeps
+   * a bucket's notification configurations when it has no native client: {@code
+   * notificationsForBucket.apply(bucket)} (empty: 501).
+   */
+  public static StorageFacade over(ObjectStore store, Function<String, Optional<Storage>> nativeForBucket,
+      Function<String, Optional<Storage>> nativeForProjectCall,
+      Function<String, Optional<Notifications>> notificationsForBucket, Collection<String> signedUrlEndpoints,
+      String projectId) {
+    return new StorageFacade(store, nativeForBucket, nativeForProjectCall, notificationsForBucket,
+        signedUrlEndpoints, projectId);
   }
 
   /**
@@ -607,22 +630,22 @@ public final class StorageFacade implements Storage {
 
   @Override
   public Notification createNotification(String bucket, NotificationInfo notificationInfo) {
-    return control.bucket("createNotification", bucket).createNotification(bucket, notificationInfo);
+    return notifications.create(bucket, notificationInfo);
   }
 
   @Override
   public Notification getNotification(String bucket, String notificationId) {
-    return control.bucket("getNotification", bucket).getNotification(bucket, notificationId);
+    return notifications.get(bucket, notificationId);
   }
 
   @Override
   public List<Notification> listNotifications(String bucket) {
-    return control.bucket("listNotifications", bucket).listNotifications(bucket);
+    return notifications.list(bucket);
   }
 
   @Override
   public boolean deleteNotification(String bucket, String notificationId) {
-    return control.bucket("deleteNotification", bucket).deleteNotification(bucket, notificationId);
+    return notifications.delete(bucket, notificationId);
   }
 
   @Override

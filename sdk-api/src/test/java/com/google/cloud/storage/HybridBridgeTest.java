@@ -58,6 +58,20 @@ class HybridBridgeTest {
   }
 
   @Test
+  void notificationsAreBuiltWithTheServersIdAndTopicAndBound() {
+    Storage storage = stub();
+    NotificationInfo info = HybridBridge.notificationBuilder("7", "//pubsub.googleapis.com/projects/p/topics/t")
+        .setPayloadFormat(NotificationInfo.PayloadFormat.NONE)
+        .setEtag("7")
+        .build();
+    Notification bound = HybridBridge.bind(storage, info);
+    assertThat(bound.getNotificationId()).isEqualTo("7");
+    assertThat(bound.getTopic()).isEqualTo("//pubsub.googleapis.com/projects/p/topics/t");
+    assertThat(bound.getPayloadFormat()).isEqualTo(NotificationInfo.PayloadFormat.NONE);
+    assertThat(bound.getStorage()).isSameAs(storage);
+  }
+
+  @Test
   void objectOptionsResolveToRpcValues() {
     Map<StorageRpc.Option, Object> target = HybridBridge.options(BlobInfo.newBuilder("b", "o").build(),
         BlobTargetOption.generationMatch(7), BlobTargetOption.metagenerationNotMatch(3),

@@ -2,7 +2,10 @@ package io.hybridstorage.routing.internal;
 
 import static java.util.Objects.requireNonNull;
 
+import io.hybridstorage.routing.RoutedCall;
 import io.hybridstorage.routing.RoutingListener;
+import io.hybridstorage.routing.SiteCall;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -36,6 +39,11 @@ public final class Listeners implements RoutingListener {
   }
 
   @Override
+  public void replayed(String site, String bucket, String name, long generation, boolean skipped, Duration lag) {
+    each("replayed", l -> l.replayed(site, bucket, name, generation, skipped, lag));
+  }
+
+  @Override
   public void replayFailed(String site, String bucket, String name, long generation, int attempt, Throwable error) {
     each("replayFailed", l -> l.replayFailed(site, bucket, name, generation, attempt, error));
   }
@@ -48,6 +56,31 @@ public final class Listeners implements RoutingListener {
   @Override
   public void breakerStateChanged(String site, String from, String to) {
     each("breakerStateChanged", l -> l.breakerStateChanged(site, from, to));
+  }
+
+  @Override
+  public void siteCallFinished(SiteCall call) {
+    each("siteCallFinished", l -> l.siteCallFinished(call));
+  }
+
+  @Override
+  public void retried(String site, String operation, String bucket, String object, int attempt, Throwable cause) {
+    each("retried", l -> l.retried(site, operation, bucket, object, attempt, cause));
+  }
+
+  @Override
+  public void routedCallFinished(RoutedCall call) {
+    each("routedCallFinished", l -> l.routedCallFinished(call));
+  }
+
+  @Override
+  public void syncLag(String placement, String site, Duration lag) {
+    each("syncLag", l -> l.syncLag(placement, site, lag));
+  }
+
+  /** Whether no listener is registered: the router then collects no call events (they cost nothing). */
+  public boolean isEmpty() {
+    return all.isEmpty();
   }
 
   private void each(String event, Consumer<RoutingListener> call) {

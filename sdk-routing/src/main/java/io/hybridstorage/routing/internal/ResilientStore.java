@@ -33,6 +33,7 @@ import io.hybridstorage.api.SignUrlRequest;
 import io.hybridstorage.api.Sleeper;
 import io.hybridstorage.api.WriteRequest;
 import io.hybridstorage.routing.RoutingSettings;
+import io.hybridstorage.routing.SiteCall;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
@@ -49,6 +50,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import javax.annotation.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -94,6 +96,11 @@ import org.slf4j.LoggerFactory;
  * passed to {@code ObjectWriter.write}, and the whole of {@code write(request, stream)} (what
  * replay, repair and the buffered tee copy replicas with) — those are bounded by the backend's own
  * socket time-outs. Opening a read or a write and {@code commit} are limited.
+ *
+ * <p>Events: while the router has listeners, every call ends with {@link
+ * io.hybridstorage.routing.RoutingListener#siteCallFinished} (its real-time duration, bytes,
+ * outcome and attempts; also recorded in the thread's {@link CallScope}), and every repeat is
+ * announced by {@link io.hybridstorage.routing.RoutingListener#retried} before its wait.
  */
 public final class ResilientStore extends ForwardingObjectStore {
 
@@ -109,6 +116,7 @@ public final class ResilientStore extends ForwardingObjectStore {
   private final Sleeper sleeper;
   private final Duration retryWait;
   private final Duration openWait;
+  private final Listeners listeners;
   /** When a time-limited call last got an answer from the site ({@link System#nanoTime}). */
   private volatile long lastAnswer = System.nanoTime();
   /** When the breaker, open now, lets a trial call through (by {@link #clock}); null until it first opens. */
@@ -121,7 +129,17 @@ public final class ResilientStore extends ForwardingObjectStore {
    */
   public ResilientStore(ObjectStore delegate, RoutingSettings settings, ExecutorService pool, Clock clock,
       Sleeper sleeper) {
+    this(delegate, settings, pool, clock, sleeper, new Listeners());
+  }
+
+  /**
+   * As {@link #ResilientStore(ObjectStore, RoutingSettings, ExecutorService, Clock, Sleeper)},
+   * reporting each call to {@code listeners} (nothing is measured while it is empty).
+   */
+  public ResilientStore(ObjectStore delegate, RoutingSettings settings, ExecutorService pool, Clock clock,
+      Sleeper sleeper, Listeners listeners) {
     super(delegate);
+    this.listeners = listeners;
     this.pool = pool;
     this.clock = clock;
     this.sleeper = sleeper;
@@ -211,16 +229,80 @@ public final class ResilientStore extends ForwardingObjectStore {
     return super.delegate();
   }
 
+  /** Calls in flight at the site now (holding a bulkhead permit). */
+  public int callsInFlight() {
+    return bulkhead.getBulkheadConfig().getMaxConcurrentCalls() - bulkhead.getMetrics().getAvailableConcurrentCalls();
+  }
+
+  private static final ToLongFunction<Object> NO_BYTES = r -> 0;
+
   private <T> T call(String op, @Nullable String bucket, @Nullable String object, boolean idempotent,
       Supplier<T> body) {
-    return call(op, bucket, object, idempotent, true, body);
+    return call(op, bucket, object, idempotent, true, body, NO_BYTES, NO_BYTES);
   }
 
   private <T> T call(String op, @Nullable String bucket, @Nullable String object, boolean idempotent,
       boolean timed, Supplier<T> body) {
+    return call(op, bucket, object, idempotent, timed, body, NO_BYTES, NO_BYTES);
+  }
+
+  /**
+   * {@code body} through the stack; reported to the listeners (if any) with the bytes {@code
+   * bytesIn} and {@code bytesOut} read off its result.
+   */
+  private <T> T call(String op, @Nullable String bucket, @Nullable String object, boolean idempotent,
+      boolean timed, Supplier<T> body, ToLongFunction<? super T> bytesIn, ToLongFunction<? super T> bytesOut) {
+    if (listeners.isEmpty()) {
+      return invoke(op, bucket, object, idempotent, timed, body, null);
+    }
+    long start = System.nanoTime();
+    int[] attempts = {0};
+    T result;
+    try {
+      result = invoke(op, bucket, object, idempotent, timed, body, attempts);
+    } catch (RuntimeException e) {
+      report(new SiteCall(site(), op, bucket, object, start, Duration.ofNanos(System.nanoTime() - start), 0, 0,
+          codeOf(e), reasonOf(e), Math.max(1, attempts[0])));
+      throw e;
+    }
+    long in = 0;
+    long out = 0;
+    try {
+      in = bytesIn.applyAsLong(result);
+      out = bytesOut.applyAsLong(result);
+    } catch (RuntimeException e) {
+      log.debug("could not size {} at {}", op, site(), e);
+    }
+    report(new SiteCall(site(), op, bucket, object, start, Duration.ofNanos(System.nanoTime() - start), in, out,
+        SiteCall.OK, null, Math.max(1, attempts[0])));
+    return result;
+  }
+
+  private void report(SiteCall call) {
+    CallScope.recordOnThisThread(call);
+    listeners.siteCallFinished(call);
+  }
+
+  /** An error's code for events: its own, or 500 for an exception that is not a {@link HybridStorageException}. */
+  public static int codeOf(Throwable e) {
+    return e instanceof HybridStorageException h ? h.code() : 500;
+  }
+
+  /** An error's reason for events: its own, or the exception's class name. */
+  public static String reasonOf(Throwable e) {
+    return e instanceof HybridStorageException h && h.reason() != null ? h.reason() : e.getClass().getSimpleName();
+  }
+
+  /** {@code attempts}, when not null, counts the attempts made. */
+  private <T> T invoke(String op, @Nullable String bucket, @Nullable String object, boolean idempotent,
+      boolean timed, Supplier<T> body, @Nullable int[] attempts) {
     Supplier<T> permitted = Bulkhead.decorateSupplier(bulkhead, body);
     Supplier<T> limited = timed && !isInProcess() ? timeLimited(op, bucket, object, permitted) : permitted;
-    Supplier<T> guarded = CircuitBreaker.decorateSupplier(breaker, limited);
+    Supplier<T> breakered = CircuitBreaker.decorateSupplier(breaker, limited);
+    Supplier<T> guarded = attempts == null ? breakered : () -> {
+      attempts[0]++;
+      return breakered.get();
+    };
     Supplier<T> outer = idempotent ? retried(op, bucket, object, guarded) : guarded;
     try {
       return outer.get();
@@ -238,11 +320,14 @@ public final class ResilientStore extends ForwardingObjectStore {
 
   /** {@code attempt} under the retry, the sleeper waiting {@link #retryWait} before each repeat. */
   private <T> Supplier<T> retried(String op, @Nullable String bucket, @Nullable String object, Supplier<T> attempt) {
-    boolean[] first = {true}; // one call's attempts run one after another on the caller's thread
+    // one call's attempts run one after another on the caller's thread
+    int[] made = {0};
+    RuntimeException[] last = {null};
     return Retry.decorateSupplier(retry, () -> {
-      if (first[0]) {
-        first[0] = false;
-      } else {
+      if (made[0]++ > 0) {
+        if (!listeners.isEmpty() && last[0] != null) {
+          listeners.retried(site(), op, bucket, object, made[0], last[0]);
+        }
         try {
           sleeper.sleep(retryWait);
         } catch (InterruptedException e) {
@@ -251,7 +336,12 @@ public final class ResilientStore extends ForwardingObjectStore {
               "interrupted while waiting " + retryWait + " to retry", e);
         }
       }
-      return attempt.get();
+      try {
+        return attempt.get();
+      } catch (RuntimeException e) {
+        last[0] = e;
+        throw e;
+      }
     });
   }
 
@@ -353,20 +443,22 @@ public final class ResilientStore extends ForwardingObjectStore {
   @Override
   public ObjectContent read(ReadRequest request) {
     ObjectId id = request.id();
-    return call("read", id.bucket(), id.name(), true, () -> delegate().read(request));
+    return call("read", id.bucket(), id.name(), true, true, () -> delegate().read(request), NO_BYTES,
+        content -> request.range().count(content.info().size()));
   }
 
   @Override
   public ObjectWriter openWrite(WriteRequest request) {
     ObjectWriter writer = call("openWrite", request.bucket(), request.name(), false,
         () -> delegate().openWrite(request));
-    return new CommitDecoratedWriter(writer, commit -> call("write", request.bucket(), request.name(), false, () -> {
-      try {
-        return commit.commit();
-      } catch (IOException e) {
-        throw HybridStorageException.io("write", request.bucket(), request.name(), site(), e);
-      }
-    }), e -> e);
+    return new CommitDecoratedWriter(writer, commit -> call("write", request.bucket(), request.name(), false, true,
+        () -> {
+          try {
+            return commit.commit();
+          } catch (IOException e) {
+            throw HybridStorageException.io("write", request.bucket(), request.name(), site(), e);
+          }
+        }, ObjectInfo::size, NO_BYTES), e -> e);
   }
 
   /**
@@ -380,7 +472,8 @@ public final class ResilientStore extends ForwardingObjectStore {
   @Override
   public ObjectInfo write(WriteRequest request, InputStream data) {
     boolean small = request.expectedSize() != WriteRequest.UNKNOWN_SIZE && request.expectedSize() <= TIMED_BODY_BYTES;
-    return call("write", request.bucket(), request.name(), false, small, () -> delegate().write(request, data));
+    return call("write", request.bucket(), request.name(), false, small, () -> delegate().write(request, data),
+        ObjectInfo::size, NO_BYTES);
   }
 
   /** The largest declared body of {@link #write(WriteRequest, InputStream)} that is time limited: 1 MiB. */

@@ -3,6 +3,8 @@ package io.hybridstorage.routing.internal.journal;
 import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.routing.RoutingListener;
 import io.hybridstorage.routing.internal.Replicator;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,6 +23,8 @@ import org.slf4j.LoggerFactory;
  * fails stays (its attempt counted) and blocks the later entries of its object for this pass; a
  * site that refuses calls (circuit open) is skipped for the rest of the pass. Removal happens
  * after success, so a crash replays an entry at most once more — harmless by compare-and-skip.
+ * Each replayed entry is reported with its lag (append to replay, on {@code clock}: the options'
+ * clock the journal stamps entries with).
  */
 public final class Replayer {
 
@@ -33,17 +37,19 @@ public final class Replayer {
   private final ExecutorService pool;
   private final int lanes;
   private final RoutingListener listener;
+  private final Clock clock;
   private final Object passLock = new Object();
   private volatile boolean stopped;
 
   public Replayer(ReplicationJournal journal, Replicator replicator, Predicate<String> siteUp, ExecutorService pool,
-      int lanes, RoutingListener listener) {
+      int lanes, RoutingListener listener, Clock clock) {
     this.journal = journal;
     this.replicator = replicator;
     this.siteUp = siteUp;
     this.pool = pool;
     this.lanes = lanes;
     this.listener = listener;
+    this.clock = clock;
   }
 
   /** One pass over the pending entries; returns how many were applied or skipped (and removed). */
@@ -103,7 +109,8 @@ public final class Replayer {
         Replicator.Outcome outcome = replicator.apply(e);
         journal.remove(e);
         done.incrementAndGet();
-        listener.replayed(e.target(), e.bucket(), e.name(), e.generation(), outcome == Replicator.Outcome.SKIPPED);
+        listener.replayed(e.target(), e.bucket(), e.name(), e.generation(), outcome == Replicator.Outcome.SKIPPED,
+            Duration.ofMillis(Math.max(0, clock.millis() - e.enqueuedMillis())));
       } catch (RuntimeException failure) {
         blocked.add(e.objectKey());
         if (failure instanceof HybridStorageException h && "circuitOpen".equals(h.reason())) {
