@@ -4,11 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.hybridstorage.api.spi.NotificationSink;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +25,11 @@ public final class MemoryFeed implements ChangeFeed, NotificationSink {
   private static final Logger log = LoggerFactory.getLogger(MemoryFeed.class);
 
   private final String site;
-  private final BlockingQueue<Change> changes = new LinkedBlockingQueue<>();
+  /** Guards {@link #changes} and {@link #unacked}: a change is always in one of them until settled. */
+  private final Object lock = new Object();
+  private final ArrayDeque<Change> changes = new ArrayDeque<>();
   /** Delivered, neither acked nor nacked. */
-  private final java.util.concurrent.atomic.AtomicLong unacked = new java.util.concurrent.atomic.AtomicLong();
+  private long unacked;
   private volatile boolean closed;
 
   /** A feed of changes at {@code site} (the site whose notifications are published to it). */
@@ -40,7 +41,7 @@ public final class MemoryFeed implements ChangeFeed, NotificationSink {
   @Override
   public void publish(String topic, Map<String, String> attributes, byte[] payload) {
     try {
-      GcsNotifications.toChange(site, attributes, payload, "memory").ifPresent(changes::add);
+      GcsNotifications.toChange(site, attributes, payload, "memory").ifPresent(this::offer);
     } catch (IllegalArgumentException e) {
       log.warn("dropped a malformed notification on {}: {}", topic, e.getMessage());
     }
@@ -48,51 +49,67 @@ public final class MemoryFeed implements ChangeFeed, NotificationSink {
 
   /** Queues a change as a feed would deliver it. */
   public void offer(Change change) {
-    changes.add(requireNonNull(change, "change"));
+    requireNonNull(change, "change");
+    synchronized (lock) {
+      changes.add(change);
+      lock.notifyAll();
+    }
   }
 
   /** Changes not yet delivered, or delivered and not yet acked or nacked. */
   @Override
   public long backlog() {
-    return changes.size() + unacked.get();
+    synchronized (lock) {
+      return changes.size() + unacked;
+    }
   }
 
   @Override
   public List<Delivery> poll(int max, Duration wait) throws InterruptedException {
-    List<Delivery> out = new ArrayList<>();
-    if (closed) {
-      return out;
-    }
-    Change first = changes.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
-    if (first == null) {
-      return out;
-    }
     List<Change> batch = new ArrayList<>();
-    batch.add(first);
-    changes.drainTo(batch, max - 1);
-    unacked.addAndGet(batch.size());
+    synchronized (lock) {
+      long deadline = System.nanoTime() + wait.toNanos();
+      while (changes.isEmpty() && !closed) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return List.of();
+        }
+        TimeUnit.NANOSECONDS.timedWait(lock, left);
+      }
+      while (!changes.isEmpty() && batch.size() < max) {
+        batch.add(changes.poll());
+      }
+      unacked += batch.size(); // in the same step as leaving the queue: never counted in neither
+    }
+    List<Delivery> out = new ArrayList<>(batch.size());
     for (Change c : batch) {
       out.add(new Delivery() {
+        private boolean settled;
+
         @Override
         public Change change() {
           return c;
         }
 
-        private final java.util.concurrent.atomic.AtomicBoolean settled =
-            new java.util.concurrent.atomic.AtomicBoolean();
-
         @Override
         public void ack() {
-          if (settled.compareAndSet(false, true)) {
-            unacked.decrementAndGet();
+          synchronized (lock) {
+            if (!settled) {
+              settled = true;
+              unacked--;
+            }
           }
         }
 
         @Override
         public void nack() {
-          if (settled.compareAndSet(false, true)) {
-            changes.add(c);
-            unacked.decrementAndGet();
+          synchronized (lock) {
+            if (!settled) {
+              settled = true;
+              unacked--;
+              changes.add(c);
+              lock.notifyAll();
+            }
           }
         }
       });
@@ -103,6 +120,9 @@ public final class MemoryFeed implements ChangeFeed, NotificationSink {
   @Override
   public void close() {
     closed = true;
+    synchronized (lock) {
+      lock.notifyAll();
+    }
   }
 
   @Override
