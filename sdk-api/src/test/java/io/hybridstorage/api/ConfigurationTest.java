@@ -333,7 +333,14 @@ class ConfigurationTest {
     HybridStorageConfigException e = loadFails();
     assertThat(e.source()).contains(file.toAbsolutePath().toString());
     assertThat(e.problems()).containsExactly("localsite: unknown key; valid keys here: projectId, localSite, seed, "
-        + "journalDirectory, sites, placements, profiles, routing, signedUrlEndpoints, gateway");
+        + "journalDirectory, sites, placements, profiles, routing, signedUrlEndpoints, gateway, sync");
+  }
+
+  @Test
+  void theSyncSectionIsLeftToTheSyncModule() throws IOException {
+    Path file = write("sites: [{name: dc1, kind: memory}]\nsync: {rules: [{placement: lake}], whatever: [1, 2]}\n");
+    HybridStorageOptions options = HybridStorageOptions.fromFile(file);
+    assertThat(options.sites()).containsOnlyKeys("dc1");
   }
 
   @Test
