@@ -28,20 +28,7 @@ final class Listings {
    * order; with {@code versions}, noncurrent versions too.
    */
   static List<Blob> objects(Storage storage, String bucket, String prefix, boolean versions) {
-    List<BlobListOption> options = new ArrayList<>();
-    if (!prefix.isEmpty()) {
-      options.add(BlobListOption.prefix(prefix));
-    }
-    if (versions) {
-      options.add(BlobListOption.versions(true));
-    }
-    List<Blob> result = new ArrayList<>();
-    for (Blob blob : storage.list(bucket, options.toArray(BlobListOption[]::new)).iterateAll()) {
-      result.add(blob);
-    }
-    result.sort(Comparator.comparing(Blob::getName).thenComparing(b -> b.getGeneration() == null ? 0L
-        : b.getGeneration()));
-    return result;
+    return list(storage, bucket, prefix, versions, false);
   }
 
   /**
@@ -49,8 +36,14 @@ final class Listings {
    * directory entries ({@link Blob#isDirectory()}), in name order.
    */
   static List<Blob> level(Storage storage, String bucket, String prefix, boolean versions) {
+    return list(storage, bucket, prefix, versions, true);
+  }
+
+  private static List<Blob> list(Storage storage, String bucket, String prefix, boolean versions, boolean oneLevel) {
     List<BlobListOption> options = new ArrayList<>();
-    options.add(BlobListOption.currentDirectory());
+    if (oneLevel) {
+      options.add(BlobListOption.currentDirectory());
+    }
     if (!prefix.isEmpty()) {
       options.add(BlobListOption.prefix(prefix));
     }

@@ -226,19 +226,7 @@ public final class NotifyingStore extends ForwardingObjectStore implements Notif
     if (!watched(request.bucket(), request.name())) {
       return super.write(request, data);
     }
-    try (ObjectWriter writer = openWrite(request)) {
-      byte[] chunk = new byte[64 * 1024];
-      int n;
-      while ((n = data.read(chunk)) >= 0) {
-        ByteBuffer buffer = ByteBuffer.wrap(chunk, 0, n);
-        while (buffer.hasRemaining()) {
-          writer.write(buffer);
-        }
-      }
-      return writer.commit();
-    } catch (IOException e) {
-      throw HybridStorageException.io("write", request.bucket(), request.name(), site(), e);
-    }
+    return StreamedWrite.write(this, request, data);
   }
 
   @Override

@@ -1,6 +1,5 @@
 package io.hybridstorage.api;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -79,19 +78,7 @@ public interface ObjectStore extends AutoCloseable {
 
   /** Writes a whole stream (of any length, streamed). A convenience over {@link #openWrite}. */
   default ObjectInfo write(WriteRequest request, InputStream data) {
-    try (ObjectWriter writer = openWrite(request)) {
-      byte[] chunk = new byte[64 * 1024];
-      int n;
-      while ((n = data.read(chunk)) >= 0) {
-        ByteBuffer buffer = ByteBuffer.wrap(chunk, 0, n);
-        while (buffer.hasRemaining()) {
-          writer.write(buffer);
-        }
-      }
-      return writer.commit();
-    } catch (IOException e) {
-      throw HybridStorageException.io("write", request.bucket(), request.name(), site(), e);
-    }
+    return StreamedWrite.write(this, request, data);
   }
 
   /**

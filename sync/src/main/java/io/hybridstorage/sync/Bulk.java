@@ -197,32 +197,18 @@ public final class Bulk {
   private static Map<String, Map<String, ObjectInfo>> sitesOver(RoutingStore router, HotSetRule rule, String prefix,
       @Nullable String delimiter, ListPage<ObjectInfo> page) {
     Map<String, Map<String, ObjectInfo>> out = new HashMap<>();
-    if (page.items().isEmpty()) {
-      for (String s : rule.sites()) {
-        out.put(s, Map.of());
-      }
-      return out;
-    }
-    String first = page.items().get(0).name();
-    String last = page.items().get(page.items().size() - 1).name();
     for (String s : rule.sites()) {
-      Map<String, ObjectInfo> copies = new HashMap<>();
-      String token = null;
-      do {
-        ListPage<ObjectInfo> p = router.siteStores().get(s).list(ListRequest.of(rule.bucket()).withPrefix(prefix)
-            .withDelimiter(delimiter).withOffsets(first, last + "\0").withPageToken(token));
-        p.items().forEach(i -> copies.put(i.name(), i));
-        token = p.nextPageToken();
-      } while (token != null);
-      out.put(s, copies);
+      out.put(s, page.items().isEmpty() ? Map.of() : Scanner.listRange(router.siteStores().get(s),
+          ListRequest.of(rule.bucket()).withPrefix(prefix).withDelimiter(delimiter), page.items().get(0).name(),
+          page.items().get(page.items().size() - 1).name() + "\0"));
     }
     return out;
   }
 
+
   private static Reconciled compare(ObjectInfo want, @Nullable ObjectInfo have) {
     if (have == null || have.generation() < want.generation()) {
-      if (have != null && have.generation() == 0 && have.size() == want.size() && want.crc32c() != null
-          && want.crc32c().equals(have.crc32c())) {
+      if (have != null && have.generation() == 0 && Scanner.sameBytes(want, have)) {
         return Reconciled.FOREIGN_REPLICA;
       }
       return Reconciled.COPIED; // would be copied: missing or stale

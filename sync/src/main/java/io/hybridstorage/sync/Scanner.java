@@ -104,18 +104,16 @@ final class Scanner {
       // one page of the authority's names, then every site over the same range
       Map<String, ObjectInfo> truth = new TreeMap<>(Utf8Order.INSTANCE);
       String last = null;
-      boolean more = false;
-      String token = null;
       ListRequest base = ListRequest.of(rule.bucket()).withPrefix(prefix).withPageSize(PAGE);
       if (direct) {
         base = base.withDelimiter("/");
       }
-      ListPage<ObjectInfo> page = site(rule.authority()).list(base.withOffsets(after(from), null).withPageToken(token));
+      ListPage<ObjectInfo> page = site(rule.authority()).list(base.withOffsets(after(from), null));
       for (ObjectInfo i : page.items()) {
         truth.put(i.name(), i);
         last = i.name();
       }
-      more = page.nextPageToken() != null;
+      boolean more = page.nextPageToken() != null;
       String end = more ? last + "\0" : null;
       List<Change> changes = new ArrayList<>();
       Instant now = clock.instant();
@@ -213,11 +211,13 @@ final class Scanner {
         written == null ? now : written, "scan");
   }
 
-  private static boolean sameBytes(ObjectInfo a, ObjectInfo b) {
+  /** Same size and CRC32C, both known. */
+  static boolean sameBytes(ObjectInfo a, ObjectInfo b) {
     return a.size() == b.size() && a.crc32c() != null && a.crc32c().equals(b.crc32c());
   }
 
-  private static Map<String, ObjectInfo> listRange(ObjectStore site, ListRequest base, @Nullable String start,
+  /** Every object {@code site} lists for {@code base} in [{@code start}, {@code end}), all pages, by name. */
+  static Map<String, ObjectInfo> listRange(ObjectStore site, ListRequest base, @Nullable String start,
       @Nullable String end) {
     Map<String, ObjectInfo> result = new TreeMap<>(Utf8Order.INSTANCE);
     String token = null;

@@ -449,15 +449,13 @@ public final class SyncEngine implements AutoCloseable {
     }
     ObjectInfo c = copy.get();
     boolean verified = c.generation() < truth.generation()
-        || (c.generation() == truth.generation() && truth.crc32c() != null && truth.crc32c().equals(c.crc32c()))
-        || (c.generation() == 0 && truth.size() == c.size() && truth.crc32c() != null
-            && truth.crc32c().equals(c.crc32c()));
+        || ((c.generation() == truth.generation() || c.generation() == 0) && Scanner.sameBytes(truth, c));
     if (!verified) {
       log.warn("gs://{}/{} left the hot set of {} but its copy at {} (generation {}) is not verified against {}"
           + " (generation {}); kept", b, n, rule.id(), target, c.generation(), rule.authority(), truth.generation());
       return;
     }
-    boolean removed = c.generation() > 0 && router.siteStores().get(target).capabilities()
+    boolean removed = c.generation() > 0 && site.capabilities()
         .contains(io.hybridstorage.api.Capability.ASSIGNED_GENERATIONS)
         ? site.deleteUpTo(b, n, c.generation())
         : deleteExactly(site, b, n, c);

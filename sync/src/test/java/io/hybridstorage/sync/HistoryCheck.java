@@ -22,6 +22,7 @@ final class HistoryCheck extends ForwardingObjectStore {
   private final Map<String, Long> newest = new HashMap<>();
   private final List<String> violations = new ArrayList<>();
   private long commits;
+  private final Map<String, Long> commitsByName = new HashMap<>();
 
   HistoryCheck(ObjectStore delegate) {
     super(delegate);
@@ -78,6 +79,7 @@ final class HistoryCheck extends ForwardingObjectStore {
 
   private synchronized void committed(String name, long generation) {
     commits++;
+    commitsByName.merge(name, 1L, Long::sum);
     Long before = newest.get(name);
     if (before != null && generation <= before) {
       violations.add(name + ": generation " + generation + " committed after " + before);
@@ -91,5 +93,10 @@ final class HistoryCheck extends ForwardingObjectStore {
 
   synchronized long commits() {
     return commits;
+  }
+
+  /** Generations of {@code name} committed here. */
+  synchronized long commits(String name) {
+    return commitsByName.getOrDefault(name, 0L);
   }
 }

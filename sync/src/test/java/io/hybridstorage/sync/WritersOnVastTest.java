@@ -149,4 +149,37 @@ class WritersOnVastTest {
           .isIn(Reconciled.UNCHANGED);
     }
   }
+
+  @Test
+  void twoSyncProcessesMeetingTheSameNfsWriteBringItToTheAuthorityOnce() throws Exception {
+    w.close();
+    HistoryCheck gcp = new HistoryCheck(new io.hybridstorage.memory.InMemoryStore("gcp"));
+    Placement p = Placement.builder(bucket).replicas("gcp", "dc1", "dc2").authority("gcp")
+        .write(WritePolicy.AUTHORITY_ONLY).read(ReadPolicy.AUTHORITY).consistency(Consistency.STRONG).build();
+    w = new SyncWorld(p, Clock.systemUTC(), Map.of("gcp", gcp, "dc1", SyncS3Mock.store("dc1")), bucket);
+    // a second process: its own router and journal over the same sites (another datacenter's sync)
+    Map<String, ObjectStore> shared = new java.util.LinkedHashMap<>();
+    w.memory.forEach((name, store) -> shared.put(name, new io.hybridstorage.api.ForwardingObjectStore(store) {
+      @Override
+      public void close() {} // the first world's
+    }));
+    io.hybridstorage.api.HybridStorageOptions other = w.options.toBuilder()
+        .journalDirectory(w.dir.resolve("journal-2")).build();
+    try (io.hybridstorage.routing.RoutingStore router2 = io.hybridstorage.routing.RoutingStore.create(shared, other);
+         SyncEngine one = engine(List.of("dc1"));
+         SyncEngine two = SyncEngine.builder(router2, SyncConfig.builder(other).rule(bucket, null, List.of(), null,
+             List.of("dc1", "dc2"), List.of("dc1")).scanInterval(Duration.ZERO).workers(2).build()).build().start()) {
+      nfsWrite("nfs/shared.csv", "x,y\n");
+      java.util.concurrent.CompletableFuture<Integer> a = java.util.concurrent.CompletableFuture.supplyAsync(one::scanNow);
+      java.util.concurrent.CompletableFuture<Integer> b = java.util.concurrent.CompletableFuture.supplyAsync(two::scanNow);
+      assertThat(a.get() + b.get()).isPositive();
+      assertThat(one.awaitIdle(Duration.ofSeconds(30))).isTrue();
+      assertThat(two.awaitIdle(Duration.ofSeconds(30))).isTrue();
+      assertThat(gcp.commits("nfs/shared.csv")).as("one generation at the authority: the other write was refused (412)"
+          + " and found the same bytes there").isEqualTo(1);
+      assertThat(w.read("gcp", "nfs/shared.csv")).isEqualTo("x,y\n");
+      assertThat(w.read("dc2", "nfs/shared.csv")).isEqualTo("x,y\n");
+      assertThat(gcp.violations()).isEmpty();
+    }
+  }
 }
