@@ -115,6 +115,14 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
+   * Threads of the pool running a job now (the selectors and acceptors included; idle and
+   * reserved ones not), for tests that show a stalled connection holds no thread.
+   */
+  int busyThreads() {
+    return ((org.eclipse.jetty.util.thread.QueuedThreadPool) server.getThreadPool()).getBusyThreads();
+  }
+
+  /**
    * Stops: no new connections, in-flight calls finish (up to the stop timeout), then open
    * resumable uploads are abandoned without publishing, and a world the gateway opened is closed.
    */
