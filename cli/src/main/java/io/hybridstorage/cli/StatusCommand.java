@@ -1,5 +1,6 @@
 package io.hybridstorage.cli;
 
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.hybridstorage.api.BucketListRequest;
 import io.hybridstorage.api.HybridStorageOptions;
 import io.hybridstorage.api.ObjectStore;
@@ -114,11 +115,8 @@ final class StatusCommand extends WorldCommand {
 
   /** Calls every site at once (one bucket listing of one entry); the error per site that failed. */
   private static Map<String, String> probe(Map<String, ObjectStore> stores) {
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, stores.size()), r -> {
-      Thread t = new Thread(r, "hybrid-storage-cli-probe");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, stores.size()),
+        new ThreadFactoryBuilder().setNameFormat("hybrid-storage-cli-probe-%d").setDaemon(true).build());
     try {
       Map<String, CompletableFuture<String>> calls = new LinkedHashMap<>();
       stores.forEach((name, store) -> calls.put(name, CompletableFuture.supplyAsync(() -> {

@@ -119,7 +119,7 @@ public final class Gateway implements AutoCloseable {
    * reserved ones not), for tests that show a stalled connection holds no thread.
    */
   int busyThreads() {
-    return ((org.eclipse.jetty.util.thread.QueuedThreadPool) server.getThreadPool()).getBusyThreads();
+    return ((QueuedThreadPool) server.getThreadPool()).getBusyThreads();
   }
 
   /**

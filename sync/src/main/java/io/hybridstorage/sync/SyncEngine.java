@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
+import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.HybridStorageException;
 import io.hybridstorage.api.ObjectContent;
@@ -33,7 +34,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.annotation.Nullable;
 import org.slf4j.Logger;
@@ -501,13 +501,8 @@ public final class SyncEngine implements AutoCloseable {
     }
   }
 
-  static ThreadFactory daemon(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return r -> {
-      Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    };
+  private static ThreadFactory daemon(String prefix) {
+    return new ThreadFactoryBuilder().setNameFormat(prefix + "-%d").setDaemon(true).build();
   }
 
   /** Stops feeds, scans and workers (a change being applied finishes or is retried by the next process), then the queue. */

@@ -2,7 +2,6 @@ package io.hybridstorage.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.cloud.NoCredentials;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
@@ -10,7 +9,6 @@ import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.NotificationInfo;
 import com.google.cloud.storage.NotificationInfo.PayloadFormat;
 import com.google.cloud.storage.Storage;
-import com.google.cloud.storage.StorageOptions;
 import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.Consistency;
 import io.hybridstorage.api.HybridStorageOptions;
@@ -74,8 +72,7 @@ class FeedFaultsTest {
     try (EmbeddedPubSub pubsub = EmbeddedPubSub.start();
          PubSubSink sink = PubSubSink.builder().transport(pubsub.transport()).build();
          Gateway gateway = Gateway.builder(gcp).allowAnonymous().notificationSink(sink).start();
-         Storage client = StorageOptions.newBuilder().setHost(gateway.endpoint().toString()).setProjectId("p")
-             .setCredentials(NoCredentials.getInstance()).build().getService()) {
+         Storage client = GatewayClient.anonymous(gateway, "p")) {
       pubsub.createTopic(TOPIC);
       pubsub.createSubscription(SUBSCRIPTION, TOPIC, Duration.ofSeconds(2));
       client.create(BucketInfo.of(BUCKET));

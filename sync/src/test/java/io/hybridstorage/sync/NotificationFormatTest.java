@@ -2,16 +2,13 @@ package io.hybridstorage.sync;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.cloud.NoCredentials;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.BucketInfo;
-import com.google.cloud.storage.HttpStorageOptions;
 import com.google.cloud.storage.NotificationInfo;
 import com.google.cloud.storage.NotificationInfo.PayloadFormat;
 import com.google.cloud.storage.Storage;
-import com.google.cloud.storage.StorageOptions;
 import io.hybridstorage.gateway.Gateway;
 import io.hybridstorage.memory.InMemoryNotificationSink;
 import io.hybridstorage.memory.InMemoryNotificationSink.Message;
@@ -37,9 +34,7 @@ class NotificationFormatTest {
     InMemoryStore gcp = new InMemoryStore("gcp");
     try (Gateway gateway = Gateway.builder(gcp).allowAnonymous().stopTimeout(Duration.ofSeconds(1))
         .notificationSink(sink).start();
-        Storage client = StorageOptions.http().setServiceFactory(new HttpStorageOptions.HttpStorageFactory())
-            .setHost(gateway.endpoint().toString()).setProjectId("retail").setCredentials(NoCredentials.getInstance())
-            .build().getService()) {
+        Storage client = GatewayClient.anonymous(gateway, "retail")) {
       client.create(BucketInfo.of("lake"));
       client.createNotification("lake", NotificationInfo.newBuilder(TOPIC).setPayloadFormat(PayloadFormat.JSON_API_V1)
           .build());
@@ -83,9 +78,7 @@ class NotificationFormatTest {
     InMemoryStore gcp = new InMemoryStore("gcp");
     try (Gateway gateway = Gateway.builder(gcp).allowAnonymous().stopTimeout(Duration.ofSeconds(1))
         .notificationSink(sink).start();
-        Storage client = StorageOptions.http().setServiceFactory(new HttpStorageOptions.HttpStorageFactory())
-            .setHost(gateway.endpoint().toString()).setProjectId("retail").setCredentials(NoCredentials.getInstance())
-            .build().getService()) {
+        Storage client = GatewayClient.anonymous(gateway, "retail")) {
       client.create(BucketInfo.of("lake"));
       client.createNotification("lake", NotificationInfo.of(TOPIC)); // the client's default: NONE
       Blob blob = client.create(BlobInfo.newBuilder("lake", "x").build(), new byte[] {1, 2});

@@ -3,7 +3,6 @@ package io.hybridstorage.sync;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.cloud.NoCredentials;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
@@ -11,7 +10,6 @@ import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.NotificationInfo;
 import com.google.cloud.storage.NotificationInfo.PayloadFormat;
 import com.google.cloud.storage.Storage;
-import com.google.cloud.storage.StorageOptions;
 import io.hybridstorage.api.BucketSpec;
 import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.Consistency;
@@ -68,8 +66,7 @@ class RealClientWritersTest {
     HybridStorageOptions options = HybridStorageOptions.inMemoryThreeSites().clearPlacements().placement(lake)
         .journalDirectory(dir.resolve("journal")).build();
     try (Gateway gateway = Gateway.builder(gcp).allowAnonymous().notificationSink(feed).start();
-         Storage client = StorageOptions.newBuilder().setHost(gateway.endpoint().toString()).setProjectId("p")
-             .setCredentials(NoCredentials.getInstance()).build().getService();
+         Storage client = GatewayClient.anonymous(gateway, "p");
          RoutingStore router = RoutingStore.create(sites, options, RoutingSettings.defaults())) {
       client.create(BucketInfo.of(bucket));
       sites.get("dc1").createBucket(BucketSpec.of(bucket));

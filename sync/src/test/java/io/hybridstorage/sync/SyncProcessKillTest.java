@@ -3,7 +3,6 @@ package io.hybridstorage.sync;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.cloud.NoCredentials;
 import com.google.cloud.storage.Blob;
 import com.google.cloud.storage.BlobId;
 import com.google.cloud.storage.BlobInfo;
@@ -11,7 +10,6 @@ import com.google.cloud.storage.BucketInfo;
 import com.google.cloud.storage.NotificationInfo;
 import com.google.cloud.storage.NotificationInfo.PayloadFormat;
 import com.google.cloud.storage.Storage;
-import com.google.cloud.storage.StorageOptions;
 import io.hybridstorage.api.BucketSpec;
 import io.hybridstorage.api.Conditions;
 import io.hybridstorage.api.ObjectId;
@@ -64,8 +62,7 @@ class SyncProcessKillTest {
          InMemoryStore gcp = new InMemoryStore("gcp");
          Gateway gateway = Gateway.builder(gcp).allowAnonymous().notificationSink(sink).start();
          VastStore dc1 = SyncS3Mock.store("dc1");
-         Storage client = StorageOptions.newBuilder().setHost(gateway.endpoint().toString()).setProjectId("p")
-             .setCredentials(NoCredentials.getInstance()).build().getService()) {
+         Storage client = GatewayClient.anonymous(gateway, "p")) {
       pubsub.createTopic(TOPIC);
       pubsub.createSubscription(SUBSCRIPTION, TOPIC, Duration.ofSeconds(5));
       client.create(BucketInfo.of(bucket));
